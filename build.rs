@@ -1,0 +1,55 @@
+//! Regenerates `include/ndmem.h` from the Rust sources with cbindgen.
+//!
+//! The header is committed. It is only rewritten when its content changed, so an unchanged
+//! build leaves its timestamp alone; `make header-check` fails when the committed copy is stale.
+
+use std::env;
+use std::fs;
+use std::path::PathBuf;
+
+fn main() {
+    let crate_dir = PathBuf::from(env::var("CARGO_MANIFEST_DIR").expect("CARGO_MANIFEST_DIR"));
+    println!("cargo:rerun-if-changed=src");
+    println!("cargo:rerun-if-changed=cbindgen.toml");
+    println!("cargo:rerun-if-changed=build.rs");
+    // The C test harness (tests/c_api.rs) compiles C with the cc crate, which wants these.
+    for key in ["TARGET", "HOST"] {
+        let value = env::var(key).unwrap_or_default();
+        println!("cargo:rustc-env=NDMEM_BUILD_{key}={value}");
+    }
+
+    let version = env::var("CARGO_PKG_VERSION").expect("CARGO_PKG_VERSION");
+    let part = |key: &str| env::var(key).expect("version part");
+    let macros = format!(
+        "\n/** Library version, generated from Cargo.toml. */\n\
+         #define NDM_VERSION_MAJOR {}\n#define NDM_VERSION_MINOR {}\n#define NDM_VERSION_PATCH {}\n\
+         #define NDM_VERSION_STRING \"{}\"\n",
+        part("CARGO_PKG_VERSION_MAJOR"),
+        part("CARGO_PKG_VERSION_MINOR"),
+        part("CARGO_PKG_VERSION_PATCH"),
+        version
+    );
+
+    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
+        .expect("cbindgen.toml is readable and valid");
+    let bindings = match cbindgen::Builder::new()
+        .with_crate(&crate_dir)
+        .with_config(config)
+        .with_after_include(macros)
+        .generate()
+    {
+        Ok(b) => b,
+        Err(e) => {
+            // A syntax error in the sources is reported by rustc itself; do not mask it.
+            println!("cargo:warning=cbindgen could not generate include/ndmem.h: {e}");
+            return;
+        }
+    };
+    let mut text = Vec::new();
+    bindings.write(&mut text);
+    let path = crate_dir.join("include").join("ndmem.h");
+    if fs::read(&path).ok().as_deref() != Some(text.as_slice()) {
+        fs::create_dir_all(path.parent().expect("include dir")).expect("create include/");
+        fs::write(&path, &text).expect("write include/ndmem.h");
+    }
+}

@@ -1,0 +1,441 @@
+//! The array: a shared buffer, the byte offset of element 0, shape, byte strides, dtype and flags.
+//!
+//! Invariant: every element reachable through an `Array` lies inside its buffer. Constructors
+//! that take strides or offsets from a caller check it with overflow-safe arithmetic.
+
+use crate::bail;
+use crate::buffer::{AllocOptions, Buffer};
+use crate::cast;
+use crate::dtype::{Dtype, DtypeKind, ScalarKind};
+use crate::error::{Error, Result};
+use crate::layout::{self, shape_str, MemOrder};
+use std::sync::Arc;
+
+/// Flag bits, with NumPy's values (`NPY_ARRAY_*`).
+pub mod flags {
+    /// The elements are laid out in C (row-major) order with no gaps (§3).
+    pub const C_CONTIGUOUS: u32 = 0x0001;
+    /// The elements are laid out in Fortran (column-major) order with no gaps.
+    pub const F_CONTIGUOUS: u32 = 0x0002;
+    /// The array allocated its buffer (false for views and foreign memory).
+    pub const OWNDATA: u32 = 0x0004;
+    /// The data pointer and every used stride are multiples of the dtype's alignment.
+    pub const ALIGNED: u32 = 0x0100;
+    /// Elements may be written through this array.
+    pub const WRITEABLE: u32 = 0x0400;
+}
+
+/// An n-dimensional strided view of a buffer.
+#[derive(Clone)]
+pub struct Array {
+    buffer: Arc<Buffer>,
+    offset: usize,
+    shape: Vec<i64>,
+    strides: Vec<i64>,
+    dtype: Dtype,
+    flags: u32,
+    base: Option<Arc<Array>>,
+}
+
+impl std::fmt::Debug for Array {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Array")
+            .field("dtype", &self.dtype.to_string())
+            .field("shape", &self.shape)
+            .field("strides", &self.strides)
+            .field("offset", &self.offset)
+            .field("flags", &format_args!("{:#x}", self.flags))
+            .finish()
+    }
+}
+
+impl Array {
+    /// A new uninitialised array with fresh strides in `order`.
+    pub fn empty(dtype: Dtype, shape: &[i64], order: MemOrder) -> Result<Array> {
+        let axes: Vec<usize> = match order {
+            MemOrder::C => (0..shape.len()).collect(),
+            MemOrder::F => (0..shape.len()).rev().collect(),
+        };
+        Array::allocate(dtype, shape, &axes, false)
+    }
+
+    /// A new zero-filled array with fresh strides in `order`.
+    pub fn zeros(dtype: Dtype, shape: &[i64], order: MemOrder) -> Result<Array> {
+        let axes: Vec<usize> = match order {
+            MemOrder::C => (0..shape.len()).collect(),
+            MemOrder::F => (0..shape.len()).rev().collect(),
+        };
+        Array::allocate(dtype, shape, &axes, true)
+    }
+
+    /// A new array whose axes are laid out contiguously in `axes` order (outermost first).
+    /// A 0-byte result gets all-zero strides, as NumPy gives fresh empty arrays.
+    pub fn allocate(dtype: Dtype, shape: &[i64], axes: &[usize], zeroed: bool) -> Result<Array> {
+        let size = layout::check_shape(shape, dtype.itemsize())?;
+        let nbytes = size * dtype.itemsize();
+        let buffer = Buffer::allocate(
+            nbytes,
+            AllocOptions {
+                zeroed,
+                ..AllocOptions::default()
+            },
+        )
+        .map_err(|e| {
+            Error::new(
+                e.kind,
+                format!(
+                    "Unable to allocate {} for an array with shape {} and data type {}",
+                    crate::buffer::human_bytes(nbytes),
+                    shape_str(shape),
+                    dtype.repr_name()
+                ),
+            )
+        })?;
+        let strides = if nbytes == 0 {
+            vec![0; shape.len()]
+        } else {
+            layout::strides_for_axes(shape, axes, dtype.itemsize())
+        };
+        Ok(Array::assemble(
+            Arc::new(buffer),
+            0,
+            shape.to_vec(),
+            strides,
+            dtype,
+            true,
+            true,
+            None,
+        ))
+    }
+
+    /// A new C-ordered array with every element set to `value` (one element's bytes, in the
+    /// dtype's byte order).
+    pub fn full(dtype: Dtype, shape: &[i64], order: MemOrder, value: &[u8]) -> Result<Array> {
+        if value.len() != dtype.itemsize() {
+            bail!(
+                InvalidArg,
+                "fill value has {} bytes but dtype '{dtype}' has itemsize {}",
+                value.len(),
+                dtype.itemsize()
+            );
+        }
+        let a = Array::empty(dtype, shape, order)?;
+        let item = value.len();
+        let p = a.data_ptr();
+        for i in 0..a.size() {
+            // SAFETY: the new array is contiguous with size() elements of `item` bytes each.
+            unsafe { std::ptr::copy_nonoverlapping(value.as_ptr(), p.add(i * item), item) };
+        }
+        Ok(a)
+    }
+
+    /// NumPy's `arange(start, stop, step, dtype)` for numeric dtypes (§ arange in the README):
+    /// length `ceil((stop - start) / step)`, element 0 = `start`, element 1 = `start + step`, then
+    /// `v0 + i*(v1 - v0)` in the dtype's own arithmetic.
+    pub fn arange(start: f64, stop: f64, step: f64, dtype: Dtype) -> Result<Array> {
+        let kind = match dtype.kind() {
+            DtypeKind::Scalar(k) => *k,
+            _ => bail!(Dtype, "arange: dtype '{dtype}' is not numeric"),
+        };
+        if step == 0.0 {
+            bail!(
+                InvalidArg,
+                "arange: step must not be zero (division by zero)"
+            );
+        }
+        let len = ((stop - start) / step).ceil();
+        if len.is_nan() {
+            bail!(InvalidArg, "arange: cannot compute length");
+        }
+        if len > i64::MAX as f64 / 16.0 {
+            bail!(Shape, "Maximum allowed size exceeded");
+        }
+        let n = if len > 0.0 { len as i64 } else { 0 };
+        if kind == ScalarKind::Bool && n > 2 {
+            bail!(
+                Dtype,
+                "arange() is only supported for booleans when the result has at most length 2."
+            );
+        }
+        let native = dtype.to_native();
+        let a = Array::empty(native.clone(), &[n], MemOrder::C)?;
+        // SAFETY: `a` is a fresh contiguous native array of n elements of `kind`.
+        unsafe { cast::arange_fill(kind, a.data_ptr(), n as usize, start, step) };
+        if native == dtype {
+            return Ok(a);
+        }
+        let out = Array::empty(dtype, &[n], MemOrder::C)?;
+        crate::copy::copyto(&out, &a, crate::dtype::Casting::Unsafe)?;
+        Ok(out)
+    }
+
+    /// Checks that an array of `shape`/`strides` (C-contiguous when `None`) with element 0 at
+    /// byte `offset` lies inside a buffer of `buffer_len` bytes; returns the strides. Fails with
+    /// `Bounds` if any byte of any element would lie outside, `Shape`/`InvalidArg` for bad shapes.
+    pub fn checked_strides(
+        buffer_len: usize,
+        offset: i64,
+        dtype: &Dtype,
+        shape: &[i64],
+        strides: Option<&[i64]>,
+    ) -> Result<Vec<i64>> {
+        layout::check_shape(shape, dtype.itemsize())?;
+        let strides = match strides {
+            Some(s) if s.len() != shape.len() => bail!(
+                InvalidArg,
+                "strides has {} entries but shape has {} dimensions",
+                s.len(),
+                shape.len()
+            ),
+            Some(s) => s.to_vec(),
+            None => layout::fresh_strides(shape, dtype.itemsize(), MemOrder::C),
+        };
+        let len = buffer_len as i64;
+        let in_bounds = match layout::extent(shape, &strides, dtype.itemsize())? {
+            None => (0..=len).contains(&offset),
+            Some((lo, hi)) => match (offset.checked_add(lo), offset.checked_add(hi)) {
+                (Some(a), Some(b)) => a >= 0 && b <= len,
+                _ => false,
+            },
+        };
+        if !in_bounds {
+            bail!(
+                Bounds,
+                "an array of shape {} with strides {} and itemsize {} at byte offset {offset} reaches outside its buffer of {len} bytes",
+                shape_str(shape),
+                shape_str(&strides),
+                dtype.itemsize()
+            );
+        }
+        Ok(strides)
+    }
+
+    /// An array over `buffer` with element 0 at byte `offset` (see [`Array::checked_strides`]).
+    /// The array does not own its data.
+    pub fn from_buffer(
+        buffer: Arc<Buffer>,
+        offset: i64,
+        dtype: Dtype,
+        shape: &[i64],
+        strides: Option<&[i64]>,
+        writeable: bool,
+    ) -> Result<Array> {
+        let strides = Array::checked_strides(buffer.len(), offset, &dtype, shape, strides)?;
+        Ok(Array::assemble(
+            buffer,
+            offset as usize,
+            shape.to_vec(),
+            strides,
+            dtype,
+            writeable,
+            false,
+            None,
+        ))
+    }
+
+    #[allow(clippy::too_many_arguments)]
+    fn assemble(
+        buffer: Arc<Buffer>,
+        offset: usize,
+        shape: Vec<i64>,
+        strides: Vec<i64>,
+        dtype: Dtype,
+        writeable: bool,
+        owndata: bool,
+        base: Option<Arc<Array>>,
+    ) -> Array {
+        let itemsize = dtype.itemsize();
+        let addr = buffer.as_ptr() as usize + offset;
+        let mut f = 0;
+        if layout::is_c_contiguous(&shape, &strides, itemsize) {
+            f |= flags::C_CONTIGUOUS;
+        }
+        if layout::is_f_contiguous(&shape, &strides, itemsize) {
+            f |= flags::F_CONTIGUOUS;
+        }
+        if layout::is_aligned(addr, &shape, &strides, dtype.alignment()) {
+            f |= flags::ALIGNED;
+        }
+        if writeable {
+            f |= flags::WRITEABLE;
+        }
+        if owndata {
+            f |= flags::OWNDATA;
+        }
+        Array {
+            buffer,
+            offset,
+            shape,
+            strides,
+            dtype,
+            flags: f,
+            base,
+        }
+    }
+
+    /// Lengths of the axes.
+    pub fn shape(&self) -> &[i64] {
+        &self.shape
+    }
+    /// Byte strides of the axes.
+    pub fn strides(&self) -> &[i64] {
+        &self.strides
+    }
+    /// Number of axes.
+    pub fn ndim(&self) -> usize {
+        self.shape.len()
+    }
+    /// Number of elements.
+    pub fn size(&self) -> usize {
+        self.shape.iter().product::<i64>() as usize
+    }
+    /// The element type.
+    pub fn dtype(&self) -> &Dtype {
+        &self.dtype
+    }
+    /// Bytes per element.
+    pub fn itemsize(&self) -> usize {
+        self.dtype.itemsize()
+    }
+    /// `size * itemsize`.
+    pub fn nbytes(&self) -> usize {
+        self.size() * self.itemsize()
+    }
+    /// Address of element 0.
+    pub fn data_ptr(&self) -> *mut u8 {
+        self.buffer.as_ptr().wrapping_add(self.offset)
+    }
+    /// Byte offset of element 0 from the start of the buffer.
+    pub fn offset(&self) -> usize {
+        self.offset
+    }
+    /// The buffer the elements live in.
+    pub fn buffer(&self) -> &Arc<Buffer> {
+        &self.buffer
+    }
+    /// The flag bits (see [`flags`]).
+    pub fn flags(&self) -> u32 {
+        self.flags
+    }
+    /// True if elements may be written.
+    pub fn is_writeable(&self) -> bool {
+        self.flags & flags::WRITEABLE != 0
+    }
+    /// True if the elements are C-contiguous.
+    pub fn is_c_contiguous(&self) -> bool {
+        self.flags & flags::C_CONTIGUOUS != 0
+    }
+    /// True if the elements are F-contiguous.
+    pub fn is_f_contiguous(&self) -> bool {
+        self.flags & flags::F_CONTIGUOUS != 0
+    }
+    /// The array this one is a view of (the first owner in the chain), if any.
+    pub fn base(&self) -> Option<&Arc<Array>> {
+        self.base.as_ref()
+    }
+
+    /// Absolute byte range `[start, end)` of the elements, or `None` when empty.
+    pub fn byte_range(&self) -> Option<(usize, usize)> {
+        // The invariant guarantees the extent is inside the buffer, so it cannot overflow.
+        let (lo, hi) = layout::extent(&self.shape, &self.strides, self.itemsize())
+            .ok()
+            .flatten()?;
+        let p = self.data_ptr() as i64;
+        Some(((p + lo) as usize, (p + hi) as usize))
+    }
+
+    /// Address of the element at `index` (negative entries count from the end).
+    pub fn element_ptr(&self, index: &[i64]) -> Result<*mut u8> {
+        if index.len() != self.ndim() {
+            bail!(
+                Index,
+                "index has {} entries but the array has {} dimensions",
+                index.len(),
+                self.ndim()
+            );
+        }
+        let mut off: i64 = 0;
+        for (axis, ((&i, &n), &s)) in index.iter().zip(&self.shape).zip(&self.strides).enumerate() {
+            let j = if i < 0 { i.wrapping_add(n) } else { i };
+            if !(0..n).contains(&j) {
+                bail!(
+                    Index,
+                    "index {i} is out of bounds for axis {axis} with size {n}"
+                );
+            }
+            off += j * s;
+        }
+        Ok(self.data_ptr().wrapping_offset(off as isize))
+    }
+
+    /// Reads the element at `index` converted (C casting) to `as_dtype`; returns its bytes.
+    pub fn get_item(&self, index: &[i64], as_dtype: &Dtype) -> Result<Vec<u8>> {
+        let src = self.element_ptr(index)?;
+        let mut out = vec![0u8; as_dtype.itemsize()];
+        let f = cast::transfer(&self.dtype, as_dtype)?;
+        f(src, 0, out.as_mut_ptr(), 0, 1);
+        Ok(out)
+    }
+
+    /// Writes `value` (one element of `value_dtype`) at `index`, converted to the array's dtype.
+    pub fn set_item(&self, index: &[i64], value: &[u8], value_dtype: &Dtype) -> Result<()> {
+        if !self.is_writeable() {
+            bail!(ReadOnly, "assignment destination is read-only");
+        }
+        if value.len() != value_dtype.itemsize() {
+            bail!(
+                InvalidArg,
+                "value has {} bytes, expected {}",
+                value.len(),
+                value_dtype.itemsize()
+            );
+        }
+        let dst = self.element_ptr(index)?;
+        let f = cast::transfer(value_dtype, &self.dtype)?;
+        f(value.as_ptr(), 0, dst, 0, 1);
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::error::ErrorKind;
+
+    fn f8() -> Dtype {
+        Dtype::scalar(ScalarKind::Float64)
+    }
+
+    #[test]
+    fn fresh_arrays_follow_numpy() {
+        let a = Array::empty(f8(), &[2, 3], MemOrder::C).unwrap();
+        assert_eq!(a.strides(), &[24, 8]);
+        assert_eq!(
+            a.flags(),
+            flags::C_CONTIGUOUS | flags::OWNDATA | flags::ALIGNED | flags::WRITEABLE
+        );
+        let f = Array::zeros(f8(), &[2, 3], MemOrder::F).unwrap();
+        assert_eq!(f.strides(), &[8, 16]);
+        let e = Array::empty(f8(), &[0, 3], MemOrder::C).unwrap();
+        assert_eq!(e.strides(), &[0, 0]);
+    }
+
+    #[test]
+    fn from_buffer_is_bounds_checked() {
+        let buf = Arc::new(Buffer::allocate(80, AllocOptions::default()).unwrap());
+        assert!(Array::from_buffer(buf.clone(), 0, f8(), &[10], None, true).is_ok());
+        let e = Array::from_buffer(buf.clone(), 8, f8(), &[10], None, true).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Bounds);
+        assert!(Array::from_buffer(buf.clone(), 72, f8(), &[10], Some(&[-8]), true).is_ok());
+        let e = Array::from_buffer(buf, 0, f8(), &[2], Some(&[i64::MAX]), true).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Bounds);
+    }
+
+    #[test]
+    fn items() {
+        let a = Array::arange(0.0, 6.0, 1.0, Dtype::scalar(ScalarKind::Int32)).unwrap();
+        let v = a.get_item(&[-1], &f8()).unwrap();
+        assert_eq!(f64::from_ne_bytes(v.try_into().unwrap()), 5.0);
+        assert_eq!(a.get_item(&[6], &f8()).unwrap_err().kind, ErrorKind::Index);
+    }
+}

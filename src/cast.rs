@@ -1,0 +1,476 @@
+//! Element conversion kernels: load an element of one numeric type (in either byte order),
+//! convert it as NumPy's C casts do, store it as another. [`transfer`] picks the inner loop
+//! for a pair of dtypes once, so no per-element dispatch happens.
+//!
+//! Conversions follow C (NumPy's `astype`): integers wrap, floats to integers truncate toward
+//! zero, complex to real keeps the real part, anything to bool is `!= 0`. Where C leaves the result
+//! undefined (NaN or out-of-range floats to integers) NumPy's answer depends on the CPU; ndmem
+//! saturates (Rust's `as`), which is documented and not tested against NumPy.
+
+use crate::bail;
+use crate::dtype::{Dtype, DtypeKind, ScalarKind};
+use crate::error::Result;
+use num_complex::Complex;
+
+/// One element type that kernels can load and store at any byte address.
+pub trait Element: Copy + 'static {
+    /// Reads one element at `p`, reversing its bytes first when `swap`.
+    ///
+    /// # Safety
+    /// `p` must be valid for reads of `size_of::<Self>()` bytes (no alignment needed).
+    unsafe fn load(p: *const u8, swap: bool) -> Self;
+    /// Writes one element at `p`, byte-reversed when `swap`.
+    ///
+    /// # Safety
+    /// `p` must be valid for writes of `size_of::<Self>()` bytes (no alignment needed).
+    unsafe fn store(self, p: *mut u8, swap: bool);
+}
+
+macro_rules! int_element {
+    ($($t:ty),*) => {$(
+        impl Element for $t {
+            #[inline(always)]
+            unsafe fn load(p: *const u8, swap: bool) -> Self {
+                // SAFETY: the caller guarantees `p` is readable for this many bytes.
+                let v = unsafe { p.cast::<$t>().read_unaligned() };
+                if swap { v.swap_bytes() } else { v }
+            }
+            #[inline(always)]
+            unsafe fn store(self, p: *mut u8, swap: bool) {
+                let v = if swap { self.swap_bytes() } else { self };
+                // SAFETY: the caller guarantees `p` is writable for this many bytes.
+                unsafe { p.cast::<$t>().write_unaligned(v) }
+            }
+        }
+    )*};
+}
+int_element!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+macro_rules! float_element {
+    ($($t:ty => $bits:ty),*) => {$(
+        impl Element for $t {
+            #[inline(always)]
+            unsafe fn load(p: *const u8, swap: bool) -> Self {
+                // SAFETY: forwarded contract.
+                <$t>::from_bits(unsafe { <$bits>::load(p, swap) })
+            }
+            #[inline(always)]
+            unsafe fn store(self, p: *mut u8, swap: bool) {
+                // SAFETY: forwarded contract.
+                unsafe { self.to_bits().store(p, swap) }
+            }
+        }
+        impl Element for Complex<$t> {
+            #[inline(always)]
+            unsafe fn load(p: *const u8, swap: bool) -> Self {
+                const W: usize = std::mem::size_of::<$t>();
+                // SAFETY: a complex element is two components of W bytes each.
+                unsafe { Complex::new(<$t>::load(p, swap), <$t>::load(p.add(W), swap)) }
+            }
+            #[inline(always)]
+            unsafe fn store(self, p: *mut u8, swap: bool) {
+                const W: usize = std::mem::size_of::<$t>();
+                // SAFETY: a complex element is two components of W bytes each.
+                unsafe {
+                    self.re.store(p, swap);
+                    self.im.store(p.add(W), swap);
+                }
+            }
+        }
+    )*};
+}
+float_element!(f32 => u32, f64 => u64);
+
+impl Element for bool {
+    #[inline(always)]
+    unsafe fn load(p: *const u8, _swap: bool) -> Self {
+        // SAFETY: one readable byte; any non-zero byte reads as true.
+        unsafe { p.read() != 0 }
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut u8, _swap: bool) {
+        // SAFETY: one writable byte.
+        unsafe { p.write(self as u8) }
+    }
+}
+
+/// A value conversion with C semantics, from `S` to `Self`.
+pub trait CastFrom<S>: Sized {
+    /// Converts one value.
+    fn cast_from(s: S) -> Self;
+}
+
+macro_rules! prim_casts {
+    ($src:ty => $($dst:ty),*) => {$(
+        impl CastFrom<$src> for $dst {
+            #[inline(always)]
+            fn cast_from(s: $src) -> Self { s as $dst }
+        }
+    )*};
+}
+macro_rules! all_prim_casts {
+    ($($src:ty),*) => {$(
+        prim_casts!($src => i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+        impl CastFrom<bool> for $src {
+            #[inline(always)]
+            fn cast_from(s: bool) -> Self { s as u8 as $src }
+        }
+        impl CastFrom<$src> for bool {
+            #[inline(always)]
+            #[allow(clippy::float_cmp)]
+            fn cast_from(s: $src) -> Self { s != (0 as $src) }
+        }
+        impl CastFrom<$src> for Complex<f32> {
+            #[inline(always)]
+            fn cast_from(s: $src) -> Self { Complex::new(s as f32, 0.0) }
+        }
+        impl CastFrom<$src> for Complex<f64> {
+            #[inline(always)]
+            fn cast_from(s: $src) -> Self { Complex::new(s as f64, 0.0) }
+        }
+        impl CastFrom<Complex<f32>> for $src {
+            #[inline(always)]
+            fn cast_from(s: Complex<f32>) -> Self { s.re as $src }
+        }
+        impl CastFrom<Complex<f64>> for $src {
+            #[inline(always)]
+            fn cast_from(s: Complex<f64>) -> Self { s.re as $src }
+        }
+    )*};
+}
+all_prim_casts!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+
+impl CastFrom<bool> for bool {
+    #[inline(always)]
+    fn cast_from(s: bool) -> Self {
+        s
+    }
+}
+macro_rules! complex_casts {
+    ($($f:ty),*) => {$(
+        impl CastFrom<bool> for Complex<$f> {
+            #[inline(always)]
+            fn cast_from(s: bool) -> Self { Complex::new(s as u8 as $f, 0.0) }
+        }
+        impl CastFrom<Complex<$f>> for bool {
+            #[inline(always)]
+            fn cast_from(s: Complex<$f>) -> Self { s.re != 0.0 || s.im != 0.0 }
+        }
+        impl CastFrom<Complex<$f>> for Complex<f32> {
+            #[inline(always)]
+            fn cast_from(s: Complex<$f>) -> Self { Complex::new(s.re as f32, s.im as f32) }
+        }
+        impl CastFrom<Complex<$f>> for Complex<f64> {
+            #[inline(always)]
+            fn cast_from(s: Complex<$f>) -> Self { Complex::new(s.re as f64, s.im as f64) }
+        }
+    )*};
+}
+complex_casts!(f32, f64);
+
+/// An inner loop: `(src, src_stride, dst, dst_stride, count)`, strides in bytes.
+pub type InnerLoop = Box<dyn Fn(*const u8, isize, *mut u8, isize, usize) + Send + Sync>;
+
+/// Converts `n` elements from `src` (stride `ss`) to `dst` (stride `ds`).
+///
+/// # Safety
+/// Every `src + i*ss` must be readable as `S` and every `dst + i*ds` writable as `D`, for i < n.
+unsafe fn cast_loop<S: Element, D: Element + CastFrom<S>>(
+    src: *const u8,
+    ss: isize,
+    dst: *mut u8,
+    ds: isize,
+    n: usize,
+    swap_src: bool,
+    swap_dst: bool,
+) {
+    let (mut s, mut d) = (src, dst);
+    for _ in 0..n {
+        // SAFETY: the caller guarantees the i-th source and destination elements are in bounds.
+        unsafe {
+            D::cast_from(S::load(s, swap_src)).store(d, swap_dst);
+        }
+        s = s.wrapping_offset(ss);
+        d = d.wrapping_offset(ds);
+    }
+}
+
+type CastFn = unsafe fn(*const u8, isize, *mut u8, isize, usize, bool, bool);
+
+macro_rules! cast_to {
+    ($S:ty, $to:expr) => {
+        match $to {
+            ScalarKind::Bool => cast_loop::<$S, bool> as CastFn,
+            ScalarKind::Int8 => cast_loop::<$S, i8>,
+            ScalarKind::Int16 => cast_loop::<$S, i16>,
+            ScalarKind::Int32 => cast_loop::<$S, i32>,
+            ScalarKind::Int64 => cast_loop::<$S, i64>,
+            ScalarKind::UInt8 => cast_loop::<$S, u8>,
+            ScalarKind::UInt16 => cast_loop::<$S, u16>,
+            ScalarKind::UInt32 => cast_loop::<$S, u32>,
+            ScalarKind::UInt64 => cast_loop::<$S, u64>,
+            ScalarKind::Float32 => cast_loop::<$S, f32>,
+            ScalarKind::Float64 => cast_loop::<$S, f64>,
+            ScalarKind::Complex64 => cast_loop::<$S, Complex<f32>>,
+            ScalarKind::Complex128 => cast_loop::<$S, Complex<f64>>,
+        }
+    };
+}
+
+fn cast_fn(from: ScalarKind, to: ScalarKind) -> CastFn {
+    match from {
+        ScalarKind::Bool => cast_to!(bool, to),
+        ScalarKind::Int8 => cast_to!(i8, to),
+        ScalarKind::Int16 => cast_to!(i16, to),
+        ScalarKind::Int32 => cast_to!(i32, to),
+        ScalarKind::Int64 => cast_to!(i64, to),
+        ScalarKind::UInt8 => cast_to!(u8, to),
+        ScalarKind::UInt16 => cast_to!(u16, to),
+        ScalarKind::UInt32 => cast_to!(u32, to),
+        ScalarKind::UInt64 => cast_to!(u64, to),
+        ScalarKind::Float32 => cast_to!(f32, to),
+        ScalarKind::Float64 => cast_to!(f64, to),
+        ScalarKind::Complex64 => cast_to!(Complex<f32>, to),
+        ScalarKind::Complex128 => cast_to!(Complex<f64>, to),
+    }
+}
+
+/// Copies `n` elements of `itemsize` bytes between strided locations that do not overlap.
+///
+/// # Safety
+/// Every `src + i*ss` must be readable and every `dst + i*ds` writable for `itemsize` bytes, for
+/// i < n, and no source element may overlap a destination element.
+pub unsafe fn copy_strided(
+    src: *const u8,
+    ss: isize,
+    dst: *mut u8,
+    ds: isize,
+    n: usize,
+    itemsize: usize,
+) {
+    if ss == itemsize as isize && ds == ss {
+        // SAFETY: both ranges are contiguous, in bounds and disjoint (caller's contract).
+        unsafe { std::ptr::copy_nonoverlapping(src, dst, n * itemsize) };
+        return;
+    }
+    macro_rules! typed {
+        ($t:ty) => {{
+            let (mut s, mut d) = (src, dst);
+            for _ in 0..n {
+                // SAFETY: element i is in bounds on both sides (caller's contract).
+                unsafe {
+                    d.cast::<$t>()
+                        .write_unaligned(s.cast::<$t>().read_unaligned())
+                };
+                s = s.wrapping_offset(ss);
+                d = d.wrapping_offset(ds);
+            }
+        }};
+    }
+    match itemsize {
+        1 => typed!(u8),
+        2 => typed!(u16),
+        4 => typed!(u32),
+        8 => typed!(u64),
+        16 => typed!(u128),
+        _ => {
+            let (mut s, mut d) = (src, dst);
+            for _ in 0..n {
+                // SAFETY: element i is in bounds on both sides and they do not overlap.
+                unsafe { std::ptr::copy_nonoverlapping(s, d, itemsize) };
+                s = s.wrapping_offset(ss);
+                d = d.wrapping_offset(ds);
+            }
+        }
+    }
+}
+
+/// The inner loop that converts elements of `from` into elements of `to`, or a `Dtype` error
+/// when ndmem has no conversion between them. Which conversions are *allowed* is the caller's
+/// business (`dtype::can_cast`); this only says how to do one.
+pub fn transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
+    if from == to {
+        let itemsize = from.itemsize();
+        // SAFETY (of the closure's body): callers of an InnerLoop guarantee the copy_strided contract.
+        return Ok(Box::new(move |s, ss, d, ds, n| unsafe {
+            copy_strided(s, ss, d, ds, n, itemsize)
+        }));
+    }
+    match (from.kind(), to.kind()) {
+        (DtypeKind::Scalar(f), DtypeKind::Scalar(t)) => {
+            let func = cast_fn(*f, *t);
+            let (swap_src, swap_dst) = (!from.is_native(), !to.is_native());
+            // SAFETY (of the closure's body): callers of an InnerLoop guarantee that every element
+            // is in bounds for the element types chosen from these dtypes.
+            Ok(Box::new(move |s, ss, d, ds, n| unsafe {
+                func(s, ss, d, ds, n, swap_src, swap_dst)
+            }))
+        }
+        (DtypeKind::Bytes(n_from), DtypeKind::Bytes(n_to)) => {
+            let (n_from, n_to) = (*n_from, *n_to);
+            let keep = n_from.min(n_to);
+            Ok(Box::new(move |s, ss, d, ds, n| {
+                let (mut s, mut d) = (s, d);
+                for _ in 0..n {
+                    // SAFETY: the caller guarantees n_from readable bytes at s and n_to writable
+                    // bytes at d, disjoint; bytes beyond the source length are zero-filled.
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(s, d, keep);
+                        d.add(keep).write_bytes(0, n_to - keep);
+                    }
+                    s = s.wrapping_offset(ss);
+                    d = d.wrapping_offset(ds);
+                }
+            }))
+        }
+        (DtypeKind::Void(a), DtypeKind::Void(b)) if a == b => transfer(from, from),
+        _ => bail!(
+            Dtype,
+            "ndmem cannot convert elements of dtype '{from}' to dtype '{to}'"
+        ),
+    }
+}
+
+/// Element types that `arange` can fill: `v0 + i * delta` in the type's own arithmetic.
+trait Affine: Element {
+    fn from_f64(v: f64) -> Self;
+    fn minus(self, other: Self) -> Self;
+    fn step(v0: Self, delta: Self, i: usize) -> Self;
+}
+
+macro_rules! affine_int {
+    ($($t:ty),*) => {$(
+        impl Affine for $t {
+            fn from_f64(v: f64) -> Self { v as $t }
+            fn minus(self, o: Self) -> Self { self.wrapping_sub(o) }
+            fn step(v0: Self, d: Self, i: usize) -> Self { v0.wrapping_add((i as $t).wrapping_mul(d)) }
+        }
+    )*};
+}
+affine_int!(i8, i16, i32, i64, u8, u16, u32, u64);
+macro_rules! affine_float {
+    ($($t:ty),*) => {$(
+        impl Affine for $t {
+            fn from_f64(v: f64) -> Self { v as $t }
+            fn minus(self, o: Self) -> Self { self - o }
+            fn step(v0: Self, d: Self, i: usize) -> Self { v0 + (i as $t) * d }
+        }
+        impl Affine for Complex<$t> {
+            fn from_f64(v: f64) -> Self { Complex::new(v as $t, 0.0) }
+            fn minus(self, o: Self) -> Self { self - o }
+            fn step(v0: Self, d: Self, i: usize) -> Self {
+                Complex::new(v0.re + (i as $t) * d.re, v0.im + (i as $t) * d.im)
+            }
+        }
+    )*};
+}
+affine_float!(f32, f64);
+impl Affine for bool {
+    fn from_f64(v: f64) -> Self {
+        v != 0.0
+    }
+    fn minus(self, _o: Self) -> Self {
+        self
+    }
+    fn step(v0: Self, d: Self, i: usize) -> Self {
+        if i == 0 {
+            v0
+        } else {
+            d
+        }
+    }
+}
+
+/// # Safety
+/// `dst` must be writable for `n` contiguous native elements of `T`.
+unsafe fn fill_affine<T: Affine>(dst: *mut u8, n: usize, start: f64, step: f64) {
+    let v0 = T::from_f64(start);
+    let v1 = T::from_f64(start + step);
+    // bool has no subtraction: its "delta" is simply the second value.
+    let delta = if std::any::TypeId::of::<T>() == std::any::TypeId::of::<bool>() {
+        v1
+    } else {
+        v1.minus(v0)
+    };
+    let size = std::mem::size_of::<T>();
+    for i in 0..n {
+        let v = if i == 1 { v1 } else { T::step(v0, delta, i) };
+        // SAFETY: element i < n of a contiguous native buffer (caller's contract).
+        unsafe { v.store(dst.add(i * size), false) };
+    }
+}
+
+/// Writes NumPy's `arange(start, start + n*step, step)` values into `n` contiguous native
+/// elements of `kind` at `dst`: element 0 is `start`, element 1 is `start + step` (both
+/// converted to the type), later ones `v0 + i*(v1 - v0)` in the type's own arithmetic.
+///
+/// # Safety
+/// `dst` must be writable for `n * kind.itemsize()` bytes.
+pub unsafe fn arange_fill(kind: ScalarKind, dst: *mut u8, n: usize, start: f64, step: f64) {
+    // SAFETY (all arms): forwarded contract; the element type matches `kind`.
+    unsafe {
+        match kind {
+            ScalarKind::Bool => fill_affine::<bool>(dst, n, start, step),
+            ScalarKind::Int8 => fill_affine::<i8>(dst, n, start, step),
+            ScalarKind::Int16 => fill_affine::<i16>(dst, n, start, step),
+            ScalarKind::Int32 => fill_affine::<i32>(dst, n, start, step),
+            ScalarKind::Int64 => fill_affine::<i64>(dst, n, start, step),
+            ScalarKind::UInt8 => fill_affine::<u8>(dst, n, start, step),
+            ScalarKind::UInt16 => fill_affine::<u16>(dst, n, start, step),
+            ScalarKind::UInt32 => fill_affine::<u32>(dst, n, start, step),
+            ScalarKind::UInt64 => fill_affine::<u64>(dst, n, start, step),
+            ScalarKind::Float32 => fill_affine::<f32>(dst, n, start, step),
+            ScalarKind::Float64 => fill_affine::<f64>(dst, n, start, step),
+            ScalarKind::Complex64 => fill_affine::<Complex<f32>>(dst, n, start, step),
+            ScalarKind::Complex128 => fill_affine::<Complex<f64>>(dst, n, start, step),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn convert(from: &str, to: &str, src: &[u8]) -> Vec<u8> {
+        let (f, t): (Dtype, Dtype) = (from.parse().unwrap(), to.parse().unwrap());
+        let n = src.len() / f.itemsize();
+        let mut out = vec![0u8; n * t.itemsize()];
+        transfer(&f, &t).unwrap()(
+            src.as_ptr(),
+            f.itemsize() as isize,
+            out.as_mut_ptr(),
+            t.itemsize() as isize,
+            n,
+        );
+        out
+    }
+
+    #[test]
+    fn conversions() {
+        assert_eq!(convert("<i2", "|i1", &300i16.to_le_bytes()), vec![44]);
+        assert_eq!(
+            convert(">f4", "<f4", &1.0f32.to_be_bytes()),
+            1.0f32.to_le_bytes()
+        );
+        assert_eq!(convert("<f8", "|b1", &f64::NAN.to_le_bytes()), vec![1]);
+        assert_eq!(
+            convert("<f8", "<i4", &(-2.7f64).to_le_bytes()),
+            (-2i32).to_le_bytes()
+        );
+        assert_eq!(convert("S3", "S5", b"abc"), b"abc\0\0");
+        assert_eq!(convert("S3", "S2", b"abc"), b"ab");
+        let c = [3.5f64.to_le_bytes(), 1.0f64.to_le_bytes()].concat();
+        assert_eq!(convert("<c16", "<f8", &c), 3.5f64.to_le_bytes());
+        assert!(transfer(&"<f8".parse().unwrap(), &"S8".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn arange_like_numpy() {
+        let mut out = [0f32; 4];
+        // SAFETY: out holds 4 f32.
+        unsafe { arange_fill(ScalarKind::Float32, out.as_mut_ptr().cast(), 4, 0.1, 0.37) };
+        let v0 = 0.1f32;
+        let d = (0.1f64 + 0.37) as f32 - v0;
+        assert_eq!(out[3], v0 + 3.0 * d);
+    }
+}

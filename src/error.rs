@@ -1,0 +1,81 @@
+//! The core's error type: a kind (mapped one-to-one to a C status code by `ffi`) and a message
+//! that names the argument, shape, axis or value at fault.
+
+use std::fmt;
+
+/// What went wrong, independent of how it is reported to a caller.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// A required pointer argument was NULL.
+    NullArg,
+    /// A handle that was freed, or was never created by this library.
+    BadHandle,
+    /// An argument has a value the operation does not accept.
+    InvalidArg,
+    /// A shape is invalid: negative lengths, too many dimensions, or a byte size that overflows.
+    Shape,
+    /// Memory could not be allocated.
+    Alloc,
+    /// A dtype could not be parsed, or is not supported by the operation.
+    Dtype,
+    /// A cast is not allowed by the requested casting rule.
+    Casting,
+    /// An index is out of range.
+    Index,
+    /// An axis is out of range.
+    Axis,
+    /// An element would lie outside its buffer.
+    Bounds,
+    /// A write was requested through a read-only array.
+    ReadOnly,
+    /// The operation needs a copy but copying was forbidden.
+    CopyRequired,
+    /// Integer overflow in a computation that has no representable result.
+    Overflow,
+    /// A bounded computation exceeded its work limit.
+    TooHard,
+    /// An operating-system I/O error.
+    Io,
+    /// Malformed file or text format.
+    Format,
+    /// A bug in ndmem (a caught panic).
+    Internal,
+}
+
+/// An error with its kind and a human-readable message with context.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Error {
+    /// The category, mapped to a status code at the C boundary.
+    pub kind: ErrorKind,
+    /// What went wrong, naming the argument or value at fault.
+    pub message: String,
+}
+
+impl Error {
+    /// Builds an error of `kind` with `message`.
+    pub fn new(kind: ErrorKind, message: impl Into<String>) -> Self {
+        Error {
+            kind,
+            message: message.into(),
+        }
+    }
+}
+
+impl fmt::Display for Error {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.write_str(&self.message)
+    }
+}
+
+impl std::error::Error for Error {}
+
+/// Result alias used throughout the core.
+pub type Result<T> = std::result::Result<T, Error>;
+
+/// Returns early with an `Error` of the given kind and a formatted message.
+#[macro_export]
+macro_rules! bail {
+    ($kind:ident, $($arg:tt)+) => {
+        return Err($crate::error::Error::new($crate::error::ErrorKind::$kind, format!($($arg)+)))
+    };
+}

@@ -1,0 +1,161 @@
+//! Conversions of C arguments: out-pointers, integer arrays, strings and enumeration codes.
+//! Codes arrive as plain integers (never Rust enums) so that any value a C caller passes is
+//! defined behaviour and an unknown value is a clear `NDM_ERR_INVALID_ARG`.
+
+use super::handle::{ndm_array, ndm_dtype, Pool};
+use crate::array::Array;
+use crate::bail;
+use crate::copy::{CopyMode, Order};
+use crate::dtype::{Casting, Dtype};
+use crate::error::Result;
+use crate::layout::MAX_NDIM;
+use std::ffi::{c_char, CStr, CString};
+use std::sync::Arc;
+
+/// Largest number of dimensions an array may have.
+pub const NDM_MAX_NDIM: i32 = 64;
+const _: () = assert!(NDM_MAX_NDIM as usize == MAX_NDIM);
+
+/// Memory order C (row-major).
+pub const NDM_ORDER_C: i32 = 0;
+/// Memory order Fortran (column-major).
+pub const NDM_ORDER_F: i32 = 1;
+/// F if the source is F-contiguous and not C-contiguous, else C.
+pub const NDM_ORDER_A: i32 = 2;
+/// Keep the source's memory order (NumPy's 'K').
+pub const NDM_ORDER_K: i32 = 3;
+
+/// casting='no': identical dtypes only.
+pub const NDM_CASTING_NO: i32 = 0;
+/// casting='equiv': identical up to byte order.
+pub const NDM_CASTING_EQUIV: i32 = 1;
+/// casting='safe': value-preserving conversions.
+pub const NDM_CASTING_SAFE: i32 = 2;
+/// casting='same_kind': safe, or within/up a kind (float64 -> float32).
+pub const NDM_CASTING_SAME_KIND: i32 = 3;
+/// casting='unsafe': any conversion.
+pub const NDM_CASTING_UNSAFE: i32 = 4;
+
+/// Copy only when the result cannot be the input itself.
+pub const NDM_COPY_IF_NEEDED: i32 = 0;
+/// Always return a new array.
+pub const NDM_COPY_ALWAYS: i32 = 1;
+/// Never copy: fail with NDM_ERR_COPY_REQUIRED instead.
+pub const NDM_COPY_NEVER: i32 = 2;
+
+/// The value that a handle to an array holds.
+pub type ArrayRef = Arc<Array>;
+
+/// A dtype handle's value: the dtype and its typestr, kept for `ndm_dtype_str`.
+pub struct DtypeValue {
+    /// The data type.
+    pub dtype: Dtype,
+    /// Its NumPy typestr, NUL-terminated.
+    pub text: CString,
+}
+
+pub(crate) static ARRAYS: Pool<ArrayRef> = Pool::new("ndm_array");
+pub(crate) static DTYPES: Pool<DtypeValue> = Pool::new("ndm_dtype");
+
+/// The array behind a handle argument.
+pub fn array<'a>(h: *const ndm_array, what: &str) -> Result<&'a ArrayRef> {
+    ARRAYS.get(h.cast(), what)
+}
+
+/// The dtype behind a handle argument.
+pub fn dtype<'a>(h: *const ndm_dtype, what: &str) -> Result<&'a Dtype> {
+    Ok(&DTYPES.get(h.cast(), what)?.dtype)
+}
+
+/// A new array handle owned by the caller.
+pub fn new_array(a: ArrayRef) -> *mut ndm_array {
+    ARRAYS.insert(a).cast()
+}
+
+/// A new dtype handle owned by the caller.
+pub fn new_dtype(d: Dtype) -> *mut ndm_dtype {
+    let text = CString::new(d.to_string()).expect("typestr has no NUL");
+    DTYPES.insert(DtypeValue { dtype: d, text }).cast()
+}
+
+/// Checks an out-pointer argument before any work is done.
+pub fn out<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T> {
+    if p.is_null() {
+        bail!(NullArg, "argument '{what}' is NULL");
+    }
+    // SAFETY: non-NULL; the caller guarantees it points to writable storage for a T.
+    Ok(unsafe { &mut *p })
+}
+
+/// Reads `n` int64 values (a shape, strides or index) from a C array.
+pub fn i64s<'a>(p: *const i64, n: i64, what: &str) -> Result<&'a [i64]> {
+    if n < 0 || n as usize > MAX_NDIM {
+        bail!(
+            Shape,
+            "ndim {n} for argument '{what}' is out of range (0..={MAX_NDIM})"
+        );
+    }
+    if n == 0 {
+        return Ok(&[]);
+    }
+    if p.is_null() {
+        bail!(NullArg, "argument '{what}' is NULL");
+    }
+    // SAFETY: the caller guarantees `p` points to `n` readable int64 values.
+    Ok(unsafe { std::slice::from_raw_parts(p, n as usize) })
+}
+
+/// Reads a NUL-terminated UTF-8 string argument.
+pub fn text<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
+    if p.is_null() {
+        bail!(NullArg, "argument '{what}' is NULL");
+    }
+    // SAFETY: the caller guarantees a NUL-terminated string.
+    let s = unsafe { CStr::from_ptr(p) };
+    match s.to_str() {
+        Ok(s) => Ok(s),
+        Err(_) => bail!(InvalidArg, "argument '{what}' is not valid UTF-8"),
+    }
+}
+
+/// Decodes an `NDM_ORDER_*` code.
+pub fn order(code: i32) -> Result<Order> {
+    Ok(match code {
+        NDM_ORDER_C => Order::C,
+        NDM_ORDER_F => Order::F,
+        NDM_ORDER_A => Order::A,
+        NDM_ORDER_K => Order::K,
+        _ => bail!(
+            InvalidArg,
+            "order code {code} is not one of NDM_ORDER_C/F/A/K (0..=3)"
+        ),
+    })
+}
+
+/// Decodes an `NDM_CASTING_*` code.
+pub fn casting(code: i32) -> Result<Casting> {
+    Ok(match code {
+        NDM_CASTING_NO => Casting::No,
+        NDM_CASTING_EQUIV => Casting::Equiv,
+        NDM_CASTING_SAFE => Casting::Safe,
+        NDM_CASTING_SAME_KIND => Casting::SameKind,
+        NDM_CASTING_UNSAFE => Casting::Unsafe,
+        _ => bail!(
+            InvalidArg,
+            "casting code {code} is not one of NDM_CASTING_* (0..=4)"
+        ),
+    })
+}
+
+/// Decodes an `NDM_COPY_*` code.
+pub fn copy_mode(code: i32) -> Result<CopyMode> {
+    Ok(match code {
+        NDM_COPY_IF_NEEDED => CopyMode::IfNeeded,
+        NDM_COPY_ALWAYS => CopyMode::Always,
+        NDM_COPY_NEVER => CopyMode::Never,
+        _ => bail!(
+            InvalidArg,
+            "copy mode {code} is not one of NDM_COPY_* (0..=2)"
+        ),
+    })
+}

@@ -1,0 +1,161 @@
+//! Status codes, the thread-local last error, and the panic boundary.
+//!
+//! Status numbers are fixed forever once released: new codes are added, never renumbered.
+//! Negative values are reserved for user callbacks.
+
+use crate::error::{Error, ErrorKind, Result};
+use std::cell::RefCell;
+use std::ffi::{c_char, CString};
+use std::panic::{catch_unwind, AssertUnwindSafe};
+
+/// Result of every fallible ndmem function: `NDM_OK` (0) or one of the `NDM_ERR_*` codes.
+pub type ndm_status = i32;
+
+/// Success.
+pub const NDM_OK: ndm_status = 0;
+/// A required pointer argument was NULL (the message names it).
+pub const NDM_ERR_NULL_ARG: ndm_status = 1;
+/// A handle was freed already, or was never returned by ndmem, or is of the wrong kind.
+pub const NDM_ERR_BAD_HANDLE: ndm_status = 2;
+/// An argument has a value the function does not accept.
+pub const NDM_ERR_INVALID_ARG: ndm_status = 3;
+/// Invalid shape: negative length, more than 64 dimensions, or a byte size that overflows.
+pub const NDM_ERR_SHAPE: ndm_status = 4;
+/// Memory could not be allocated.
+pub const NDM_ERR_ALLOC: ndm_status = 5;
+/// A dtype could not be parsed or is not supported by the operation.
+pub const NDM_ERR_DTYPE: ndm_status = 6;
+/// A conversion is not allowed by the requested casting rule.
+pub const NDM_ERR_CASTING: ndm_status = 7;
+/// An index is out of range.
+pub const NDM_ERR_INDEX: ndm_status = 8;
+/// An axis is out of range.
+pub const NDM_ERR_AXIS: ndm_status = 9;
+/// An element would lie outside its buffer.
+pub const NDM_ERR_BOUNDS: ndm_status = 10;
+/// Write access was requested through a read-only array.
+pub const NDM_ERR_READONLY: ndm_status = 11;
+/// The operation would need a copy and copying was forbidden.
+pub const NDM_ERR_COPY_REQUIRED: ndm_status = 12;
+/// Integer overflow in a computation with no representable result.
+pub const NDM_ERR_OVERFLOW: ndm_status = 13;
+/// A bounded computation exceeded its work limit.
+pub const NDM_ERR_TOO_HARD: ndm_status = 14;
+/// An operating-system I/O error.
+pub const NDM_ERR_IO: ndm_status = 15;
+/// A malformed file or text.
+pub const NDM_ERR_FORMAT: ndm_status = 16;
+/// A bug in ndmem: a panic was caught at the boundary (the message has its text).
+pub const NDM_ERR_INTERNAL: ndm_status = 17;
+
+fn code(kind: ErrorKind) -> ndm_status {
+    match kind {
+        ErrorKind::NullArg => NDM_ERR_NULL_ARG,
+        ErrorKind::BadHandle => NDM_ERR_BAD_HANDLE,
+        ErrorKind::InvalidArg => NDM_ERR_INVALID_ARG,
+        ErrorKind::Shape => NDM_ERR_SHAPE,
+        ErrorKind::Alloc => NDM_ERR_ALLOC,
+        ErrorKind::Dtype => NDM_ERR_DTYPE,
+        ErrorKind::Casting => NDM_ERR_CASTING,
+        ErrorKind::Index => NDM_ERR_INDEX,
+        ErrorKind::Axis => NDM_ERR_AXIS,
+        ErrorKind::Bounds => NDM_ERR_BOUNDS,
+        ErrorKind::ReadOnly => NDM_ERR_READONLY,
+        ErrorKind::CopyRequired => NDM_ERR_COPY_REQUIRED,
+        ErrorKind::Overflow => NDM_ERR_OVERFLOW,
+        ErrorKind::TooHard => NDM_ERR_TOO_HARD,
+        ErrorKind::Io => NDM_ERR_IO,
+        ErrorKind::Format => NDM_ERR_FORMAT,
+        ErrorKind::Internal => NDM_ERR_INTERNAL,
+    }
+}
+
+thread_local! {
+    static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+}
+
+fn record(e: &Error) -> ndm_status {
+    let text = CString::new(e.message.replace('\0', "\\0")).unwrap_or_default();
+    LAST_ERROR.with(|cell| *cell.borrow_mut() = text);
+    code(e.kind)
+}
+
+fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
+    let text = payload
+        .downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| payload.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "unknown panic".to_string());
+    Error::new(
+        ErrorKind::Internal,
+        format!("internal error (please report): {text}"),
+    )
+}
+
+/// Runs `f` behind the panic boundary and converts its outcome to a status code.
+pub fn run(f: impl FnOnce() -> Result<()>) -> ndm_status {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(())) => NDM_OK,
+        Ok(Err(e)) => record(&e),
+        Err(payload) => record(&panic_error(payload)),
+    }
+}
+
+/// Runs a getter behind the panic boundary; on failure records the error and returns `fallback`.
+pub fn run_value<T>(fallback: T, f: impl FnOnce() -> Result<T>) -> T {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(Ok(v)) => v,
+        Ok(Err(e)) => {
+            record(&e);
+            fallback
+        }
+        Err(payload) => {
+            record(&panic_error(payload));
+            fallback
+        }
+    }
+}
+
+/// The message of the last failing ndmem call on this thread ("" if none failed yet).
+///
+/// The text names the argument, shape, axis or value at fault. The pointer stays valid until the
+/// next failing ndmem call on the same thread; copy the text to keep it. Never NULL.
+#[no_mangle]
+pub extern "C" fn ndm_last_error() -> *const c_char {
+    LAST_ERROR.with(|cell| cell.borrow().as_ptr())
+}
+
+/// The name of a status code ("NDM_OK", "NDM_ERR_SHAPE", ...), or "NDM_ERR_UNKNOWN" for a number
+/// that is not a status. The string is static.
+#[no_mangle]
+pub extern "C" fn ndm_status_str(status: ndm_status) -> *const c_char {
+    let s: &'static [u8] = match status {
+        NDM_OK => b"NDM_OK\0",
+        NDM_ERR_NULL_ARG => b"NDM_ERR_NULL_ARG\0",
+        NDM_ERR_BAD_HANDLE => b"NDM_ERR_BAD_HANDLE\0",
+        NDM_ERR_INVALID_ARG => b"NDM_ERR_INVALID_ARG\0",
+        NDM_ERR_SHAPE => b"NDM_ERR_SHAPE\0",
+        NDM_ERR_ALLOC => b"NDM_ERR_ALLOC\0",
+        NDM_ERR_DTYPE => b"NDM_ERR_DTYPE\0",
+        NDM_ERR_CASTING => b"NDM_ERR_CASTING\0",
+        NDM_ERR_INDEX => b"NDM_ERR_INDEX\0",
+        NDM_ERR_AXIS => b"NDM_ERR_AXIS\0",
+        NDM_ERR_BOUNDS => b"NDM_ERR_BOUNDS\0",
+        NDM_ERR_READONLY => b"NDM_ERR_READONLY\0",
+        NDM_ERR_COPY_REQUIRED => b"NDM_ERR_COPY_REQUIRED\0",
+        NDM_ERR_OVERFLOW => b"NDM_ERR_OVERFLOW\0",
+        NDM_ERR_TOO_HARD => b"NDM_ERR_TOO_HARD\0",
+        NDM_ERR_IO => b"NDM_ERR_IO\0",
+        NDM_ERR_FORMAT => b"NDM_ERR_FORMAT\0",
+        NDM_ERR_INTERNAL => b"NDM_ERR_INTERNAL\0",
+        _ => b"NDM_ERR_UNKNOWN\0",
+    };
+    s.as_ptr().cast()
+}
+
+/// The library version ("MAJOR.MINOR.PATCH"), equal to `NDM_VERSION_STRING` of the header it
+/// was built with. Static string.
+#[no_mangle]
+pub extern "C" fn ndm_version() -> *const c_char {
+    concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
+}

@@ -1,0 +1,28 @@
+//! # ndmem
+//!
+//! NumPy's array memory model for every language that can call C: one array handle over a raw
+//! buffer (dtype, shape, byte strides, offset, flags, owner), views that never copy, explicit
+//! copies, and zero-copy sharing with C, C++, Fortran and Python (NumPy).
+//!
+//! The Rust API is usable on its own (this crate is also an `rlib`); the C API lives in [`ffi`]
+//! and is described by the generated header `include/ndmem.h`.
+//!
+//! Data flows one way: `ffi` → `array`/`copy` → `layout`/`dtype`/`buffer`/`iter`/`cast`.
+
+#![warn(missing_docs)]
+
+pub mod error;
+
+pub mod array;
+pub mod buffer;
+pub mod cast;
+pub mod copy;
+pub mod dtype;
+pub mod ffi;
+pub mod iter;
+pub mod layout;
+
+pub use array::Array;
+pub use copy::{CopyMode, Order};
+pub use dtype::{ByteOrder, Casting, Dtype, DtypeKind, ScalarKind};
+pub use error::{Error, ErrorKind, Result};
