@@ -114,6 +114,7 @@ pub fn copyto(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
     if !dst.is_writeable() {
         bail!(ReadOnly, "assignment destination is read-only");
     }
+    check_cast(src.dtype(), dst.dtype(), casting)?;
     let Some(src_strides) = layout::broadcast_strides(src.shape(), src.strides(), dst.shape())
     else {
         bail!(
@@ -123,7 +124,6 @@ pub fn copyto(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
             shape_str(dst.shape())
         );
     };
-    check_cast(src.dtype(), dst.dtype(), casting)?;
     let inner = cast::transfer(src.dtype(), dst.dtype())?;
     if dst.size() == 0 {
         return Ok(());

@@ -86,14 +86,13 @@ fn parse(text: &str) -> Result<Dtype> {
         .find(|c: char| c.is_ascii_digit())
         .unwrap_or(rest.len());
     let (kind, digits) = rest.split_at(split);
-    if let Some(what) = known_unsupported(kind).or_else(|| {
-        // "f2", "f16", "c32" are valid NumPy typestrs for half and long double.
-        match (kind, digits) {
-            ("f", "2") => Some("float16"),
-            ("f", "12" | "16") | ("c", "24" | "32") => Some("long double"),
-            _ => None,
-        }
-    }) {
+    // "f2", "f16", "c32" are valid NumPy typestrs for half and long double.
+    let sized_unsupported = match (kind, digits) {
+        ("f", "2") => Some("float16"),
+        ("f", "12" | "16") | ("c", "24" | "32") => Some("long double"),
+        _ => None,
+    };
+    if let Some(what) = known_unsupported(kind).or(sized_unsupported) {
         bail!(
             Dtype,
             "data type '{text}' ({what}) is not supported by ndmem"

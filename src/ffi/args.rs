@@ -79,7 +79,7 @@ pub fn new_dtype(d: Dtype) -> *mut ndm_dtype {
 }
 
 /// Checks an out-pointer argument before any work is done.
-pub fn out<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T> {
+pub(crate) fn out<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T> {
     if p.is_null() {
         bail!(NullArg, "argument '{what}' is NULL");
     }
@@ -88,7 +88,7 @@ pub fn out<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T> {
 }
 
 /// Reads `n` int64 values (a shape, strides or index) from a C array.
-pub fn i64s<'a>(p: *const i64, n: i64, what: &str) -> Result<&'a [i64]> {
+pub(crate) fn i64s<'a>(p: *const i64, n: i64, what: &str) -> Result<&'a [i64]> {
     if n < 0 || n as usize > MAX_NDIM {
         bail!(
             Shape,
@@ -106,7 +106,7 @@ pub fn i64s<'a>(p: *const i64, n: i64, what: &str) -> Result<&'a [i64]> {
 }
 
 /// Reads a NUL-terminated UTF-8 string argument.
-pub fn text<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
+pub(crate) fn text<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
     if p.is_null() {
         bail!(NullArg, "argument '{what}' is NULL");
     }

@@ -1,0 +1,68 @@
+/* Minimal check harness for the C tests: counts checks, reports failures with the library's
+ * last error, and prints "NAME: N passed, M failed" at the end. */
+#ifndef NDM_CHECK_H
+#define NDM_CHECK_H
+
+#include <stdio.h>
+#include <string.h>
+#include "ndmem.h"
+
+static int checks_passed;
+static int checks_failed;
+
+#define CHECK(cond)                                                                              \
+    do {                                                                                         \
+        if (cond) {                                                                              \
+            checks_passed++;                                                                     \
+        } else {                                                                                 \
+            checks_failed++;                                                                     \
+            fprintf(stderr, "%s:%d: CHECK(%s) failed (last error: %s)\n", __FILE__, __LINE__,   \
+                    #cond, ndm_last_error());                                                    \
+        }                                                                                        \
+    } while (0)
+
+/* The call succeeds. */
+#define CHECK_OK(call) CHECK_STATUS(call, NDM_OK)
+
+/* The call returns `expected`. */
+#define CHECK_STATUS(call, expected)                                                             \
+    do {                                                                                         \
+        ndm_status got_ = (call);                                                                \
+        if (got_ == (expected)) {                                                                \
+            checks_passed++;                                                                     \
+        } else {                                                                                 \
+            checks_failed++;                                                                     \
+            fprintf(stderr, "%s:%d: %s returned %s, expected %s (last error: %s)\n", __FILE__,  \
+                    __LINE__, #call, ndm_status_str(got_), ndm_status_str(expected),             \
+                    ndm_last_error());                                                           \
+        }                                                                                        \
+    } while (0)
+
+/* The call fails with `expected` and the last error mentions `text`. */
+#define CHECK_ERR(call, expected, text)                                                          \
+    do {                                                                                         \
+        CHECK_STATUS(call, expected);                                                            \
+        if (strstr(ndm_last_error(), (text)) != NULL) {                                          \
+            checks_passed++;                                                                     \
+        } else {                                                                                 \
+            checks_failed++;                                                                     \
+            fprintf(stderr, "%s:%d: last error \"%s\" does not mention \"%s\"\n", __FILE__,      \
+                    __LINE__, ndm_last_error(), (text));                                         \
+        }                                                                                        \
+    } while (0)
+
+static inline int check_report(const char *name) {
+    printf("%s: %d passed, %d failed\n", name, checks_passed, checks_failed);
+    return checks_failed == 0 ? 0 : 1;
+}
+
+/* A dtype handle from text; aborts the test on failure (the harness relies on it). */
+static inline ndm_dtype *dt(const char *text) {
+    ndm_dtype *d = NULL;
+    if (ndm_dtype_parse(text, &d) != NDM_OK) {
+        fprintf(stderr, "cannot parse dtype %s: %s\n", text, ndm_last_error());
+    }
+    return d;
+}
+
+#endif

@@ -1,0 +1,168 @@
+//! Builds the C test programs in `c_tests/` against `include/ndmem.h` and the shared library,
+//! exactly as a C user would (`cc -Iinclude prog.c -L... -lndmem`), runs them, and checks that
+//! the header compiles on its own as C11 and C++17 with all warnings as errors.
+//!
+//! The binaries stay in `target/c_tests/` so that `make valgrind` can run them under valgrind.
+
+use std::path::{Path, PathBuf};
+use std::process::Command;
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+/// The directory holding `libndmem.so` of this build (target/<profile>).
+fn lib_dir() -> PathBuf {
+    let exe = std::env::current_exe().expect("test executable path");
+    let dir = exe
+        .parent()
+        .and_then(Path::parent)
+        .expect("target/<profile>")
+        .to_path_buf();
+    assert!(
+        dir.join("libndmem.so").exists() || dir.join("libndmem.dylib").exists(),
+        "shared library not found in {}",
+        dir.display()
+    );
+    dir
+}
+
+fn out_dir() -> PathBuf {
+    let d = root().join("target").join("c_tests");
+    std::fs::create_dir_all(&d).expect("create target/c_tests");
+    d
+}
+
+fn compiler(cpp: bool) -> Command {
+    let tool = cc::Build::new()
+        .cpp(cpp)
+        .target(env!("NDMEM_BUILD_TARGET"))
+        .host(env!("NDMEM_BUILD_HOST"))
+        .opt_level(0)
+        .cargo_metadata(false)
+        .cargo_warnings(false)
+        .try_get_compiler()
+        .expect("a C compiler (install gcc or clang)");
+    let mut cmd = tool.to_command();
+    // cc adds flags for building objects for Rust (-ffunction-sections, -fPIC, ...): harmless.
+    cmd.args(["-Wall", "-Wextra", "-Wpedantic", "-Werror", "-g"]);
+    cmd.arg(format!("-I{}", root().join("include").display()));
+    cmd
+}
+
+fn run(mut cmd: Command, what: &str) -> String {
+    let out = cmd
+        .output()
+        .unwrap_or_else(|e| panic!("{what}: cannot run: {e}"));
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        out.status.success(),
+        "{what} failed ({}):\n{text}",
+        out.status
+    );
+    text
+}
+
+fn header_compiles(cpp: bool) {
+    let (ext, std) = if cpp {
+        ("cpp", "-std=c++17")
+    } else {
+        ("c", "-std=c11")
+    };
+    let src = out_dir().join(format!("header_only.{ext}"));
+    std::fs::write(&src, "#include \"ndmem.h\"\n#include \"ndmem.h\"\nint main(void) { return ndm_version() == 0; }\n")
+        .expect("write probe");
+    let mut cmd = compiler(cpp);
+    cmd.arg(std).arg("-fsyntax-only").arg(&src);
+    run(cmd, &format!("header as {std}"));
+}
+
+#[test]
+fn header_is_standalone_c11() {
+    header_compiles(false);
+}
+
+#[test]
+fn header_is_standalone_cpp17() {
+    header_compiles(true);
+}
+
+#[test]
+fn header_exports_only_prefixed_names() {
+    let text = std::fs::read_to_string(root().join("include/ndmem.h")).expect("read header");
+    let mut bad = Vec::new();
+    for line in text.lines() {
+        let name = if let Some(rest) = line.strip_prefix("#define ") {
+            rest.split_whitespace().next()
+        } else if line.starts_with("typedef ") {
+            match line.split_once("(*") {
+                Some((_, rest)) => rest.split(')').next(),
+                None => line.trim_end_matches(';').rsplit(' ').next(),
+            }
+        } else {
+            None
+        };
+        if let Some(n) = name {
+            if !(n.starts_with("ndm_") || n.starts_with("NDM_") || n == "NDMEM_H") {
+                bad.push(line.to_string());
+            }
+        }
+        // Function declarations: "type ndm_name(".
+        if !line.starts_with(' ') && !line.starts_with('#') && !line.starts_with("typedef") {
+            if let Some(open) = line.find('(') {
+                let head = &line[..open];
+                let fname = head.rsplit([' ', '*']).next().unwrap_or("");
+                if !fname.is_empty() && !fname.starts_with("ndm_") {
+                    bad.push(line.to_string());
+                }
+            }
+        }
+    }
+    assert!(
+        bad.is_empty(),
+        "unprefixed names in include/ndmem.h:\n{}",
+        bad.join("\n")
+    );
+}
+
+fn c_program(name: &str) {
+    let lib = lib_dir();
+    let exe = out_dir().join(name);
+    let mut cmd = compiler(false);
+    cmd.arg("-std=c11")
+        .arg(root().join("c_tests").join(format!("{name}.c")))
+        .arg("-o")
+        .arg(&exe)
+        .arg(format!("-L{}", lib.display()))
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .arg("-lndmem")
+        .arg("-lm");
+    run(cmd, &format!("compiling {name}.c"));
+    let text = run(Command::new(&exe), name);
+    print!("{text}");
+    assert!(text.contains(", 0 failed"), "{name}: {text}");
+}
+
+#[test]
+fn c_test_create() {
+    c_program("test_create");
+}
+
+#[test]
+fn c_test_copy() {
+    c_program("test_copy");
+}
+
+#[test]
+fn c_test_foreign() {
+    c_program("test_foreign");
+}
+
+#[test]
+fn c_test_errors() {
+    c_program("test_errors");
+}
