@@ -394,7 +394,11 @@ unsafe fn fill_affine<T: Affine>(dst: *mut u8, n: usize, start: f64, step: f64) 
     };
     let size = std::mem::size_of::<T>();
     for i in 0..n {
-        let v = if i == 1 { v1 } else { T::step(v0, delta, i) };
+        let v = match i {
+            0 => v0,
+            1 => v1,
+            _ => T::step(v0, delta, i),
+        };
         // SAFETY: element i < n of a contiguous native buffer (caller's contract).
         unsafe { v.store(dst.add(i * size), false) };
     }

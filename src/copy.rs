@@ -78,7 +78,7 @@ pub fn astype(
     order: Order,
     mode: CopyMode,
 ) -> Result<Arc<Array>> {
-    check_cast(a.dtype(), dtype, casting)?;
+    check_cast(a, dtype, casting)?;
     if mode != CopyMode::Always && a.dtype() == dtype && satisfies(a, order) {
         return Ok(Arc::clone(a));
     }
@@ -94,11 +94,18 @@ pub fn astype(
     Ok(Arc::new(out))
 }
 
-fn check_cast(from: &Dtype, to: &Dtype, casting: Casting) -> Result<()> {
+/// NumPy's casting check and message (it says "scalar" for 0-d sources).
+fn check_cast(src: &Array, to: &Dtype, casting: Casting) -> Result<()> {
+    let from = src.dtype();
     if !can_cast(from, to, casting) {
         bail!(
             Casting,
-            "Cannot cast array data from dtype('{}') to dtype('{}') according to the rule '{}'",
+            "Cannot cast {} from dtype('{}') to dtype('{}') according to the rule '{}'",
+            if src.ndim() == 0 {
+                "scalar"
+            } else {
+                "array data"
+            },
             from.repr_name(),
             to.repr_name(),
             casting.name()
@@ -114,7 +121,7 @@ pub fn copyto(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
     if !dst.is_writeable() {
         bail!(ReadOnly, "assignment destination is read-only");
     }
-    check_cast(src.dtype(), dst.dtype(), casting)?;
+    check_cast(src, dst.dtype(), casting)?;
     let Some(src_strides) = layout::broadcast_strides(src.shape(), src.strides(), dst.shape())
     else {
         bail!(

@@ -11,14 +11,11 @@ fn root() -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
 }
 
-/// The directory holding `libndmem.so` of this build (target/<profile>).
+/// The directory holding the `libndmem.so` that `cargo test` just built: `target/<profile>/deps`,
+/// beside this test executable (cargo copies it up to `target/<profile>` only on `cargo build`).
 fn lib_dir() -> PathBuf {
     let exe = std::env::current_exe().expect("test executable path");
-    let dir = exe
-        .parent()
-        .and_then(Path::parent)
-        .expect("target/<profile>")
-        .to_path_buf();
+    let dir = exe.parent().expect("target/<profile>/deps").to_path_buf();
     assert!(
         dir.join("libndmem.so").exists() || dir.join("libndmem.dylib").exists(),
         "shared library not found in {}",
@@ -129,22 +126,49 @@ fn header_exports_only_prefixed_names() {
     );
 }
 
-fn c_program(name: &str) {
+/// Compiles `src` against the header and shared library and runs it; returns its output.
+fn build_and_run(name: &str, src: &Path) -> String {
     let lib = lib_dir();
     let exe = out_dir().join(name);
     let mut cmd = compiler(false);
     cmd.arg("-std=c11")
-        .arg(root().join("c_tests").join(format!("{name}.c")))
+        .arg(src)
         .arg("-o")
         .arg(&exe)
         .arg(format!("-L{}", lib.display()))
         .arg(format!("-Wl,-rpath,{}", lib.display()))
         .arg("-lndmem")
         .arg("-lm");
-    run(cmd, &format!("compiling {name}.c"));
-    let text = run(Command::new(&exe), name);
+    run(cmd, &format!("compiling {}", src.display()));
+    // cargo puts target/<profile> (with a possibly stale copy from an earlier `cargo build`)
+    // on LD_LIBRARY_PATH, which would win over the runpath: run as a user would, without it.
+    let mut prog = Command::new(&exe);
+    prog.env_remove("LD_LIBRARY_PATH");
+    run(prog, name)
+}
+
+fn c_program(name: &str) {
+    let text = build_and_run(name, &root().join("c_tests").join(format!("{name}.c")));
     print!("{text}");
     assert!(text.contains(", 0 failed"), "{name}: {text}");
+}
+
+#[test]
+fn readme_c_example_compiles_and_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("read README.md");
+    let start = readme.find("```c\n").expect("a ```c block in README.md") + 5;
+    let len = readme[start..].find("```").expect("end of the ```c block");
+    assert!(
+        readme[start..start + len].lines().count() <= 25,
+        "README's C example is short"
+    );
+    let src = out_dir().join("readme_example.c");
+    std::fs::write(&src, &readme[start..start + len]).expect("write example");
+    let text = build_and_run("readme_example", &src);
+    assert_eq!(
+        text,
+        "t[1][0] = 20, copy row 1 = (2, 5), F-contiguous view: 1\n"
+    );
 }
 
 #[test]

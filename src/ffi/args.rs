@@ -89,10 +89,13 @@ pub(crate) fn out<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T> {
 
 /// Reads `n` int64 values (a shape, strides or index) from a C array.
 pub(crate) fn i64s<'a>(p: *const i64, n: i64, what: &str) -> Result<&'a [i64]> {
-    if n < 0 || n as usize > MAX_NDIM {
+    if n < 0 {
+        bail!(Shape, "ndim {n} for argument '{what}' is negative");
+    }
+    if n as usize > MAX_NDIM {
         bail!(
             Shape,
-            "ndim {n} for argument '{what}' is out of range (0..={MAX_NDIM})"
+            "maximum supported dimension for an ndarray is currently {MAX_NDIM}, found {n} (argument '{what}')"
         );
     }
     if n == 0 {

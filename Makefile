@@ -1,0 +1,82 @@
+# ndmem front door. Two commands matter:
+#   make demo   builds the library and runs the examples
+#   make test   everything: cargo tests (incl. the C tests), fmt, clippy, header and binding
+#               checks, the C tests under valgrind, and the Python suite against NumPy
+# Both install what they need (a Python venv with numpy, pytest, hypothesis; valgrind through
+# apt when missing and we are root) or stop with a message saying what to install.
+
+PYTHON ?= python3
+CARGO  ?= cargo
+CC     ?= cc
+VENV   := .venv
+PY     := $(VENV)/bin/python
+RELEASE_LIB := $(CURDIR)/target/release/libndmem.so
+PYENV  := NDMEM_LIBRARY=$(RELEASE_LIB) PYTHONPATH=$(CURDIR)/bindings/python
+
+.PHONY: demo test build tools fmt-check clippy cargo-test header-check ffi-check valgrind pytest clean
+
+build: tools
+	$(CARGO) build --release
+
+tools:
+	@command -v $(CARGO) >/dev/null || { echo "error: cargo not found: install Rust (https://rustup.rs)"; exit 1; }
+	@command -v $(CC) >/dev/null || { echo "error: no C compiler ($(CC)): install gcc or clang"; exit 1; }
+	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.9+"; exit 1; }
+
+$(VENV)/.ready:
+	@$(PYTHON) -m venv $(VENV) || { echo "error: '$(PYTHON) -m venv' failed: install the python3-venv package"; exit 1; }
+	$(PY) -m pip install -q --disable-pip-version-check numpy pytest hypothesis
+	@touch $@
+
+demo: build $(VENV)/.ready
+	@mkdir -p build
+	$(CC) -std=c11 -Wall -Wextra -Werror -Iinclude examples/c/foreign_buffer.c \
+	    -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem -o build/foreign_buffer
+	@echo "--- C: a foreign buffer shared zero-copy ---"
+	./build/foreign_buffer
+	@echo "--- Python: sharing memory with NumPy ---"
+	$(PYENV) $(PY) examples/python/zero_copy.py
+
+test: tools fmt-check clippy cargo-test header-check ffi-check valgrind pytest
+	@echo "make test: all checks passed"
+
+fmt-check:
+	$(CARGO) fmt --check
+
+clippy:
+	$(CARGO) clippy --all-targets -- -D warnings
+
+# Builds the library (debug), runs the Rust unit tests and tests/c_api.rs, which compiles
+# c_tests/*.c against include/ndmem.h and libndmem.so and runs them.
+cargo-test:
+	$(CARGO) test
+
+# build.rs regenerates include/ndmem.h; the committed copy must match what it generates.
+header-check: cargo-test
+	@if git rev-parse --git-dir >/dev/null 2>&1; then \
+	    git diff --exit-code --stat -- include/ndmem.h || { echo "error: include/ndmem.h is stale: commit the regenerated header"; exit 1; }; \
+	    echo "header-check: include/ndmem.h matches the sources"; \
+	else echo "header-check: not a git checkout, skipped"; fi
+
+# The ctypes declarations are generated from the header and must match it.
+ffi-check: $(VENV)/.ready header-check
+	$(PY) bindings/python/gen_ffi.py --check
+	@echo "ffi-check: bindings/python/ndmem/_ffi.py matches include/ndmem.h"
+
+valgrind: cargo-test
+	@command -v valgrind >/dev/null || { \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; \
+	    else echo "error: valgrind not found: install it (apt-get install valgrind)"; exit 1; fi; }
+	@set -e; for t in target/c_tests/test_*; do \
+	    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+	        $$t >/dev/null || { echo "valgrind: errors or leaks in $$t"; exit 1; }; \
+	    echo "valgrind: $$t: no errors, no leaks"; \
+	done
+
+pytest: build $(VENV)/.ready
+	$(PYENV) $(PY) -m pytest -q bindings/python/tests
+
+clean:
+	$(CARGO) clean
+	rm -rf build $(VENV)

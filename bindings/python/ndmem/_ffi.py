@@ -1,0 +1,116 @@
+"""ctypes declarations of the ndmem C API.
+
+GENERATED from include/ndmem.h by bindings/python/gen_ffi.py; do not edit by hand.
+"""
+import ctypes
+
+NDM_VERSION_MAJOR = 0
+NDM_VERSION_MINOR = 1
+NDM_VERSION_PATCH = 0
+NDM_VERSION_STRING = "0.1.0"
+NDM_MAX_NDIM = 64
+NDM_ORDER_C = 0
+NDM_ORDER_F = 1
+NDM_ORDER_A = 2
+NDM_ORDER_K = 3
+NDM_CASTING_NO = 0
+NDM_CASTING_EQUIV = 1
+NDM_CASTING_SAFE = 2
+NDM_CASTING_SAME_KIND = 3
+NDM_CASTING_UNSAFE = 4
+NDM_COPY_IF_NEEDED = 0
+NDM_COPY_ALWAYS = 1
+NDM_COPY_NEVER = 2
+NDM_KIND_BOOL = 0
+NDM_KIND_INT8 = 1
+NDM_KIND_INT16 = 2
+NDM_KIND_INT32 = 3
+NDM_KIND_INT64 = 4
+NDM_KIND_UINT8 = 5
+NDM_KIND_UINT16 = 6
+NDM_KIND_UINT32 = 7
+NDM_KIND_UINT64 = 8
+NDM_KIND_FLOAT32 = 9
+NDM_KIND_FLOAT64 = 10
+NDM_KIND_COMPLEX64 = 11
+NDM_KIND_COMPLEX128 = 12
+NDM_KIND_BYTES = 13
+NDM_KIND_VOID = 14
+NDM_BYTEORDER_NA = 0
+NDM_BYTEORDER_LITTLE = 1
+NDM_BYTEORDER_BIG = 2
+NDM_BYTEORDER_NATIVE = 3
+NDM_FLAG_C_CONTIGUOUS = 1
+NDM_FLAG_F_CONTIGUOUS = 2
+NDM_FLAG_OWNDATA = 4
+NDM_FLAG_ALIGNED = 256
+NDM_FLAG_WRITEABLE = 1024
+NDM_OK = 0
+NDM_ERR_NULL_ARG = 1
+NDM_ERR_BAD_HANDLE = 2
+NDM_ERR_INVALID_ARG = 3
+NDM_ERR_SHAPE = 4
+NDM_ERR_ALLOC = 5
+NDM_ERR_DTYPE = 6
+NDM_ERR_CASTING = 7
+NDM_ERR_INDEX = 8
+NDM_ERR_AXIS = 9
+NDM_ERR_BOUNDS = 10
+NDM_ERR_READONLY = 11
+NDM_ERR_COPY_REQUIRED = 12
+NDM_ERR_OVERFLOW = 13
+NDM_ERR_TOO_HARD = 14
+NDM_ERR_IO = 15
+NDM_ERR_FORMAT = 16
+NDM_ERR_INTERNAL = 17
+
+ndm_status = ctypes.c_int32
+ndm_release_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+
+FUNCTIONS = {
+    'ndm_copy': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_copyto': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32]),
+    'ndm_astype': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_empty': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_zeros': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_full': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_arange': (ndm_status, [ctypes.c_double, ctypes.c_double, ctypes.c_double, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_from_ptr': (ndm_status, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.c_uint32, ndm_release_fn, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_array_free': (ndm_status, [ctypes.c_void_p]),
+    'ndm_dtype_new': (ndm_status, [ctypes.c_int32, ctypes.c_int32, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_dtype_parse': (ndm_status, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_dtype_clone': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_dtype_free': (ndm_status, [ctypes.c_void_p]),
+    'ndm_dtype_itemsize': (ctypes.c_int64, [ctypes.c_void_p]),
+    'ndm_dtype_alignment': (ctypes.c_int64, [ctypes.c_void_p]),
+    'ndm_dtype_kind': (ctypes.c_int32, [ctypes.c_void_p]),
+    'ndm_dtype_byteorder': (ctypes.c_int32, [ctypes.c_void_p]),
+    'ndm_dtype_str': (ctypes.c_char_p, [ctypes.c_void_p]),
+    'ndm_dtype_equal': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p]),
+    'ndm_can_cast': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_bool)]),
+    'ndm_ndim': (ctypes.c_int32, [ctypes.c_void_p]),
+    'ndm_shape': (ctypes.POINTER(ctypes.c_int64), [ctypes.c_void_p]),
+    'ndm_strides': (ctypes.POINTER(ctypes.c_int64), [ctypes.c_void_p]),
+    'ndm_size': (ctypes.c_int64, [ctypes.c_void_p]),
+    'ndm_itemsize': (ctypes.c_int64, [ctypes.c_void_p]),
+    'ndm_nbytes': (ctypes.c_int64, [ctypes.c_void_p]),
+    'ndm_data': (ctypes.c_void_p, [ctypes.c_void_p]),
+    'ndm_flags': (ctypes.c_uint32, [ctypes.c_void_p]),
+    'ndm_array_dtype': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_base': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_buffer_range': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_size_t)]),
+    'ndm_get_item': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_int32, ctypes.c_void_p]),
+    'ndm_set_item': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_int32, ctypes.c_void_p]),
+    'ndm_last_error': (ctypes.c_char_p, []),
+    'ndm_status_str': (ctypes.c_char_p, [ndm_status]),
+    'ndm_version': (ctypes.c_char_p, []),
+}
+
+
+def declare(lib):
+    """Set restype and argtypes of every ndmem function on a loaded CDLL."""
+    for name, (restype, argtypes) in FUNCTIONS.items():
+        fn = getattr(lib, name)
+        fn.restype = restype
+        fn.argtypes = argtypes
+    return lib

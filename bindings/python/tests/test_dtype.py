@@ -1,0 +1,75 @@
+"""Dtype parsing, printing and casting rules against NumPy."""
+import numpy as np
+import pytest
+from conftest import NUMERIC, castings
+
+import ndmem
+
+SPECS = ["<f8", ">i4", "|S32", "|b1", "<c16", "f8", "float64", "=i2", "?", "b", "B", "h", "H",
+         "i", "I", "l", "L", "q", "Q", "f", "d", "F", "D", "int8", "uint64", "complex64", "bool",
+         ">f4", "<u2", "|u1", ">i1", "V8", "S5", ">c8", "int", "float", "complex", "double",
+         "single", "uint", "intp", "uintp", "c"]
+
+
+@pytest.mark.parametrize("spec", SPECS)
+def test_parse_like_numpy(spec):
+    d, n = ndmem.dtype(spec), np.dtype(spec)
+    assert d.str == n.str
+    assert d.itemsize == n.itemsize
+    assert d.alignment == n.alignment
+    assert d.kind == n.kind
+    assert d.byteorder == n.byteorder
+    assert d.isnative == n.isnative
+    assert d.name == n.name
+    assert d.descr == n.descr
+    assert repr(d) == repr(n)
+    assert np.dtype(d.dtype) == n
+    assert d == n and d == spec
+
+
+@pytest.mark.parametrize("dt", NUMERIC, ids=str)
+def test_numpy_dtypes_and_python_types(dt):
+    assert ndmem.dtype(dt).str == dt.str
+    assert ndmem.dtype(ndmem.dtype(dt)) == dt
+
+
+@pytest.mark.parametrize("t", [float, int, bool, complex, None, np.float32, np.int16])
+def test_type_objects(t):
+    assert ndmem.dtype(t).str == np.dtype(t).str
+
+
+@pytest.mark.parametrize("spec", ["f3", "x8", "float65", "<<f8", "i8 ", "i9", "S-1", "", "q8"])
+def test_not_understood_like_numpy(spec):
+    with pytest.raises(TypeError) as ours:
+        ndmem.dtype(spec)
+    with pytest.raises(TypeError) as theirs:
+        np.dtype(spec)
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("spec", ["<U3", "O", "M8[ns]", "f2", "g", "e", "m8"])
+def test_unsupported_kinds_are_type_errors(spec):
+    np.dtype(spec)  # valid for NumPy
+    with pytest.raises(TypeError, match="not supported by ndmem|not understood"):
+        ndmem.dtype(spec)
+
+
+@pytest.mark.parametrize("casting", ["no", "equiv", "safe", "same_kind", "unsafe"])
+def test_can_cast_every_numeric_pair(casting):
+    for a in NUMERIC:
+        for b in NUMERIC:
+            assert ndmem.can_cast(a, b, casting) == np.can_cast(a, b, casting), (a.str, b.str)
+
+
+@pytest.mark.parametrize("casting", ["no", "equiv", "safe", "same_kind", "unsafe"])
+def test_can_cast_bytes(casting):
+    for n in (1, 3, 5):
+        for m in (1, 3, 5):
+            a, b = f"S{n}", f"S{m}"
+            assert ndmem.can_cast(a, b, casting) == np.can_cast(a, b, casting)
+
+
+def test_bad_casting_name():
+    with pytest.raises(ValueError, match="casting must be one of"):
+        ndmem.can_cast("f8", "f4", "sometimes")
+    assert castings is not None

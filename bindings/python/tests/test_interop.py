@@ -1,0 +1,109 @@
+"""Zero-copy sharing with NumPy, both ways, and buffer lifetime."""
+import gc
+import weakref
+
+import numpy as np
+import pytest
+from conftest import flags_of, ptr, strided_views
+from hypothesis import given
+
+import ndmem
+
+
+@given(view=strided_views())
+def test_asarray_wraps_numpy_memory_without_copy(view):
+    x = ndmem.asarray(view)
+    assert x.shape == view.shape
+    assert x.strides == view.strides
+    assert x.dtype.str == view.dtype.str
+    assert x.data_ptr == ptr(view)
+    assert (x.flags.c_contiguous, x.flags.f_contiguous, x.flags.aligned, x.flags.writeable) == \
+        flags_of(view)
+    assert not x.flags.owndata
+    back = np.asarray(x)
+    assert ptr(back) == ptr(view)
+    assert back.strides == view.strides
+    assert flags_of(back) == flags_of(view)
+    assert back.tobytes() == view.tobytes()
+    if view.size:
+        assert np.shares_memory(back, view)
+    if view.flags.writeable and view.size:
+        idx = (0,) * view.ndim
+        back[idx] = 0 if back[idx] else 1
+        assert view[idx] == back[idx]
+
+
+def test_writes_are_seen_both_ways():
+    n = np.zeros((3, 4))
+    x = ndmem.asarray(n)
+    n[1, 2] = 5.0
+    assert x.item(1, 2) == 5.0
+    v = np.asarray(x)
+    v[2, 3] = -1.0
+    assert n[2, 3] == -1.0
+    y = ndmem.zeros(4, dtype="i4")
+    w = np.asarray(y)
+    w[:] = [1, 2, 3, 4]
+    assert [y.item(i) for i in range(4)] == [1, 2, 3, 4]
+    assert w.flags.writeable and not w.flags.owndata
+
+
+def test_numpy_object_lives_while_ndmem_uses_it():
+    n = np.arange(10.0)
+    alive = weakref.ref(n)
+    x = ndmem.asarray(n[::2])
+    del n
+    gc.collect()
+    assert alive() is not None
+    assert x.item(4) == 8.0
+    del x
+    gc.collect()
+    assert alive() is None
+
+
+def test_ndmem_array_lives_while_numpy_views_it():
+    x = ndmem.arange(6.0)
+    alive = weakref.ref(x)
+    v = np.asarray(x)
+    del x
+    gc.collect()
+    assert alive() is not None
+    assert v.tolist() == [0, 1, 2, 3, 4, 5]
+    del v
+    gc.collect()
+    assert alive() is None
+
+
+def test_read_only_numpy_memory_stays_read_only():
+    n = np.arange(4)
+    n.flags.writeable = False
+    x = ndmem.asarray(n)
+    assert not x.flags.writeable
+    assert not np.asarray(x).flags.writeable
+    with pytest.raises(ValueError, match="assignment destination is read-only"):
+        ndmem.copyto(x, [1, 2, 3, 4])
+
+
+def test_lists_and_scalars_are_converted_by_numpy():
+    x = ndmem.asarray([[1, 2], [3, 4]])
+    assert x.shape == (2, 2) and x.dtype == np.int64
+    assert ndmem.asarray(3.5).shape == ()
+    assert ndmem.asarray(x) is x
+
+
+@pytest.mark.parametrize("data", [np.array(["ab"]), np.array([object()]),
+                                  np.zeros(2, "M8[s]"), np.zeros(2, [("a", "i4")])])
+def test_unsupported_dtypes_raise_type_error(data):
+    with pytest.raises(TypeError):
+        ndmem.asarray(data)
+
+
+def test_array_interface_describes_the_array():
+    x = ndmem.asarray(np.zeros((4, 6), ">f4")[::2, ::-3])
+    info = x.__array_interface__
+    n = np.asarray(x)
+    assert info["typestr"] == ">f4" == n.dtype.str
+    assert info["strides"] == (48, -12)
+    assert info["descr"] == [("", ">f4")]
+    c = ndmem.zeros((2, 2))
+    assert c.__array_interface__["strides"] is None
