@@ -13,7 +13,7 @@ PY     := $(VENV)/bin/python
 RELEASE_LIB := $(CURDIR)/target/release/libndmem.so
 PYENV  := NDMEM_LIBRARY=$(RELEASE_LIB) PYTHONPATH=$(CURDIR)/bindings/python
 
-.PHONY: demo test build tools fmt-check clippy cargo-test header-check ffi-check valgrind pytest clean
+.PHONY: demo test bench build tools fmt-check clippy cargo-test header-check ffi-check valgrind pytest clean
 
 build: tools
 	$(CARGO) build --release
@@ -39,6 +39,11 @@ demo: build $(VENV)/.ready
 
 test: tools fmt-check clippy cargo-test header-check ffi-check valgrind pytest
 	@echo "make test: all checks passed"
+
+# Benchmarks (not part of `make test`): criterion benches, then ndmem vs NumPy in one run.
+bench: build $(VENV)/.ready
+	$(CARGO) bench
+	$(PYENV) $(PY) benches/compare_alloc.py
 
 fmt-check:
 	$(CARGO) fmt --check

@@ -52,20 +52,12 @@ impl std::fmt::Debug for Array {
 impl Array {
     /// A new uninitialised array with fresh strides in `order`.
     pub fn empty(dtype: Dtype, shape: &[i64], order: MemOrder) -> Result<Array> {
-        let axes: Vec<usize> = match order {
-            MemOrder::C => (0..shape.len()).collect(),
-            MemOrder::F => (0..shape.len()).rev().collect(),
-        };
-        Array::allocate(dtype, shape, &axes, false)
+        Array::allocate(dtype, shape, &layout::order_axes(shape.len(), order), false)
     }
 
     /// A new zero-filled array with fresh strides in `order`.
     pub fn zeros(dtype: Dtype, shape: &[i64], order: MemOrder) -> Result<Array> {
-        let axes: Vec<usize> = match order {
-            MemOrder::C => (0..shape.len()).collect(),
-            MemOrder::F => (0..shape.len()).rev().collect(),
-        };
-        Array::allocate(dtype, shape, &axes, true)
+        Array::allocate(dtype, shape, &layout::order_axes(shape.len(), order), true)
     }
 
     /// A new array whose axes are laid out contiguously in `axes` order (outermost first).

@@ -11,7 +11,7 @@ use crate::cast;
 use crate::dtype::{can_cast, Casting, Dtype};
 use crate::error::Result;
 use crate::iter::Plan;
-use crate::layout::{self, shape_str};
+use crate::layout::{self, order_axes, shape_str, MemOrder};
 use std::sync::Arc;
 
 /// Memory order of a new array.
@@ -40,13 +40,12 @@ pub enum CopyMode {
 
 /// Axis order (outermost first) of a new array like `a` in `order`.
 fn axes_for(a: &Array, order: Order) -> Vec<usize> {
-    let n = a.ndim();
     let f_only = a.is_f_contiguous() && !a.is_c_contiguous();
     match order {
-        Order::C => (0..n).collect(),
-        Order::F => (0..n).rev().collect(),
-        Order::A if f_only => (0..n).rev().collect(),
-        Order::A => (0..n).collect(),
+        Order::C => order_axes(a.ndim(), MemOrder::C),
+        Order::F => order_axes(a.ndim(), MemOrder::F),
+        Order::A if f_only => order_axes(a.ndim(), MemOrder::F),
+        Order::A => order_axes(a.ndim(), MemOrder::C),
         Order::K => layout::k_order_axes(a.shape(), a.strides(), a.itemsize()),
     }
 }
@@ -168,7 +167,6 @@ mod tests {
     use super::*;
     use crate::buffer::{AllocOptions, Buffer};
     use crate::dtype::ScalarKind;
-    use crate::layout::MemOrder;
 
     fn values(a: &Array) -> Vec<f64> {
         let mut out = Vec::new();

@@ -72,11 +72,15 @@ pub fn check_shape(shape: &[i64], itemsize: usize) -> Result<usize> {
 /// Strides of a freshly allocated array in `order` (NUMPY_SEMANTICS.md §1.2). A zero-length axis
 /// multiplies the running stride by 1.
 pub fn fresh_strides(shape: &[i64], itemsize: usize, order: MemOrder) -> Vec<i64> {
-    let axes: Vec<usize> = match order {
-        MemOrder::C => (0..shape.len()).collect(),
-        MemOrder::F => (0..shape.len()).rev().collect(),
-    };
-    strides_for_axes(shape, &axes, itemsize)
+    strides_for_axes(shape, &order_axes(shape.len(), order), itemsize)
+}
+
+/// Axis order (outermost first) of fresh strides in `order`.
+pub fn order_axes(ndim: usize, order: MemOrder) -> Vec<usize> {
+    match order {
+        MemOrder::C => (0..ndim).collect(),
+        MemOrder::F => (0..ndim).rev().collect(),
+    }
 }
 
 /// Contiguous strides that lay the axes out in `axes` order, outermost first.

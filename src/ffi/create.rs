@@ -28,6 +28,25 @@ fn mem_order(code: i32) -> Result<MemOrder> {
     }
 }
 
+/// Shared body of `ndm_empty` and `ndm_zeros`.
+unsafe fn fresh(
+    dtype: *const ndm_dtype,
+    ndim: i32,
+    shape: *const i64,
+    order: i32,
+    out: *mut *mut ndm_array,
+    zeroed: bool,
+) -> ndm_status {
+    boundary! {
+        let out = args::out(out, "out")?;
+        let d = args::dtype(dtype, "dtype")?.clone();
+        let (shape, order) = (args::i64s(shape, ndim.into(), "shape")?, mem_order(order)?);
+        let a = if zeroed { Array::zeros(d, shape, order)? } else { Array::empty(d, shape, order)? };
+        *out = new_array(Arc::new(a));
+        Ok(())
+    }
+}
+
 /// A new array of `ndim` axes with lengths `shape`, fresh strides in `order` (`NDM_ORDER_C` or
 /// `NDM_ORDER_F`), uninitialised contents. Negative lengths, `ndim` > 64 or a byte size that
 /// overflows are `NDM_ERR_SHAPE`; memory the machine cannot give is `NDM_ERR_ALLOC`.
@@ -39,13 +58,8 @@ pub unsafe extern "C" fn ndm_empty(
     order: i32,
     out: *mut *mut ndm_array,
 ) -> ndm_status {
-    boundary! {
-        let out = args::out(out, "out")?;
-        let d = args::dtype(dtype, "dtype")?.clone();
-        let a = Array::empty(d, args::i64s(shape, ndim.into(), "shape")?, mem_order(order)?)?;
-        *out = new_array(Arc::new(a));
-        Ok(())
-    }
+    // SAFETY: the caller's contract for these pointers is the same as `fresh`'s.
+    unsafe { fresh(dtype, ndim, shape, order, out, false) }
 }
 
 /// Like `ndm_empty`, with every byte zero.
@@ -57,13 +71,8 @@ pub unsafe extern "C" fn ndm_zeros(
     order: i32,
     out: *mut *mut ndm_array,
 ) -> ndm_status {
-    boundary! {
-        let out = args::out(out, "out")?;
-        let d = args::dtype(dtype, "dtype")?.clone();
-        let a = Array::zeros(d, args::i64s(shape, ndim.into(), "shape")?, mem_order(order)?)?;
-        *out = new_array(Arc::new(a));
-        Ok(())
-    }
+    // SAFETY: the caller's contract for these pointers is the same as `fresh`'s.
+    unsafe { fresh(dtype, ndim, shape, order, out, true) }
 }
 
 /// Like `ndm_empty`, with every element set to `*value`: one element of `dtype`, i.e.

@@ -159,3 +159,35 @@ pub extern "C" fn ndm_status_str(status: ndm_status) -> *const c_char {
 pub extern "C" fn ndm_version() -> *const c_char {
     concat!(env!("CARGO_PKG_VERSION"), "\0").as_ptr().cast()
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::ffi::CStr;
+
+    fn last() -> String {
+        // SAFETY: ndm_last_error always returns a valid NUL-terminated string.
+        unsafe { CStr::from_ptr(ndm_last_error()) }
+            .to_string_lossy()
+            .into_owned()
+    }
+
+    #[test]
+    fn panics_become_internal_errors_with_their_text() {
+        let status = run(|| panic!("boom in a kernel"));
+        assert_eq!(status, NDM_ERR_INTERNAL);
+        assert!(last().contains("boom in a kernel"), "{}", last());
+        assert_eq!(run_value(-1, || -> Result<i32> { panic!("getter") }), -1);
+        assert!(last().contains("getter"));
+    }
+
+    #[test]
+    fn errors_set_the_thread_local_message() {
+        let status = run(|| Err(Error::new(ErrorKind::Shape, "bad shape (3,)")));
+        assert_eq!(status, NDM_ERR_SHAPE);
+        assert_eq!(last(), "bad shape (3,)");
+        std::thread::spawn(|| assert_eq!(last(), ""))
+            .join()
+            .unwrap();
+    }
+}

@@ -89,9 +89,9 @@ class Array:
         return a
 
     def __del__(self):
-        if getattr(self, "_h", None):
-            lib.ndm_array_free(self._h)
-            self._h = None
+        handle, self._h = getattr(self, "_h", None), None
+        if handle and lib is not None:  # lib can be gone at interpreter shutdown
+            lib.ndm_array_free(handle)
 
     # --- introspection -----------------------------------------------------------------------
     @property

@@ -1,5 +1,6 @@
 """ndmem.dtype: NumPy-compatible data types backed by ndmem dtype handles."""
 import builtins
+import sys
 
 from . import _ffi
 from ._lib import call, lib, new_handle
@@ -54,9 +55,9 @@ class dtype:
         return d
 
     def __del__(self):
-        if getattr(self, "_h", None):
-            lib.ndm_dtype_free(self._h)
-            self._h = None
+        handle, self._h = getattr(self, "_h", None), None
+        if handle and lib is not None:  # lib can be gone at interpreter shutdown
+            lib.ndm_dtype_free(handle)
 
     @property
     def str(self):
@@ -84,7 +85,7 @@ class dtype:
         code = lib.ndm_dtype_byteorder(self._h)
         if code == _ffi.NDM_BYTEORDER_NA:
             return "|"
-        native = _ffi.NDM_BYTEORDER_LITTLE if __import__("sys").byteorder == "little" else _ffi.NDM_BYTEORDER_BIG
+        native = _ffi.NDM_BYTEORDER_LITTLE if sys.byteorder == "little" else _ffi.NDM_BYTEORDER_BIG
         if code == native:
             return "="
         return "<" if code == _ffi.NDM_BYTEORDER_LITTLE else ">"

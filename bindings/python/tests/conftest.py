@@ -9,7 +9,7 @@ from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
 settings.register_profile(
-    "ci", max_examples=int(os.environ.get("NDMEM_HYPOTHESIS_EXAMPLES", "150")), deadline=None,
+    "ci", max_examples=int(os.environ.get("NDMEM_HYPOTHESIS_EXAMPLES", "300")), deadline=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
 settings.load_profile("ci")
