@@ -135,11 +135,22 @@ impl Array {
                 "arange: step must not be zero (division by zero)"
             );
         }
-        let len = ((stop - start) / step).ceil();
+        let delta = stop - start;
+        let ratio = delta / step;
+        // NumPy: a quotient that underflows to zero still gives one element when it is positive.
+        let len = if ratio == 0.0 && delta != 0.0 {
+            if ratio.is_sign_negative() {
+                0.0
+            } else {
+                1.0
+            }
+        } else {
+            ratio.ceil()
+        };
         if len.is_nan() {
             bail!(InvalidArg, "arange: cannot compute length");
         }
-        if len > i64::MAX as f64 / 16.0 {
+        if len >= i64::MAX as f64 {
             bail!(Shape, "Maximum allowed size exceeded");
         }
         let n = if len > 0.0 { len as i64 } else { 0 };

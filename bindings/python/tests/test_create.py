@@ -74,6 +74,15 @@ def test_arange_forms_and_errors():
         ndmem.arange(0, np.inf)
     with pytest.raises(TypeError):
         ndmem.arange(3, dtype="S3")
+    # lengths whose quotient underflows, and huge lengths, fail or succeed as in NumPy
+    assert_same_array(ndmem.arange(0, 5e-324, 2.0), np.arange(0, 5e-324, 2.0))
+    assert_same_array(ndmem.arange(0, -5e-324, 2.0), np.arange(0, -5e-324, 2.0))
+    with pytest.raises(ValueError, match="array is too big"):
+        np.arange(0, 2e18)
+    with pytest.raises(ValueError, match="array is too big"):
+        ndmem.arange(0, 2e18)
+    with pytest.raises(MemoryError):
+        ndmem.arange(0, 1e18)
 
 
 def test_shape_errors_like_numpy():
