@@ -207,6 +207,56 @@
 #define NDM_FLAG_WRITEABLE 1024
 
 /**
+ * Overlap answer: no byte is shared.
+ */
+#define NDM_OVERLAP_NO 0
+
+/**
+ * Overlap answer: some byte is shared.
+ */
+#define NDM_OVERLAP_YES 1
+
+/**
+ * Overlap answer: the work limit was reached first.
+ */
+#define NDM_OVERLAP_TOO_HARD 2
+
+/**
+ * Index item kind: an integer (`start` holds it; negative counts from the end).
+ */
+#define NDM_INDEX_INT 0
+
+/**
+ * Index item kind: a slice `start:stop:step` (see `NDM_SLICE_NO_START`/`NO_STOP`).
+ */
+#define NDM_INDEX_SLICE 1
+
+/**
+ * Index item kind: `newaxis` (a new axis of length 1).
+ */
+#define NDM_INDEX_NEWAXIS 2
+
+/**
+ * Index item kind: `...` (as many full slices as needed; at most one).
+ */
+#define NDM_INDEX_ELLIPSIS 3
+
+/**
+ * Slice flag: `start` is omitted (Python's `None`).
+ */
+#define NDM_SLICE_NO_START 1
+
+/**
+ * Slice flag: `stop` is omitted (Python's `None`).
+ */
+#define NDM_SLICE_NO_STOP 2
+
+/**
+ * Work limit of the self-overlap proof that `as_strided` needs for a writeable view.
+ */
+#define AS_STRIDED_MAX_WORK (1 << 20)
+
+/**
  * Opaque handle to an array (a view of a buffer). Release with `ndm_array_free`.
  */
 typedef struct ndm_array ndm_array;
@@ -226,6 +276,32 @@ typedef int32_t ndm_status;
  * `ctx` given to `ndm_from_ptr`. It may run on any thread (whichever frees the last array).
  */
 typedef void (*ndm_release_fn)(void *data, void *ctx);
+
+/**
+ * One entry of a basic index for `ndm_index`.
+ */
+typedef struct {
+    /**
+     * `NDM_INDEX_INT`, `NDM_INDEX_SLICE`, `NDM_INDEX_NEWAXIS` or `NDM_INDEX_ELLIPSIS`.
+     */
+    int32_t kind;
+    /**
+     * For slices: `NDM_SLICE_*` bits marking omitted bounds.
+     */
+    uint32_t flags;
+    /**
+     * The integer (INT) or the slice start (SLICE).
+     */
+    int64_t start;
+    /**
+     * The slice stop (SLICE).
+     */
+    int64_t stop;
+    /**
+     * The slice step (SLICE); must not be 0.
+     */
+    int64_t step;
+} ndm_index_item;
 
 
 
@@ -567,6 +643,58 @@ ndm_status ndm_set_item(const ndm_array *a,
                         const void *value);
 
 /**
+ * Whether the byte extents of `a` and `b` overlap (NumPy's `may_share_memory`; cheap).
+ */
+ndm_status ndm_may_share_memory(const ndm_array *a, const ndm_array *b, bool *result);
+
+/**
+ * Whether `a` and `b` share a byte, exactly (NumPy's `shares_memory`): `*answer` is
+ * `NDM_OVERLAP_NO`, `_YES` or `_TOO_HARD` when more than `max_work` failed branches would be
+ * needed (`max_work < 0`: unlimited; `0`: TOO_HARD whenever the extents overlap).
+ * `NDM_ERR_OVERFLOW` if the arithmetic overflows 128 bits.
+ */
+ndm_status ndm_shares_memory(const ndm_array *a,
+                             const ndm_array *b,
+                             int64_t max_work,
+                             int32_t *answer);
+
+/**
+ * Whether two distinct elements of `a` share a byte (`NDM_OVERLAP_*` in `*answer`), with at
+ * most `max_work` failed branches (`< 0`: unlimited).
+ */
+ndm_status ndm_is_self_overlapping(const ndm_array *a, int64_t max_work, int32_t *answer);
+
+/**
+ * `np.take(a, indices, axis)`: a new array of the elements at integer `indices` along `*axis`
+ * (`axis == NULL`: of the flattened array). Out-of-range indices are `NDM_ERR_INDEX`;
+ * non-integer indices `NDM_ERR_CASTING`.
+ */
+ndm_status ndm_take(const ndm_array *a,
+                    const ndm_array *indices,
+                    const int64_t *axis,
+                    ndm_array **out);
+
+/**
+ * `np.compress(condition, a, axis)`: a new array of the slabs along `*axis` where the 1-D
+ * `condition` is true (`axis == NULL`: of the flattened array).
+ */
+ndm_status ndm_compress(const ndm_array *a,
+                        const ndm_array *condition,
+                        const int64_t *axis,
+                        ndm_array **out);
+
+/**
+ * `np.concatenate(arrays, axis, dtype, casting)`: `count` arrays joined along `*axis`
+ * (`axis == NULL`: flattened first). `dtype == NULL` promotes the inputs' dtypes as NumPy does.
+ */
+ndm_status ndm_concatenate(int32_t count,
+                           const ndm_array *const *arrays,
+                           const int64_t *axis,
+                           const ndm_dtype *dtype,
+                           int32_t casting,
+                           ndm_array **out);
+
+/**
  * The message of the last failing ndmem call on this thread ("" if none failed yet).
  *
  * The text names the argument, shape, axis or value at fault. The pointer stays valid until the
@@ -585,6 +713,137 @@ const char *ndm_status_str(ndm_status status);
  * was built with. Static string.
  */
 const char *ndm_version(void);
+
+/**
+ * `a[items]` with NumPy's basic indexing (integers, slices with any step, newaxis, ellipsis):
+ * always a view sharing `a`'s buffer. An out-of-range integer is `NDM_ERR_INDEX` naming the
+ * axis and bound; too many indices is `NDM_ERR_INDEX`; a zero step is `NDM_ERR_INVALID_ARG`.
+ */
+ndm_status ndm_index(const ndm_array *a,
+                     const ndm_index_item *items,
+                     int32_t nitems,
+                     ndm_array **out);
+
+/**
+ * `a.transpose(axes)`: a view with permuted axes; `axes == NULL` reverses them. A wrong count
+ * or a repeated axis is `NDM_ERR_INVALID_ARG`; an out-of-range axis `NDM_ERR_AXIS`.
+ */
+ndm_status ndm_transpose(const ndm_array *a, const int64_t *axes, int32_t naxes, ndm_array **out);
+
+/**
+ * `np.swapaxes(a, axis1, axis2)`: a view.
+ */
+ndm_status ndm_swapaxes(const ndm_array *a, int64_t axis1, int64_t axis2, ndm_array **out);
+
+/**
+ * `np.moveaxis(a, source, destination)` with `n` axes each: a view.
+ */
+ndm_status ndm_moveaxis(const ndm_array *a,
+                        const int64_t *source,
+                        const int64_t *destination,
+                        int32_t n,
+                        ndm_array **out);
+
+/**
+ * `np.squeeze(a, axes)`: a view without the given length-1 axes (`axes == NULL`: all of them).
+ */
+ndm_status ndm_squeeze(const ndm_array *a, const int64_t *axes, int32_t naxes, ndm_array **out);
+
+/**
+ * `np.expand_dims(a, axes)`: a view with new length-1 axes at `axes` (positions in the result).
+ */
+ndm_status ndm_expand_dims(const ndm_array *a, const int64_t *axes, int32_t naxes, ndm_array **out);
+
+/**
+ * `a.diagonal(offset, axis1, axis2)`: a read-only view (as NumPy's) of the diagonal, which
+ * becomes the last axis.
+ */
+ndm_status ndm_diagonal(const ndm_array *a,
+                        int64_t offset,
+                        int64_t axis1,
+                        int64_t axis2,
+                        ndm_array **out);
+
+/**
+ * `a.reshape(shape, order, copy)` with NumPy's exact no-copy rule. One entry of `shape` may be
+ * negative (unknown). `order`: `NDM_ORDER_C`, `_F` or `_A` (`_K` is `NDM_ERR_INVALID_ARG`).
+ * `copy_mode`: `NDM_COPY_IF_NEEDED` returns a view when one exists, else a copy;
+ * `NDM_COPY_NEVER` fails with `NDM_ERR_COPY_REQUIRED` instead of copying; `NDM_COPY_ALWAYS`
+ * copies. A size mismatch is `NDM_ERR_SHAPE`.
+ */
+ndm_status ndm_reshape(const ndm_array *a,
+                       int32_t ndim,
+                       const int64_t *shape,
+                       int32_t order,
+                       int32_t copy_mode,
+                       ndm_array **out);
+
+/**
+ * `a.ravel(order)`: a 1-D view with stride == itemsize when one exists, else a copy.
+ */
+ndm_status ndm_ravel(const ndm_array *a, int32_t order, ndm_array **out);
+
+/**
+ * `a.flatten(order)`: always a new 1-D array owning its data.
+ */
+ndm_status ndm_flatten(const ndm_array *a, int32_t order, ndm_array **out);
+
+/**
+ * `np.ascontiguousarray(a)`: `a`'s memory when C-contiguous (a 0-d array becomes shape (1,)),
+ * else a C-ordered copy. Never fewer than one dimension.
+ */
+ndm_status ndm_ascontiguousarray(const ndm_array *a, ndm_array **out);
+
+/**
+ * `np.asfortranarray(a)`: `a`'s memory when F-contiguous, else an F-ordered copy.
+ */
+ndm_status ndm_asfortranarray(const ndm_array *a, ndm_array **out);
+
+/**
+ * `np.broadcast_shapes`: the broadcast shape of `count` shapes (`ndims[i]` lengths at
+ * `shapes[i]`), written to `out_shape` (room for `NDM_MAX_NDIM` entries) and `*out_ndim`.
+ * Incompatible shapes are `NDM_ERR_SHAPE` naming the two arguments.
+ */
+ndm_status ndm_broadcast_shapes(int32_t count,
+                                const int32_t *ndims,
+                                const int64_t *const *shapes,
+                                int32_t *out_ndim,
+                                int64_t *out_shape);
+
+/**
+ * `np.broadcast_to(a, shape)`: a read-only view with stride 0 on stretched and new axes
+ * (every input axis of length 1 gets stride 0, as NumPy's). NumPy's errors.
+ */
+ndm_status ndm_broadcast_to(const ndm_array *a,
+                            int32_t ndim,
+                            const int64_t *shape,
+                            ndm_array **out);
+
+/**
+ * A view with any shape and byte strides starting at `a`'s element 0, **checked**: every byte
+ * of every element must lie inside `a`'s buffer, else `NDM_ERR_BOUNDS` (negative, zero, huge
+ * and overflowing strides included; only the buffer's bytes are reachable, not other memory).
+ * With `writeable`, the view is writeable if `a` is, and elements that overlap each other
+ * (e.g. zero or small strides) are refused with `NDM_ERR_INVALID_ARG`; pass `writeable =
+ * false` for a read-only overlapping view. Use `ndm_is_self_overlapping` to ask first.
+ */
+ndm_status ndm_as_strided(const ndm_array *a,
+                          int32_t ndim,
+                          const int64_t *shape,
+                          const int64_t *strides,
+                          bool writeable,
+                          ndm_array **out);
+
+/**
+ * `sliding_window_view(a, window_shape, axes, writeable)`: `nwindow` window lengths, for the
+ * axes in `axes` (`NULL`: one per axis, in order). Read-only unless `writeable`.
+ */
+ndm_status ndm_sliding_window_view(const ndm_array *a,
+                                   int32_t nwindow,
+                                   const int64_t *window,
+                                   const int64_t *axes,
+                                   bool writeable,
+                                   ndm_array **out);
 
 #ifdef __cplusplus
 }  // extern "C"

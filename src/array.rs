@@ -8,7 +8,7 @@ use crate::buffer::{AllocOptions, Buffer};
 use crate::cast;
 use crate::dtype::{Dtype, DtypeKind, ScalarKind};
 use crate::error::{Error, Result};
-use crate::layout::{self, shape_str, MemOrder};
+use crate::layout::{self, shape_str, MemOrder, Strided};
 use std::sync::Arc;
 
 /// Flag bits, with NumPy's values (`NPY_ARRAY_*`).
@@ -273,6 +273,50 @@ impl Array {
             dtype,
             flags: f,
             base,
+        }
+    }
+
+    /// A view of this array's buffer with layout `s` (offset relative to this array's element 0),
+    /// writeable only if `writeable` and this array is. The base is this array, or this
+    /// array's base when this array is itself a view (NumPy's base collapsing).
+    ///
+    /// The caller guarantees that `s` reaches only elements inside the buffer (layout functions
+    /// derive views from in-bounds layouts; `as_strided` checks explicitly).
+    pub fn view(self: &Arc<Self>, s: Strided, writeable: bool) -> Array {
+        let base = match &self.base {
+            Some(b) if self.flags & flags::OWNDATA == 0 => Arc::clone(b),
+            _ => Arc::clone(self),
+        };
+        let offset = self.offset as i64 + s.offset;
+        debug_assert!(
+            Array::checked_strides(
+                self.buffer.len(),
+                offset,
+                &self.dtype,
+                &s.shape,
+                Some(&s.strides)
+            )
+            .is_ok(),
+            "view outside its buffer"
+        );
+        Array::assemble(
+            Arc::clone(&self.buffer),
+            offset as usize,
+            s.shape,
+            s.strides,
+            self.dtype.clone(),
+            writeable && self.is_writeable(),
+            false,
+            Some(base),
+        )
+    }
+
+    /// This array's layout as a [`Strided`] with offset 0.
+    pub fn strided(&self) -> Strided {
+        Strided {
+            offset: 0,
+            shape: self.shape.clone(),
+            strides: self.strides.clone(),
         }
     }
 

@@ -108,6 +108,26 @@ impl Buffer {
         }
     }
 
+    /// A new owned buffer holding a copy of `bytes`.
+    pub fn from_bytes(bytes: &[u8]) -> Result<Buffer> {
+        let b = Buffer::allocate(bytes.len(), AllocOptions::default())?;
+        // SAFETY: `b` was just allocated with room for `bytes.len()` bytes; the ranges are disjoint.
+        unsafe { std::ptr::copy_nonoverlapping(bytes.as_ptr(), b.as_ptr(), bytes.len()) };
+        Ok(b)
+    }
+
+    /// A copy of the bytes `[offset, offset + len)`; panics if the range is outside the buffer.
+    pub fn read_bytes(&self, offset: usize, len: usize) -> Vec<u8> {
+        assert!(
+            offset.checked_add(len).is_some_and(|end| end <= self.len),
+            "range outside buffer"
+        );
+        let mut out = vec![0u8; len];
+        // SAFETY: the range was checked to lie inside the buffer; `out` is a distinct allocation.
+        unsafe { std::ptr::copy_nonoverlapping(self.as_ptr().add(offset), out.as_mut_ptr(), len) };
+        out
+    }
+
     /// Address of the first byte.
     pub fn as_ptr(&self) -> *mut u8 {
         self.ptr.as_ptr()

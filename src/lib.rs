@@ -21,6 +21,9 @@ pub mod dtype;
 pub mod ffi;
 pub mod iter;
 pub mod layout;
+pub mod overlap;
+pub mod select;
+pub mod view;
 
 pub use array::Array;
 pub use copy::{CopyMode, Order};

@@ -65,6 +65,17 @@ def parse(text):
             constants.append((m.group(1), m.group(2).strip()))
     body = "\n".join(l for l in text.splitlines() if not l.strip().startswith("#"))
     body = re.sub(r'extern\s+"C"\s*\{|\}\s*//\s*extern\s+"C"', "", body)
+    structs = []
+    for m in re.finditer(r"typedef struct \{(.*?)\} (\w+);", body, flags=re.S):
+        fields = []
+        for decl in m.group(1).split(";"):
+            decl = " ".join(decl.split())
+            if decl:
+                fm = re.fullmatch(r"(.+?)\s*\b(\w+)", decl)
+                fields.append((fm.group(2), ctype(fm.group(1), aliases, opaque)))
+        structs.append((m.group(2), fields))
+        aliases[m.group(2)] = m.group(2)
+    body = re.sub(r"typedef struct \{.*?\} \w+;", "", body, flags=re.S)
     for stmt in body.split(";"):
         s = " ".join(stmt.split())
         if not s or s in ("}",):
@@ -90,7 +101,7 @@ def parse(text):
             functions.append((m.group(2), ret, params))
             continue
         raise SystemExit(f"gen_ffi: cannot translate declaration: {s!r}")
-    return constants, aliases, opaque, functions
+    return constants, aliases, structs, functions
 
 
 def param_type(param, aliases, opaque):
@@ -108,7 +119,7 @@ def split_params(text):
     return [p.strip() for p in text.split(",")]
 
 
-def render(constants, aliases, opaque, functions):
+def render(constants, aliases, structs, functions):
     out = [
         '"""ctypes declarations of the ndmem C API.',
         "",
@@ -121,8 +132,21 @@ def render(constants, aliases, opaque, functions):
         value = re.sub(r"(\d+)[uUlL]+\b", r"\1", value)
         out.append(f"{name} = {value}")
     out.append("")
+    struct_names = {name for name, _ in structs}
     for name, expr in aliases.items():
-        out.append(f"{name} = {expr}")
+        if name not in struct_names:
+            out.append(f"{name} = {expr}")
+    out.append("")
+    for name, fields in structs:
+        out.append("")
+        out.append(f"class {name}(ctypes.Structure):")
+        out.append(f'    """C struct {name}."""')
+        out.append("")
+        out.append("    _fields_ = [")
+        for fname, ftype in fields:
+            out.append(f"        ({fname!r}, {ftype}),")
+        out.append("    ]")
+        out.append("")
     out.append("")
     out.append("FUNCTIONS = {")
     for name, ret, params in functions:

@@ -6,9 +6,11 @@
 //! matches on the kind, so that variant slots in without changing callers.
 
 mod casting;
+mod promote;
 mod typestr;
 
 pub use casting::{can_cast, Casting};
+pub use promote::{promote, promote_all};
 
 /// Byte order of a dtype, as NumPy's typestr prefix says it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]

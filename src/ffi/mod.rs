@@ -31,4 +31,7 @@ pub mod dtype;
 pub mod getters;
 pub mod handle;
 pub mod item;
+pub mod overlap;
+pub mod select;
 pub mod status;
+pub mod views;

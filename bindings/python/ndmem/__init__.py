@@ -7,10 +7,18 @@ from . import _ffi
 from ._array import Array, Flags, arange, asarray, copyto, empty, full, zeros
 from ._dtype import can_cast, dtype
 from ._lib import AxisError, Error, TooHardError, last_error, lib
+from ._views import (as_strided, ascontiguousarray, asfortranarray, broadcast_shapes,
+                     broadcast_to, compress, concatenate, diagonal, expand_dims, flatten,
+                     is_self_overlapping, may_share_memory, moveaxis, ravel, reshape,
+                     shares_memory, sliding_window_view, squeeze, swapaxes, take, transpose)
 
 __version__ = lib.ndm_version().decode()
 
 __all__ = [
-    "Array", "AxisError", "Error", "Flags", "TooHardError", "arange", "asarray", "can_cast",
-    "copyto", "dtype", "empty", "full", "last_error", "zeros",
+    "Array", "AxisError", "Error", "Flags", "TooHardError", "arange", "as_strided",
+    "asarray", "ascontiguousarray", "asfortranarray", "broadcast_shapes", "broadcast_to",
+    "can_cast", "compress", "concatenate", "copyto", "diagonal", "dtype", "empty",
+    "expand_dims", "flatten", "full", "is_self_overlapping", "last_error", "may_share_memory",
+    "moveaxis", "ravel", "reshape", "shares_memory", "sliding_window_view", "squeeze",
+    "swapaxes", "take", "transpose", "zeros",
 ]

@@ -209,6 +209,68 @@ class Array:
         call("ndm_get_item", self._h, int64s(index), len(index), code, ctypes.byref(value))
         return convert(value)
 
+    # --- views (see _views.py) ----------------------------------------------------------------
+    def __getitem__(self, key):
+        from . import _views
+
+        return _views.getitem(self, key)
+
+    def __setitem__(self, key, value):
+        from . import _views
+
+        _views.setitem(self, key, value)
+
+    @property
+    def T(self):
+        """The transposed view."""
+        return self.transpose()
+
+    def transpose(self, *axes):
+        """A view with permuted axes (`x.transpose(1, 0)` or `x.transpose((1, 0))`)."""
+        from . import _views
+
+        if len(axes) == 1 and (axes[0] is None or isinstance(axes[0], (tuple, list))):
+            axes = axes[0]
+        return _views.transpose(self, axes or None)
+
+    def swapaxes(self, axis1, axis2):
+        """A view with two axes exchanged."""
+        from . import _views
+
+        return _views.swapaxes(self, axis1, axis2)
+
+    def reshape(self, *shape, order="C", copy=None):
+        """NumPy's reshape (`x.reshape(2, 3)` or `x.reshape((2, 3))`)."""
+        from . import _views
+
+        if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+            shape = shape[0]
+        return _views.reshape(self, shape, order=order, copy=copy)
+
+    def ravel(self, order="C"):
+        """A 1-D view when possible, else a copy."""
+        from . import _views
+
+        return _views.ravel(self, order)
+
+    def flatten(self, order="C"):
+        """A new 1-D array owning its data."""
+        from . import _views
+
+        return _views.flatten(self, order)
+
+    def squeeze(self, axis=None):
+        """A view without length-1 axes."""
+        from . import _views
+
+        return _views.squeeze(self, axis)
+
+    def diagonal(self, offset=0, axis1=0, axis2=1):
+        """A read-only view of a diagonal."""
+        from . import _views
+
+        return _views.diagonal(self, offset, axis1, axis2)
+
     # --- copies ------------------------------------------------------------------------------
     def copy(self, order="C"):
         """A new array owning a copy of the elements (NumPy's default order here is 'C')."""

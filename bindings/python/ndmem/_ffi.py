@@ -45,6 +45,15 @@ NDM_FLAG_F_CONTIGUOUS = 2
 NDM_FLAG_OWNDATA = 4
 NDM_FLAG_ALIGNED = 256
 NDM_FLAG_WRITEABLE = 1024
+NDM_OVERLAP_NO = 0
+NDM_OVERLAP_YES = 1
+NDM_OVERLAP_TOO_HARD = 2
+NDM_INDEX_INT = 0
+NDM_INDEX_SLICE = 1
+NDM_INDEX_NEWAXIS = 2
+NDM_INDEX_ELLIPSIS = 3
+NDM_SLICE_NO_START = 1
+NDM_SLICE_NO_STOP = 2
 NDM_OK = 0
 NDM_ERR_NULL_ARG = 1
 NDM_ERR_BAD_HANDLE = 2
@@ -66,6 +75,19 @@ NDM_ERR_INTERNAL = 17
 
 ndm_status = ctypes.c_int32
 ndm_release_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+
+
+class ndm_index_item(ctypes.Structure):
+    """C struct ndm_index_item."""
+
+    _fields_ = [
+        ('kind', ctypes.c_int32),
+        ('flags', ctypes.c_uint32),
+        ('start', ctypes.c_int64),
+        ('stop', ctypes.c_int64),
+        ('step', ctypes.c_int64),
+    ]
+
 
 FUNCTIONS = {
     'ndm_copy': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
@@ -101,9 +123,31 @@ FUNCTIONS = {
     'ndm_buffer_range': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_size_t)]),
     'ndm_get_item': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_int32, ctypes.c_void_p]),
     'ndm_set_item': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_int32, ctypes.c_void_p]),
+    'ndm_may_share_memory': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_bool)]),
+    'ndm_shares_memory': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int32)]),
+    'ndm_is_self_overlapping': (ndm_status, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int32)]),
+    'ndm_take': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_compress': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_concatenate': (ndm_status, [ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_int64), ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_last_error': (ctypes.c_char_p, []),
     'ndm_status_str': (ctypes.c_char_p, [ndm_status]),
     'ndm_version': (ctypes.c_char_p, []),
+    'ndm_index': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ndm_index_item), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_transpose': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_swapaxes': (ndm_status, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_moveaxis': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_squeeze': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_expand_dims': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_diagonal': (ndm_status, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_reshape': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_ravel': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_flatten': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_ascontiguousarray': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_asfortranarray': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_broadcast_shapes': (ndm_status, [ctypes.c_int32, ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(ctypes.POINTER(ctypes.c_int64)), ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(ctypes.c_int64)]),
+    'ndm_broadcast_to': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_as_strided': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.c_bool, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_sliding_window_view': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.c_bool, ctypes.POINTER(ctypes.c_void_p)]),
 }
 
 

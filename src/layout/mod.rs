@@ -5,6 +5,22 @@
 use crate::bail;
 use crate::error::Result;
 
+pub mod axes;
+pub mod index;
+pub mod reshape;
+
+/// A strided layout relative to some element 0: the byte offset of the new element 0, the
+/// lengths and the byte strides. View computations take and return these.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Strided {
+    /// Byte offset of element 0 from the source's element 0.
+    pub offset: i64,
+    /// Axis lengths.
+    pub shape: Vec<i64>,
+    /// Byte strides.
+    pub strides: Vec<i64>,
+}
+
 /// The largest number of dimensions an array may have (NumPy 2's limit).
 pub const MAX_NDIM: usize = 64;
 
@@ -115,6 +131,45 @@ pub fn k_order_axes(shape: &[i64], strides: &[i64], itemsize: usize) -> Vec<usiz
 /// Strides for a new array that keeps the memory order of an existing one (`order='K'`).
 pub fn k_order_strides(shape: &[i64], strides: &[i64], itemsize: usize) -> Vec<i64> {
     strides_for_axes(shape, &k_order_axes(shape, strides, itemsize), itemsize)
+}
+
+/// NumPy's `PyArray_CreateMultiSortedStridePerm`: the axis order (outermost first) that best
+/// matches the memory layouts of several arrays of the same ndim, as used for the output of
+/// `concatenate` (and ufuncs). An axis moves outward past another only when some array says so
+/// (larger |stride|, both lengths != 1) and no earlier array disagrees; conflicts keep C order.
+pub fn multi_sorted_axes(layouts: &[(&[i64], &[i64])], ndim: usize) -> Vec<usize> {
+    let mut perm: Vec<usize> = (0..ndim).collect();
+    for i0 in 1..ndim {
+        let ax0 = perm[i0];
+        let mut ipos = i0;
+        for i1 in (0..i0).rev() {
+            let ax1 = perm[i1];
+            let mut ambiguous = true;
+            let mut swap = false;
+            for (shape, strides) in layouts {
+                if shape[ax0] != 1 && shape[ax1] != 1 {
+                    if strides[ax0].unsigned_abs() <= strides[ax1].unsigned_abs() {
+                        swap = false;
+                    } else if ambiguous {
+                        swap = true;
+                    }
+                    ambiguous = false;
+                }
+            }
+            if !ambiguous {
+                if swap {
+                    ipos = i1;
+                } else {
+                    break;
+                }
+            }
+        }
+        if ipos != i0 {
+            perm.copy_within(ipos..i0, ipos + 1);
+            perm[ipos] = ax0;
+        }
+    }
+    perm
 }
 
 fn is_contiguous(
