@@ -252,11 +252,6 @@
 #define NDM_SLICE_NO_STOP 2
 
 /**
- * Work limit of the self-overlap proof that `as_strided` needs for a writeable view.
- */
-#define AS_STRIDED_MAX_WORK (1 << 20)
-
-/**
  * Opaque handle to an array (a view of a buffer). Release with `ndm_array_free`.
  */
 typedef struct ndm_array ndm_array;

@@ -95,6 +95,10 @@ fn header_exports_only_prefixed_names() {
     for line in text.lines() {
         let name = if let Some(rest) = line.strip_prefix("#define ") {
             rest.split_whitespace().next()
+        } else if line == "typedef struct {" {
+            None // the name is on the closing "} name;" line
+        } else if let Some(rest) = line.strip_prefix("} ") {
+            rest.strip_suffix(';')
         } else if line.starts_with("typedef ") {
             match line.split_once("(*") {
                 Some((_, rest)) => rest.split(')').next(),
