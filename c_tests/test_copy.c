@@ -132,12 +132,12 @@ static void test_copyto(void) {
     const double *d = ndm_data(dst);
     CHECK(d[0] == 0 && d[3] == 3 && d[4] == 0 && d[11] == 3);
     CHECK_ERR(ndm_copyto(row, dst, NDM_CASTING_UNSAFE), NDM_ERR_SHAPE,
-              "could not broadcast input array from shape (3, 4) into shape (4,)");
+              "could not broadcast input array from shape (3,4) into shape (4,)");
     /* NumPy checks the casting rule before the shapes. */
     CHECK_ERR(ndm_copyto(row, dst, NDM_CASTING_SAME_KIND), NDM_ERR_CASTING, "same_kind");
     int64_t three = 3;
     CHECK_OK(ndm_arange(0, 3, 1, f8, &col));
-    CHECK_ERR(ndm_copyto(dst, col, NDM_CASTING_NO), NDM_ERR_SHAPE, "(3,) into shape (3, 4)");
+    CHECK_ERR(ndm_copyto(dst, col, NDM_CASTING_NO), NDM_ERR_SHAPE, "(3,) into shape (3,4)");
     (void)three;
     ndm_array *frow = NULL;
     CHECK_OK(ndm_arange(0, 4, 1, f8, &frow));

@@ -194,9 +194,11 @@ impl Array {
             None => layout::fresh_strides(shape, dtype.itemsize(), MemOrder::C),
         };
         let len = buffer_len as i64;
-        let in_bounds = match layout::extent(shape, &strides, dtype.itemsize())? {
-            None => (0..=len).contains(&offset),
-            Some((lo, hi)) => match (offset.checked_add(lo), offset.checked_add(hi)) {
+        // An extent that overflows 64 bits certainly reaches outside the buffer.
+        let in_bounds = match layout::extent(shape, &strides, dtype.itemsize()) {
+            Err(_) => false,
+            Ok(None) => (0..=len).contains(&offset),
+            Ok(Some((lo, hi))) => match (offset.checked_add(lo), offset.checked_add(hi)) {
                 (Some(a), Some(b)) => a >= 0 && b <= len,
                 _ => false,
             },

@@ -11,7 +11,7 @@ use crate::cast;
 use crate::dtype::{can_cast, Casting, Dtype};
 use crate::error::Result;
 use crate::iter::Plan;
-use crate::layout::{self, order_axes, shape_str, MemOrder};
+use crate::layout::{self, order_axes, shape_str_compact, MemOrder};
 use std::sync::Arc;
 
 /// Memory order of a new array.
@@ -126,8 +126,8 @@ pub fn copyto(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
         bail!(
             Shape,
             "could not broadcast input array from shape {} into shape {}",
-            shape_str(src.shape()),
-            shape_str(dst.shape())
+            shape_str_compact(src.shape()),
+            shape_str_compact(dst.shape())
         );
     };
     let inner = cast::transfer(src.dtype(), dst.dtype())?;

@@ -159,20 +159,27 @@ pub fn internal_overlap(a: &Footprint, max_work: i64) -> Result<Overlap> {
     Solver::new(sorted, max_work, Some(mid))?.solve(rhs)
 }
 
+/// The depth-first solver. Arithmetic is in i64 as NumPy's (every quantity is bounded by the
+/// right-hand side after clipping; setup overflow is reported), with per-level constants
+/// precomputed so that each visit costs a few integer operations.
 struct Solver {
-    c: Vec<i128>,
-    ub: Vec<i128>,
+    c: Vec<i64>,
+    ub: Vec<i64>,
     /// gcd(c_0..c_k)
-    g: Vec<i128>,
-    /// Σ_{i≤k} c_i ub_i / g_k: the bound of the combined variable of the first k+1 terms.
-    y: Vec<i128>,
+    g: Vec<i64>,
+    /// Σ_{i≤k} c_i ub_i: the largest value the first k+1 terms can reach.
+    prefix: Vec<i64>,
+    /// m_k = g_{k-1} / g_k: candidates for x_k repeat with this period.
+    period: Vec<i64>,
+    /// Inverse of c_k / g_k modulo m_k (0 when m_k == 1).
+    inv: Vec<i64>,
     max_work: i64,
     count: i64,
-    exclude: Option<Vec<i128>>,
-    x: Vec<i128>,
+    exclude: Option<Vec<i64>>,
+    x: Vec<i64>,
 }
 
-fn gcd(a: i128, b: i128) -> i128 {
+fn gcd(a: i64, b: i64) -> i64 {
     if b == 0 {
         a.abs()
     } else {
@@ -181,42 +188,71 @@ fn gcd(a: i128, b: i128) -> i128 {
 }
 
 /// The inverse of `a` modulo `m` (gcd(a, m) == 1, m > 1).
-fn inverse(a: i128, m: i128) -> i128 {
-    let (mut old_r, mut r) = (a.rem_euclid(m), m);
+fn inverse(a: i64, m: i64) -> i64 {
+    let (mut old_r, mut r) = (a.rem_euclid(m) as i128, m as i128);
     let (mut old_s, mut s) = (1i128, 0i128);
     while r != 0 {
         let q = old_r / r;
         (old_r, r) = (r, old_r - q * r);
         (old_s, s) = (s, old_s - q * s);
     }
-    old_s.rem_euclid(m)
+    old_s.rem_euclid(m as i128) as i64
+}
+
+/// `a * b mod m` for `0 <= a, b < m`.
+fn mul_mod(a: i64, b: i64, m: i64) -> i64 {
+    if m <= 1 << 31 {
+        (a * b) % m
+    } else {
+        ((a as i128 * b as i128) % m as i128) as i64
+    }
 }
 
 fn overflow<T>() -> Result<T> {
     bail!(Overflow, "Integer overflow in computing overlap")
 }
 
+fn narrow(v: i128) -> Result<i64> {
+    i64::try_from(v).or_else(|_| overflow())
+}
+
 impl Solver {
     fn new(terms: Vec<(i128, i128)>, max_work: i64, exclude: Option<Vec<i128>>) -> Result<Solver> {
         let n = terms.len();
-        let (c, ub): (Vec<i128>, Vec<i128>) = terms.into_iter().unzip();
-        let mut g = Vec::with_capacity(n);
-        let mut y = Vec::with_capacity(n);
-        let mut sum: i128 = 0;
+        let mut c = Vec::with_capacity(n);
+        let mut ub = Vec::with_capacity(n);
+        for (ci, ui) in terms {
+            c.push(narrow(ci)?);
+            ub.push(narrow(ui)?);
+        }
+        let mut g: Vec<i64> = Vec::with_capacity(n);
+        let mut prefix = Vec::with_capacity(n);
+        let mut period = Vec::with_capacity(n);
+        let mut inv = Vec::with_capacity(n);
+        let mut sum: i64 = 0;
         for k in 0..n {
             let gk = if k == 0 { c[0] } else { gcd(g[k - 1], c[k]) };
-            g.push(gk);
             let Some(s) = c[k].checked_mul(ub[k]).and_then(|p| p.checked_add(sum)) else {
                 return overflow();
             };
             sum = s;
-            y.push(sum / gk);
+            let m = if k == 0 { 1 } else { g[k - 1] / gk };
+            g.push(gk);
+            prefix.push(sum);
+            period.push(m);
+            inv.push(if m > 1 { inverse(c[k] / gk, m) } else { 0 });
         }
+        let exclude = match exclude {
+            Some(v) => Some(v.into_iter().map(narrow).collect::<Result<Vec<_>>>()?),
+            None => None,
+        };
         Ok(Solver {
             c,
             ub,
             g,
-            y,
+            prefix,
+            period,
+            inv,
             max_work,
             count: 0,
             exclude,
@@ -225,6 +261,7 @@ impl Solver {
     }
 
     fn solve(mut self, rhs: i128) -> Result<Overlap> {
+        let rhs = narrow(rhs)?;
         let n = self.c.len();
         match n {
             0 => Ok(if rhs == 0 && self.exclude.is_none() {
@@ -241,46 +278,45 @@ impl Solver {
                         .is_none_or(|m| m[0] != rhs / self.c[0]);
                 Ok(if ok { Overlap::Yes } else { Overlap::No })
             }
-            _ => self.level(n - 1, rhs),
+            _ => Ok(self.level(n - 1, rhs)),
         }
     }
 
-    fn level(&mut self, v: usize, r: i128) -> Result<Overlap> {
+    /// Decides `Σ_{i≤v} c_i x_i = r` (NUMPY_SEMANTICS.md §4), counting failed branches.
+    fn level(&mut self, v: usize, r: i64) -> Overlap {
         if self.max_work >= 0 && self.count >= self.max_work {
-            return Ok(Overlap::TooHard);
+            return Overlap::TooHard;
         }
-        if r % self.g[v] != 0 {
+        let (cv, g, m) = (self.c[v], self.g[v], self.period[v]);
+        if r % g != 0 {
             self.count += 1;
-            return Ok(Overlap::No);
+            return Overlap::No;
         }
-        let (cv, gp, g) = (self.c[v], self.g[v - 1], self.g[v]);
-        // Candidates: c_v x ≡ r (mod g_{v-1}), i.e. x ≡ x0 (mod m) with m = g_{v-1} / g_v.
-        let m = gp / g;
+        // Candidates: c_v x ≡ r (mod g_{v-1}), i.e. x ≡ x0 (mod m), within [lo, hi].
         let x0 = if m == 1 {
             0
         } else {
-            let Some(p) = ((r / g).rem_euclid(m)).checked_mul(inverse(cv / g, m)) else {
-                return overflow();
-            };
-            p.rem_euclid(m)
+            mul_mod((r / g).rem_euclid(m), self.inv[v], m)
         };
-        let Some(limit) = gp.checked_mul(self.y[v - 1]) else {
-            return overflow();
+        let hi = self.ub[v].min(r / cv);
+        let reach = self.prefix[v - 1];
+        let lo = if r > reach {
+            (r - reach + cv - 1) / cv
+        } else {
+            0
         };
-        let hi = self.ub[v].min(r.div_euclid(cv));
-        let lo = 0i128.max(ceil_div(r - limit, cv));
         let mut x = hi - (hi - x0).rem_euclid(m);
         if hi < lo || x < lo {
             self.count += 1;
-            return Ok(Overlap::No);
+            return Overlap::No;
         }
         if v == 1 && self.exclude.is_none() {
-            return Ok(Overlap::Yes);
+            return Overlap::Yes;
         }
         while x >= lo {
-            self.x[v] = x;
             let rest = r - cv * x;
             let found = if v == 1 {
+                self.x[1] = x;
                 self.x[0] = rest / self.c[0];
                 if self.exclude.as_deref() == Some(self.x.as_slice()) {
                     Overlap::No
@@ -288,20 +324,17 @@ impl Solver {
                     Overlap::Yes
                 }
             } else {
-                self.level(v - 1, rest)?
+                self.x[v] = x;
+                self.level(v - 1, rest)
             };
             if found != Overlap::No {
-                return Ok(found);
+                return found;
             }
             x -= m;
         }
         self.count += 1;
-        Ok(Overlap::No)
+        Overlap::No
     }
-}
-
-fn ceil_div(a: i128, b: i128) -> i128 {
-    -((-a).div_euclid(b))
 }
 
 #[cfg(test)]

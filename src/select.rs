@@ -52,15 +52,21 @@ pub fn take(a: &Arc<Array>, indices: &Array, axis: Option<i64>) -> Result<Array>
     };
     let idx = indices_of(indices)?;
     let n = a.shape()[axis];
-    if n == 0 && !idx.is_empty() {
+    // NumPy checks indices only when there is an outer slab to copy into, and refuses an
+    // empty axis only when the slabs are non-empty.
+    let outer: i64 = a.shape()[..axis].iter().product();
+    let inner: i64 = a.shape()[axis + 1..].iter().product();
+    if n == 0 && !idx.is_empty() && outer > 0 && inner > 0 {
         bail!(Index, "cannot do a non-empty take from an empty axes.");
     }
-    for &i in &idx {
-        if i < -n || i >= n {
-            bail!(
-                Index,
-                "index {i} is out of bounds for axis {axis} with size {n}"
-            );
+    if outer > 0 {
+        for &i in &idx {
+            if i < -n || i >= n {
+                bail!(
+                    Index,
+                    "index {i} is out of bounds for axis {axis} with size {n}"
+                );
+            }
         }
     }
     let mut shape = a.shape()[..axis].to_vec();
@@ -86,6 +92,9 @@ pub fn take(a: &Arc<Array>, indices: &Array, axis: Option<i64>) -> Result<Array>
         .copied()
         .collect();
     let idx_strides = layout::fresh_strides(indices.shape(), 1, MemOrder::C);
+    if out.size() == 0 {
+        return drop_views_and_unwrap(out);
+    }
     for (k, &i) in idx.iter().enumerate() {
         let i = if i < 0 { i + n } else { i };
         // Position of index k within the index axes of `out`.

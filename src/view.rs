@@ -42,7 +42,7 @@ pub fn squeeze(a: &Arc<Array>, which: Option<&[i64]>) -> Result<Array> {
 
 /// `np.expand_dims(a, axes)`.
 pub fn expand_dims(a: &Arc<Array>, which: &[i64]) -> Result<Array> {
-    Ok(a.view(axes::expand_dims(&a.strided(), which)?, true))
+    Ok(a.view(axes::expand_dims(&a.strided(), which, a.itemsize())?, true))
 }
 
 /// `a.diagonal(offset, axis1, axis2)`: a read-only view, as in NumPy.
@@ -52,8 +52,9 @@ pub fn diagonal(a: &Arc<Array>, offset: i64, axis1: i64, axis2: i64) -> Result<A
 
 /// `np.broadcast_to(a, shape)`: a read-only view with stride 0 on stretched and new axes.
 pub fn broadcast_to(a: &Arc<Array>, shape: &[i64]) -> Result<Array> {
+    let s = axes::broadcast_to(&a.strided(), shape)?;
     layout::check_shape(shape, a.itemsize())?;
-    Ok(a.view(axes::broadcast_to(&a.strided(), shape)?, false))
+    Ok(a.view(s, false))
 }
 
 /// `sliding_window_view(a, window, axes, writeable)`: read-only unless `writeable` (then it
@@ -142,6 +143,11 @@ fn index_order(a: &Array, order: Order) -> Result<MemOrder> {
 /// a view of the copy (whose base is the copy, as NumPy's).
 pub fn reshape(a: &Arc<Array>, shape: &[i64], order: Order, mode: CopyMode) -> Result<Arc<Array>> {
     let mem = index_order(a, order)?;
+    if mode != CopyMode::Always && shape == a.shape() {
+        // NumPy returns a view with the old strides when the requested shape (as given, so
+        // not when it has an unknown) equals the current one.
+        return Ok(Arc::new(a.view(a.strided(), true)));
+    }
     let new_shape = reshape::resolve_shape(shape, a.size() as i64)?;
     layout::check_shape(&new_shape, a.itemsize())?;
     if mode != CopyMode::Always {

@@ -1,17 +1,28 @@
 //! Views that rearrange axes: transpose, swapaxes, moveaxis, squeeze, expand_dims, diagonal,
 //! broadcast_to and sliding windows. Pure stride arithmetic with NumPy's errors.
 
-use super::{broadcast_strides, shape_str, Strided, MAX_NDIM};
+use super::{broadcast_strides, shape_str_compact, Strided, MAX_NDIM};
 use crate::bail;
 use crate::error::Result;
 
 /// Normalises a possibly negative axis against `ndim` (NumPy's AxisError message).
 pub fn normalize_axis(axis: i64, ndim: usize) -> Result<usize> {
+    normalize_named(axis, ndim, "")
+}
+
+/// `normalize_axis` whose message names the argument ("axis1: axis 5 is out of bounds ..."),
+/// as NumPy's swapaxes, moveaxis and diagonal do.
+fn normalize_named(axis: i64, ndim: usize, name: &str) -> Result<usize> {
     let n = ndim as i64;
     if axis < -n || axis >= n {
+        let prefix = if name.is_empty() {
+            String::new()
+        } else {
+            format!("{name}: ")
+        };
         bail!(
             Axis,
-            "axis {axis} is out of bounds for array of dimension {ndim}"
+            "{prefix}axis {axis} is out of bounds for array of dimension {ndim}"
         );
     }
     Ok(if axis < 0 { axis + n } else { axis } as usize)
@@ -19,9 +30,13 @@ pub fn normalize_axis(axis: i64, ndim: usize) -> Result<usize> {
 
 /// Normalises a list of axes, rejecting repeats ("repeated axis" + `what`, NumPy's wording).
 pub fn normalize_axes(axes: &[i64], ndim: usize, what: &str) -> Result<Vec<usize>> {
+    normalize_axes_named(axes, ndim, what, "")
+}
+
+fn normalize_axes_named(axes: &[i64], ndim: usize, what: &str, name: &str) -> Result<Vec<usize>> {
     let mut out = Vec::with_capacity(axes.len());
     for &a in axes {
-        let a = normalize_axis(a, ndim)?;
+        let a = normalize_named(a, ndim, name)?;
         if out.contains(&a) {
             bail!(InvalidArg, "repeated axis{what}");
         }
@@ -56,7 +71,10 @@ pub fn transpose(src: &Strided, axes: Option<&[i64]>) -> Result<Strided> {
 /// `swapaxes(a1, a2)`.
 pub fn swapaxes(src: &Strided, a1: i64, a2: i64) -> Result<Strided> {
     let ndim = src.shape.len();
-    let (a1, a2) = (normalize_axis(a1, ndim)?, normalize_axis(a2, ndim)?);
+    let (a1, a2) = (
+        normalize_named(a1, ndim, "axis1")?,
+        normalize_named(a2, ndim, "axis2")?,
+    );
     let mut perm: Vec<usize> = (0..ndim).collect();
     perm.swap(a1, a2);
     Ok(permuted(src, &perm))
@@ -71,8 +89,13 @@ pub fn moveaxis(src: &Strided, source: &[i64], destination: &[i64]) -> Result<St
             "`source` and `destination` arguments must have the same number of elements"
         );
     }
-    let s = normalize_axes(source, ndim, " in `source` argument")?;
-    let d = normalize_axes(destination, ndim, " in `destination` argument")?;
+    let s = normalize_axes_named(source, ndim, " in `source` argument", "source")?;
+    let d = normalize_axes_named(
+        destination,
+        ndim,
+        " in `destination` argument",
+        "destination",
+    )?;
     let mut order: Vec<usize> = (0..ndim).filter(|a| !s.contains(a)).collect();
     let mut pairs: Vec<(usize, usize)> = d.into_iter().zip(s).collect();
     pairs.sort();
@@ -102,8 +125,9 @@ pub fn squeeze(src: &Strided, axes: Option<&[i64]>) -> Result<Strided> {
     Ok(permuted(src, &keep))
 }
 
-/// `expand_dims(axes)`: new length-1 axes at the given positions of the result.
-pub fn expand_dims(src: &Strided, axes: &[i64]) -> Result<Strided> {
+/// `expand_dims(axes)`: new length-1 axes at the given positions of the result. NumPy does
+/// this with a reshape, so the new axes get the strides reshape gives them (not 0).
+pub fn expand_dims(src: &Strided, axes: &[i64], itemsize: usize) -> Result<Strided> {
     let out_ndim = src.shape.len() + axes.len();
     if out_ndim > MAX_NDIM {
         bail!(
@@ -112,23 +136,36 @@ pub fn expand_dims(src: &Strided, axes: &[i64]) -> Result<Strided> {
         );
     }
     let new = normalize_axes(axes, out_ndim, "")?;
-    let mut out = Strided {
-        offset: src.offset,
-        shape: Vec::with_capacity(out_ndim),
-        strides: Vec::with_capacity(out_ndim),
-    };
-    let mut old = 0;
-    for a in 0..out_ndim {
-        if new.contains(&a) {
-            out.shape.push(1);
-            out.strides.push(0);
-        } else {
-            out.shape.push(src.shape[old]);
-            out.strides.push(src.strides[old]);
-            old += 1;
-        }
+    if new.is_empty() {
+        return Ok(src.clone()); // reshape to the same shape keeps the strides
     }
-    Ok(out)
+    let mut old = src.shape.iter();
+    let shape: Vec<i64> = (0..out_ndim)
+        .map(|a| {
+            if new.contains(&a) {
+                1
+            } else {
+                *old.next().expect("enough old axes")
+            }
+        })
+        .collect();
+    let strides = match super::reshape::plan(
+        &src.shape,
+        &src.strides,
+        itemsize,
+        &shape,
+        super::MemOrder::C,
+    ) {
+        super::reshape::ReshapePlan::View(s) => s,
+        super::reshape::ReshapePlan::Copy => {
+            unreachable!("inserting length-1 axes never needs a copy")
+        }
+    };
+    Ok(Strided {
+        offset: src.offset,
+        shape,
+        strides,
+    })
 }
 
 /// `diagonal(offset, axis1, axis2)`: removes both axes and appends the diagonal axis.
@@ -140,7 +177,10 @@ pub fn diagonal(src: &Strided, offset: i64, axis1: i64, axis2: i64) -> Result<St
             "diag requires an array of at least two dimensions"
         );
     }
-    let (a1, a2) = (normalize_axis(axis1, ndim)?, normalize_axis(axis2, ndim)?);
+    let (a1, a2) = (
+        normalize_named(axis1, ndim, "axis1")?,
+        normalize_named(axis2, ndim, "axis2")?,
+    );
     if a1 == a2 {
         bail!(InvalidArg, "axis1 and axis2 cannot be the same");
     }
@@ -152,13 +192,15 @@ pub fn diagonal(src: &Strided, offset: i64, axis1: i64, axis2: i64) -> Result<St
             .filter(|&a| a != a1 && a != a2)
             .collect::<Vec<_>>(),
     );
-    // offset > 0 moves along axis2, offset < 0 along axis1.
+    // offset > 0 moves along axis2, offset < 0 along axis1. NumPy moves the data pointer only
+    // when |offset| is at most that axis length (even if the diagonal is then empty).
     let (len, start) = if offset >= 0 {
         let len = n1.min(n2.saturating_sub(offset)).max(0);
-        (len, if len > 0 { offset * s2 } else { 0 })
+        (len, if offset <= n2 { offset * s2 } else { 0 })
     } else {
-        let len = n2.min(n1.saturating_add(offset)).max(0);
-        (len, if len > 0 { -offset * s1 } else { 0 })
+        let off = offset.saturating_neg();
+        let len = n2.min(n1.saturating_sub(off)).max(0);
+        (len, if off <= n1 { off * s1 } else { 0 })
     };
     out.offset += start;
     out.shape.push(len);
@@ -184,8 +226,8 @@ pub fn broadcast_to(src: &Strided, shape: &[i64]) -> Result<Strided> {
         bail!(
             Shape,
             "operands could not be broadcast together with remapped shapes [original->remapped]: {}  and requested shape {}",
-            shape_str(&src.shape),
-            shape_str(shape)
+            shape_str_compact(&src.shape),
+            shape_str_compact(shape)
         );
     };
     Ok(Strided {

@@ -244,33 +244,45 @@ pub fn extent(shape: &[i64], strides: &[i64], itemsize: usize) -> Result<Option<
     }
 }
 
-/// The broadcast shape of several shapes (§6), or NumPy's mismatch error naming the two arguments.
+/// The broadcast shape of several shapes (§6), or NumPy's mismatch error naming the argument
+/// that set the axis length and the one that disagrees (axes are scanned from the left, and
+/// the arguments in order within each axis, as NumPy's `PyArray_Broadcast`).
 pub fn broadcast_shapes(shapes: &[&[i64]]) -> Result<Vec<i64>> {
     let ndim = shapes.iter().map(|s| s.len()).max().unwrap_or(0);
     let mut out = vec![1i64; ndim];
-    let mut owner = vec![usize::MAX; ndim];
-    for (arg, shape) in shapes.iter().enumerate() {
-        let pad = ndim - shape.len();
-        for (i, &n) in shape.iter().enumerate() {
-            let axis = pad + i;
+    for (i, dim) in out.iter_mut().enumerate() {
+        let mut owner = 0;
+        for (arg, shape) in shapes.iter().enumerate() {
+            let Some(k) = (i + shape.len()).checked_sub(ndim) else {
+                continue;
+            };
+            let n = shape[k];
             if n == 1 {
                 continue;
             }
-            if out[axis] == 1 {
-                out[axis] = n;
-                owner[axis] = arg;
-            } else if out[axis] != n {
+            if *dim == 1 {
+                *dim = n;
+                owner = arg;
+            } else if *dim != n {
                 bail!(
                     Shape,
-                    "shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between arg {} with shape {} and arg {arg} with shape {}.",
-                    owner[axis],
-                    shape_str(shapes[owner[axis]]),
+                    "shape mismatch: objects cannot be broadcast to a single shape.  Mismatch is between arg {owner} with shape {} and arg {arg} with shape {}.",
+                    shape_str(shapes[owner]),
                     shape_str(shape)
                 );
             }
         }
     }
     Ok(out)
+}
+
+/// A shape as NumPy's C code prints it in some messages: `(2,3)`, `(3,)`, `()` (no spaces).
+pub fn shape_str_compact(shape: &[i64]) -> String {
+    let parts: Vec<String> = shape.iter().map(|d| d.to_string()).collect();
+    match parts.len() {
+        1 => format!("({},)", parts[0]),
+        _ => format!("({})", parts.join(",")),
+    }
 }
 
 /// Strides that read an array of `shape`/`strides` as if it had shape `target` (stride 0 on

@@ -17,20 +17,28 @@ pub fn resolve_shape(requested: &[i64], size: i64) -> Result<Vec<i64>> {
         .try_fold(1i64, |acc, &n| acc.checked_mul(n))
         .unwrap_or(-1);
     let mismatch = || {
-        let text: Vec<String> = requested
-            .iter()
-            .map(|&n| {
-                if n < 0 {
-                    "newaxis".to_string()
+        // NumPy's convert_shape_to_string: leading unknowns are dropped, later ones print as
+        // "newaxis", no spaces, and a trailing "," only when one entry was printed in all.
+        let first = requested.iter().position(|&n| n >= 0);
+        let shown = match first {
+            None => "()".to_string(),
+            Some(f) => {
+                let parts: Vec<String> = requested[f..]
+                    .iter()
+                    .map(|&n| {
+                        if n < 0 {
+                            "newaxis".to_string()
+                        } else {
+                            n.to_string()
+                        }
+                    })
+                    .collect();
+                if requested.len() == 1 {
+                    format!("({},)", parts[0])
                 } else {
-                    n.to_string()
+                    format!("({})", parts.join(","))
                 }
-            })
-            .collect();
-        let shown = if text.len() == 1 {
-            format!("({},)", text[0])
-        } else {
-            format!("({})", text.join(", "))
+            }
         };
         crate::error::Error::new(
             crate::error::ErrorKind::Shape,
@@ -137,8 +145,10 @@ pub enum ReshapePlan {
     Copy,
 }
 
-/// Plans NumPy's `reshape(new_shape, order)` for a layout (§1.1): same shape keeps the strides;
-/// contiguous-in-order sources get fresh strides; otherwise the no-copy algorithm decides.
+/// Plans NumPy's `reshape(new_shape, order)` for a layout (§1.1): contiguous-in-order sources
+/// get fresh strides; otherwise the no-copy algorithm decides. (The "same shape keeps its
+/// strides" rule compares the shape as requested, before unknowns are resolved, so it is the
+/// caller's.)
 pub fn plan(
     shape: &[i64],
     strides: &[i64],
@@ -146,9 +156,6 @@ pub fn plan(
     new_shape: &[i64],
     order: MemOrder,
 ) -> ReshapePlan {
-    if new_shape == shape {
-        return ReshapePlan::View(strides.to_vec());
-    }
     let contiguous = match order {
         MemOrder::C => is_c_contiguous(shape, strides, itemsize),
         MemOrder::F => is_f_contiguous(shape, strides, itemsize),
@@ -244,7 +251,7 @@ mod tests {
         let e = resolve_shape(&[5, -1], 12).unwrap_err();
         assert_eq!(
             e.message,
-            "cannot reshape array of size 12 into shape (5, newaxis)"
+            "cannot reshape array of size 12 into shape (5,newaxis)"
         );
         assert!(resolve_shape(&[-1, -1], 12).is_err());
         assert!(resolve_shape(&[-1, 0], 0).is_err());

@@ -78,6 +78,8 @@ def getitem(x, key):
     import numpy
 
     k = numpy.asarray(key)
+    if k.size == 0 and k.dtype.kind == "f":
+        k = k.astype(numpy.intp)  # an empty list indexes like an empty integer array
     if k.dtype == bool:
         if k.shape == x.shape:
             return compress(k.ravel(), x)
