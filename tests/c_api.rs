@@ -191,6 +191,11 @@ fn c_test_foreign() {
 }
 
 #[test]
+fn c_test_views() {
+    c_program("test_views");
+}
+
+#[test]
 fn c_test_errors() {
     c_program("test_errors");
 }
