@@ -44,6 +44,7 @@ test: tools fmt-check clippy cargo-test header-check ffi-check valgrind pytest
 bench: build $(VENV)/.ready
 	$(CARGO) bench
 	$(PYENV) $(PY) benches/compare_alloc.py
+	$(PYENV) $(PY) benches/compare_copy.py
 
 fmt-check:
 	$(CARGO) fmt --check

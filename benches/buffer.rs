@@ -1,10 +1,9 @@
 //! Fresh-buffer cost: allocate 80 MB and fill it once, with and without transparent huge pages
 //! (NumPy advises huge pages for large allocations; the first touch then takes far fewer page
-//! faults). Also a strided copy through `ndm`'s copy path. Compare the two rows' ratio.
+//! faults). Compare the two rows' ratio.
 
 use criterion::{criterion_group, criterion_main, BenchmarkId, Criterion};
 use ndmem::buffer::{AllocOptions, Buffer};
-use ndmem::{copy, Array, Dtype, Order, ScalarKind};
 
 const BYTES: usize = 80 << 20;
 
@@ -35,18 +34,5 @@ fn fresh_fill(c: &mut Criterion) {
     g.finish();
 }
 
-fn copies(c: &mut Criterion) {
-    let a = Array::arange(0.0, 1e6, 1.0, Dtype::scalar(ScalarKind::Float64)).unwrap();
-    let mut g = c.benchmark_group("copy_1M_f64");
-    for order in [Order::C, Order::K] {
-        g.bench_with_input(
-            BenchmarkId::from_parameter(format!("{order:?}")),
-            &order,
-            |b, &o| b.iter(|| copy::copy(&a, o).unwrap()),
-        );
-    }
-    g.finish();
-}
-
-criterion_group!(benches, fresh_fill, copies);
+criterion_group!(benches, fresh_fill);
 criterion_main!(benches);

@@ -86,29 +86,79 @@ impl<const N: usize> Plan<N> {
         if self.empty {
             return;
         }
-        let mut idx = vec![0usize; self.outer.len()];
-        let mut ptrs = self.base;
-        loop {
-            f(ptrs, self.inner_strides, self.inner_len);
-            // Odometer over the outer axes, innermost outer axis first.
-            let mut d = self.outer.len();
-            loop {
-                if d == 0 {
-                    return;
-                }
-                d -= 1;
-                let (n, st) = self.outer[d];
-                idx[d] += 1;
-                if idx[d] < n {
-                    for k in 0..N {
-                        ptrs[k] = ptrs[k].wrapping_offset(st[k]);
+        odometer(&self.outer, self.base, |p| {
+            f(p, self.inner_strides, self.inner_len)
+        });
+    }
+
+    /// Like [`Plan::for_each`] in an order that suits transposed layouts: when operand 1 walks
+    /// some outer axis with a smaller |stride| than the inner one (a transpose), that axis and
+    /// the inner axis are visited in `tile` x `tile` blocks, so both operands stay in cache.
+    /// Only for traversals whose result does not depend on the order (as with `reorder`).
+    pub fn for_each_tiled(&self, tile: usize, mut f: impl FnMut([*mut u8; N], [isize; N], usize)) {
+        if self.empty {
+            return;
+        }
+        let st_in = self.inner_strides;
+        let Some(j) = (0..self.outer.len())
+            .filter(|&j| N > 1 && self.outer[j].1[1].unsigned_abs() < st_in[1].unsigned_abs())
+            .min_by_key(|&j| self.outer[j].1[1].unsigned_abs())
+        else {
+            return self.for_each(f);
+        };
+        let (n_j, st_j) = self.outer[j];
+        let rest: Vec<(usize, [isize; N])> = self
+            .outer
+            .iter()
+            .enumerate()
+            .filter(|&(k, _)| k != j)
+            .map(|(_, &a)| a)
+            .collect();
+        let n_in = self.inner_len;
+        odometer(&rest, self.base, |p| {
+            for bj in (0..n_j).step_by(tile) {
+                for bk in (0..n_in).step_by(tile) {
+                    let len = tile.min(n_in - bk);
+                    for jj in bj..(bj + tile).min(n_j) {
+                        let ptrs = std::array::from_fn(|k| {
+                            p[k].wrapping_offset(jj as isize * st_j[k] + bk as isize * st_in[k])
+                        });
+                        f(ptrs, st_in, len);
                     }
-                    break;
                 }
-                idx[d] = 0;
+            }
+        });
+    }
+}
+
+/// Calls `visit` with the pointers of every position of `axes` (outermost first), last axis
+/// fastest; once with `base` when there are no axes.
+fn odometer<const N: usize>(
+    axes: &[(usize, [isize; N])],
+    base: [*mut u8; N],
+    mut visit: impl FnMut([*mut u8; N]),
+) {
+    let mut idx = vec![0usize; axes.len()];
+    let mut ptrs = base;
+    loop {
+        visit(ptrs);
+        let mut d = axes.len();
+        loop {
+            if d == 0 {
+                return;
+            }
+            d -= 1;
+            let (n, st) = axes[d];
+            idx[d] += 1;
+            if idx[d] < n {
                 for k in 0..N {
-                    ptrs[k] = ptrs[k].wrapping_offset(-st[k] * (n as isize - 1));
+                    ptrs[k] = ptrs[k].wrapping_offset(st[k]);
                 }
+                break;
+            }
+            idx[d] = 0;
+            for k in 0..N {
+                ptrs[k] = ptrs[k].wrapping_offset(-st[k] * (n as isize - 1));
             }
         }
     }
@@ -145,6 +195,17 @@ mod tests {
             }
         });
         seen.sort();
+        let mut tiled = Vec::new();
+        p.for_each_tiled(2, |ptrs, st, n| {
+            for i in 0..n as isize {
+                tiled.push((
+                    ptrs[0].wrapping_offset(i * st[0]) as isize - 1000,
+                    ptrs[1].wrapping_offset(i * st[1]) as isize - 1000,
+                ));
+            }
+        });
+        tiled.sort();
+        assert_eq!(tiled, seen);
         let mut expect = Vec::new();
         for i in 0..3isize {
             for j in 0..4isize {
