@@ -5,22 +5,12 @@ Both ask the kernel for transparent huge pages; the ratio ndmem/NumPy should be 
 each library's huge-page gain (vs. NumPy with huge pages switched off) is printed too.
 Run: make build && PYTHONPATH=bindings/python .venv/bin/python benches/compare_alloc.py
 """
-import time
-
 import numpy as np
+from timing import best_ms
 
 import ndmem
 
 N = 10_000_000  # float64 elements: 80 MB
-
-
-def best_ms(fn, repeats=25):
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best * 1e3
 
 
 def ndmem_fresh():

@@ -7,22 +7,12 @@ best of 15. Ratios below 1 mean ndmem is faster. The last column compares with t
 memory bandwidth (a plain contiguous copy of the same bytes by NumPy).
 Run: make bench   (or PYTHONPATH=bindings/python .venv/bin/python benches/compare_copy.py)
 """
-import time
-
 import numpy as np
+from timing import best_ms
 
 import ndmem
 
 N = 2048
-
-
-def best_ms(fn, repeats=15):
-    best = float("inf")
-    for _ in range(repeats):
-        start = time.perf_counter()
-        fn()
-        best = min(best, time.perf_counter() - start)
-    return best * 1e3
 
 
 def main():
