@@ -37,7 +37,7 @@ demo: build $(VENV)/.ready
 	@echo "--- Python: sharing memory with NumPy ---"
 	$(PYENV) $(PY) examples/python/zero_copy.py
 
-test: tools fmt-check clippy cargo-test header-check ffi-check valgrind pytest
+test: tools fmt-check clippy cargo-test header-check ffi-check valgrind pytest demo
 	@echo "make test: all checks passed"
 
 # Benchmarks (not part of `make test`): criterion benches, then ndmem vs NumPy in one run.

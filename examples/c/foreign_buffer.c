@@ -21,7 +21,7 @@ static void release(void *data, void *ctx) {
 static void describe(const char *name, const ndm_array *a) {
     const int64_t *shape = ndm_shape(a), *strides = ndm_strides(a);
     uint32_t f = ndm_flags(a);
-    printf("%-8s shape (%lld, %lld) strides (%lld, %lld) data %p  C=%d F=%d OWNDATA=%d "
+    printf("%-9s shape (%lld, %lld) strides (%lld, %lld) data %p  C=%d F=%d OWNDATA=%d "
            "WRITEABLE=%d ALIGNED=%d\n",
            name, (long long)shape[0], (long long)shape[1], (long long)strides[0],
            (long long)strides[1], ndm_data(a), !!(f & NDM_FLAG_C_CONTIGUOUS),
@@ -52,11 +52,18 @@ int main(void) {
     TRY(ndm_set_item(a, idx, 2, NDM_KIND_FLOAT64, &w));
     printf("ndmem wrote a[1,1] = -1; C reads m[5] = %g\n", m[5]);
 
-    /* The transposed layout, wrapped over the same memory: a 4x3 Fortran-ordered view. */
-    int64_t tshape[2] = {4, 3}, tstrides[2] = {8, 32};
-    ndm_array *t = NULL;
-    TRY(ndm_from_ptr(m, 12 * sizeof(double), 0, f8, 2, tshape, tstrides, 0, NULL, NULL, &t));
+    /* Views never copy: the transpose is a 4x3 Fortran-ordered view of the same memory, and
+     * a[:, ::-2] walks it backwards. */
+    ndm_array *t = NULL, *rev = NULL;
+    TRY(ndm_transpose(a, NULL, 0, &t));
     describe("transpose", t);
+    ndm_index_item every_other[2] = {
+        {NDM_INDEX_SLICE, NDM_SLICE_NO_START | NDM_SLICE_NO_STOP, 0, 0, 1},
+        {NDM_INDEX_SLICE, NDM_SLICE_NO_START | NDM_SLICE_NO_STOP, 0, 0, -2},
+    };
+    TRY(ndm_index(a, every_other, 2, &rev));
+    describe("a[:,::-2]", rev);
+    ndm_array_free(rev);
 
     ndm_array *f = NULL;
     TRY(ndm_copy(a, NDM_ORDER_F, &f));
