@@ -166,8 +166,8 @@ fn advise_huge_pages(ptr: *mut u8, len: usize) {
     let start = (ptr as usize).next_multiple_of(PAGE);
     let end = (ptr as usize + len) & !(PAGE - 1);
     if end > start {
-        // SAFETY: [start, end) lies inside our own live allocation; madvise only changes paging
-        // policy and leaves the contents alone. A failure (THP disabled) is harmless and ignored.
+        // madvise only changes paging policy; a failure (THP disabled) is harmless and ignored.
+        // SAFETY: [start, end) lies inside our own live allocation; the contents are untouched.
         unsafe {
             libc::madvise(start as *mut libc::c_void, end - start, libc::MADV_HUGEPAGE);
         }

@@ -300,8 +300,7 @@ pub fn transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
         (DtypeKind::Scalar(f), DtypeKind::Scalar(t)) => {
             let func = cast_fn(*f, *t);
             let (swap_src, swap_dst) = (!from.is_native(), !to.is_native());
-            // SAFETY (of the closure's body): callers of an InnerLoop guarantee that every element
-            // is in bounds for the element types chosen from these dtypes.
+            // SAFETY: InnerLoop callers guarantee in-bounds elements of these dtypes' types.
             Ok(Box::new(move |s, ss, d, ds, n| unsafe {
                 func(s, ss, d, ds, n, swap_src, swap_dst)
             }))
@@ -312,8 +311,8 @@ pub fn transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
             Ok(Box::new(move |s, ss, d, ds, n| {
                 let (mut s, mut d) = (s, d);
                 for _ in 0..n {
-                    // SAFETY: the caller guarantees n_from readable bytes at s and n_to writable
-                    // bytes at d, disjoint; bytes beyond the source length are zero-filled.
+                    // Bytes beyond the source length are zero-filled.
+                    // SAFETY: callers guarantee n_from readable bytes at s, n_to writable at d.
                     unsafe {
                         std::ptr::copy_nonoverlapping(s, d, keep);
                         d.add(keep).write_bytes(0, n_to - keep);

@@ -172,8 +172,7 @@ pub unsafe extern "C" fn ndm_from_ptr(
             let r = ForeignRelease { func, data, ctx };
             Box::new(move || {
                 let r = r;
-                // SAFETY: the callback and its arguments come from the caller, who asked for
-                // exactly this call when the buffer is released.
+                // SAFETY: the caller asked for exactly this call when the buffer is released.
                 unsafe { (r.func)(r.data, r.ctx) }
             }) as crate::buffer::Release
         });

@@ -124,8 +124,8 @@ impl<T: Send + Sync + 'static> Pool<T> {
         };
         drop(st);
         let slot = self.find(addr).expect("slot of this pool");
-        // SAFETY: the slot is FREE and was taken from the pool under the lock, so no other
-        // thread reads or writes its value.
+        // The slot is FREE and was taken from the pool under the lock.
+        // SAFETY: so no other thread reads or writes its value until it is published as LIVE.
         unsafe { (*slot.value.get()).write(value) };
         slot.state.store(LIVE, Ordering::Release);
         addr as *mut u8

@@ -80,10 +80,6 @@ pub unsafe extern "C" fn ndm_index(
             unsafe { std::slice::from_raw_parts(items, nitems as usize) }
         };
         let items = raw.iter().enumerate().map(|(p, i)| item(i, p)).collect::<Result<Vec<_>>>()?;
-        let newaxes = items.iter().filter(|i| **i == IndexItem::NewAxis).count();
-        if a.ndim() + newaxes > MAX_NDIM {
-            bail!(Shape, "maximum supported dimension for an ndarray is currently {MAX_NDIM}, found {}", a.ndim() + newaxes);
-        }
         *out = new_array(Arc::new(view::index(a, &items)?));
         Ok(())
     }

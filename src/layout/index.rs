@@ -78,6 +78,15 @@ pub fn apply(src: &Strided, items: &[IndexItem]) -> Result<Strided> {
             "too many indices for array: array is {ndim}-dimensional, but {consumed} were indexed"
         );
     }
+    let newaxes = items.iter().filter(|i| **i == IndexItem::NewAxis).count();
+    if ndim - consumed + newaxes > super::MAX_NDIM {
+        bail!(
+            Index,
+            "number of dimensions must be within [0, {}], indexing result would have {}",
+            super::MAX_NDIM,
+            ndim - consumed + newaxes
+        );
+    }
     let full = IndexItem::Slice {
         start: None,
         stop: None,

@@ -71,6 +71,8 @@ def test_bad_indices_like_numpy(v, data):
     same_error(lambda: x[(0,) * (v.ndim + 1)], lambda: v[(0,) * (v.ndim + 1)])
     same_error(lambda: x[::0], lambda: v[::0])
     same_error(lambda: x[..., ...], lambda: v[..., ...])
+    deep = (None,) * (65 - v.ndim)
+    same_error(lambda: x[deep], lambda: v[deep])
 
 
 @given(v=strided_views(), data=st.data())
