@@ -80,10 +80,11 @@ static void test_bad_shapes(void) {
     CHECK_ERR(ndm_zeros(f8, 1, big1, NDM_ORDER_C, &out), NDM_ERR_SHAPE, "too big");
     int64_t zero_and_huge[3] = {0, INT64_C(1) << 40, INT64_C(1) << 40};
     CHECK_ERR(ndm_empty(f8, 3, zero_and_huge, NDM_ORDER_C, &out), NDM_ERR_SHAPE, "too big");
-    /* Representable but more than the machine can give: NDM_ERR_ALLOC, not an abort. */
-    int64_t tib[1] = {INT64_C(1) << 40};
+    /* Representable but more than any machine can give (8 PiB, beyond the address space even
+     * with unlimited overcommit): NDM_ERR_ALLOC, not an abort. */
+    int64_t tib[1] = {INT64_C(1) << 50};
     CHECK_ERR(ndm_empty(f8, 1, tib, NDM_ORDER_C, &out), NDM_ERR_ALLOC,
-              "Unable to allocate 8.00 TiB for an array with shape (1099511627776,) and data "
+              "Unable to allocate 8.00 PiB for an array with shape (1125899906842624,) and data "
               "type float64");
     CHECK_ERR(ndm_empty(f8, 1, tib, NDM_ORDER_K, &out), NDM_ERR_INVALID_ARG, "order code 3");
     CHECK(out == NULL);
