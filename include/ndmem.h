@@ -222,6 +222,66 @@
 #define NDM_OVERLAP_TOO_HARD 2
 
 /**
+ * Binary op code: `np.add`.
+ */
+#define NDM_ADD 0
+
+/**
+ * Binary op code: `np.subtract`.
+ */
+#define NDM_SUBTRACT 1
+
+/**
+ * Binary op code: `np.multiply`.
+ */
+#define NDM_MULTIPLY 2
+
+/**
+ * Binary op code: `np.true_divide`.
+ */
+#define NDM_TRUE_DIVIDE 3
+
+/**
+ * Binary op code: `np.maximum` (NaN-propagating).
+ */
+#define NDM_MAXIMUM 4
+
+/**
+ * Binary op code: `np.minimum` (NaN-propagating).
+ */
+#define NDM_MINIMUM 5
+
+/**
+ * Binary op code: `np.equal`.
+ */
+#define NDM_EQUAL 6
+
+/**
+ * Binary op code: `np.not_equal`.
+ */
+#define NDM_NOT_EQUAL 7
+
+/**
+ * Binary op code: `np.less`.
+ */
+#define NDM_LESS 8
+
+/**
+ * Binary op code: `np.less_equal`.
+ */
+#define NDM_LESS_EQUAL 9
+
+/**
+ * Binary op code: `np.greater`.
+ */
+#define NDM_GREATER 10
+
+/**
+ * Binary op code: `np.greater_equal`.
+ */
+#define NDM_GREATER_EQUAL 11
+
+/**
  * Index item kind: an integer (`start` holds it; negative counts from the end).
  */
 #define NDM_INDEX_INT 0
@@ -252,6 +312,16 @@
 #define NDM_SLICE_NO_STOP 2
 
 /**
+ * Elements converted per block when operands need casting.
+ */
+#define BLOCK 1024
+
+/**
+ * The binary operations.
+ */
+typedef struct BinaryOp BinaryOp;
+
+/**
  * Opaque handle to an array (a view of a buffer). Release with `ndm_array_free`.
  */
 typedef struct ndm_array ndm_array;
@@ -271,6 +341,26 @@ typedef int32_t ndm_status;
  * `ctx` given to `ndm_from_ptr`. It may run on any thread (whichever frees the last array).
  */
 typedef void (*ndm_release_fn)(void *data, void *ctx);
+
+/**
+ * Optional ufunc arguments; pass NULL for NumPy's defaults (casting same_kind, no dtype,
+ * no mask).
+ */
+typedef struct {
+    /**
+     * `NDM_CASTING_*` for inputs and output (NumPy's default: `NDM_CASTING_SAME_KIND`).
+     */
+    int32_t casting;
+    /**
+     * `dtype=`: the loop dtype, or NULL to resolve it from the inputs.
+     */
+    const ndm_dtype *dtype;
+    /**
+     * `where=`: a bool array broadcast to the output, or NULL; unselected elements of `out`
+     * keep their values (and are uninitialised in an allocated result, as in NumPy).
+     */
+    const ndm_array *where_mask;
+} ndm_ufunc_opts;
 
 /**
  * One entry of a basic index for `ndm_index`.
@@ -389,6 +479,8 @@ typedef struct {
  * A bug in ndmem: a panic was caught at the boundary (the message has its text).
  */
 #define NDM_ERR_INTERNAL 17
+
+
 
 #ifdef __cplusplus
 extern "C" {
@@ -708,6 +800,20 @@ const char *ndm_status_str(ndm_status status);
  * was built with. Static string.
  */
 const char *ndm_version(void);
+
+/**
+ * `op(a, b, out=out)`: element-wise with broadcasting, NumPy 2's type resolution and casting
+ * rules, and results as if the inputs had been copied first even when `out` overlaps them.
+ * `out` may be NULL (a new K-ordered array is allocated); it is never broadcast. `*result`
+ * gets a new handle to the result (`out` itself when given). Errors: `NDM_ERR_CASTING` (with
+ * NumPy's message), `NDM_ERR_SHAPE` (broadcasting), `NDM_ERR_INVALID_ARG` (read-only out).
+ */
+ndm_status ndm_ufunc_binary(int32_t op,
+                            const ndm_array *a,
+                            const ndm_array *b,
+                            const ndm_array *out,
+                            const ndm_ufunc_opts *opts,
+                            ndm_array **result);
 
 /**
  * `a[items]` with NumPy's basic indexing (integers, slices with any step, newaxis, ellipsis):

@@ -4,8 +4,8 @@
 //!
 //! Conversions follow C (NumPy's `astype`): integers wrap, floats to integers truncate toward
 //! zero, complex to real keeps the real part, anything to bool is `!= 0`. Where C leaves the result
-//! undefined (NaN or out-of-range floats to integers) NumPy's answer depends on the CPU; ndmem
-//! saturates (Rust's `as`), which is documented and not tested against NumPy.
+//! undefined (NaN or out-of-range floats to integers) NumPy's answer is what x86-64's conversion
+//! instructions give, and ndmem computes the same values (see `FromFloat`).
 
 use crate::bail;
 use crate::dtype::{Dtype, DtypeKind, ScalarKind};
@@ -108,37 +108,109 @@ macro_rules! prim_casts {
         }
     )*};
 }
-macro_rules! all_prim_casts {
-    ($($src:ty),*) => {$(
-        prim_casts!($src => i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
-        impl CastFrom<bool> for $src {
-            #[inline(always)]
-            fn cast_from(s: bool) -> Self { s as u8 as $src }
-        }
-        impl CastFrom<$src> for bool {
-            #[inline(always)]
-            #[allow(clippy::float_cmp)]
-            fn cast_from(s: $src) -> Self { s != (0 as $src) }
-        }
-        impl CastFrom<$src> for Complex<f32> {
-            #[inline(always)]
-            fn cast_from(s: $src) -> Self { Complex::new(s as f32, 0.0) }
-        }
-        impl CastFrom<$src> for Complex<f64> {
-            #[inline(always)]
-            fn cast_from(s: $src) -> Self { Complex::new(s as f64, 0.0) }
-        }
-        impl CastFrom<Complex<f32>> for $src {
-            #[inline(always)]
-            fn cast_from(s: Complex<f32>) -> Self { s.re as $src }
-        }
-        impl CastFrom<Complex<f64>> for $src {
-            #[inline(always)]
-            fn cast_from(s: Complex<f64>) -> Self { s.re as $src }
+/// x86-64's `cvttsd2si` to 32 bits: truncation, or `i32::MIN` for NaN and out-of-range values.
+fn cvt32(v: f64) -> i32 {
+    if v > -2147483649.0 && v < 2147483648.0 {
+        v as i32
+    } else {
+        i32::MIN
+    }
+}
+
+/// x86-64's `cvttsd2si` to 64 bits: truncation, or `i64::MIN` for NaN and out-of-range values.
+fn cvt64(v: f64) -> i64 {
+    if (-9223372036854775808.0..9223372036854775808.0).contains(&v) {
+        v as i64
+    } else {
+        i64::MIN
+    }
+}
+
+/// Float to integer conversion as NumPy's C loops compile on x86-64 (the platform ndmem
+/// matches): in-range values truncate toward zero; NaN and out-of-range values give what the
+/// instructions give (small types go through 32 bits, unsigned ones through the signed
+/// instruction with a 2^31 / 2^63 offset).
+trait FromFloat {
+    fn from_float(v: f64) -> Self;
+}
+macro_rules! via_cvt32 {
+    ($($t:ty),*) => {$(
+        impl FromFloat for $t {
+            fn from_float(v: f64) -> Self { cvt32(v) as $t }
         }
     )*};
 }
-all_prim_casts!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
+via_cvt32!(i8, i16, i32, u8, u16);
+impl FromFloat for i64 {
+    fn from_float(v: f64) -> Self {
+        cvt64(v)
+    }
+}
+impl FromFloat for u32 {
+    fn from_float(v: f64) -> Self {
+        if v >= 2147483648.0 {
+            (cvt32(v - 2147483648.0) as u32) ^ 0x8000_0000
+        } else {
+            cvt32(v) as u32
+        }
+    }
+}
+impl FromFloat for u64 {
+    fn from_float(v: f64) -> Self {
+        if v >= 9223372036854775808.0 {
+            (cvt64(v - 9223372036854775808.0) as u64) ^ (1 << 63)
+        } else {
+            cvt64(v) as u64
+        }
+    }
+}
+macro_rules! float_int_casts {
+    ($src:ty => $($dst:ty),*) => {$(
+        impl CastFrom<$src> for $dst {
+            #[inline(always)]
+            fn cast_from(s: $src) -> Self { <$dst as FromFloat>::from_float(s as f64) }
+        }
+    )*};
+}
+macro_rules! int_sources {
+    ($($src:ty),*) => {$( prim_casts!($src => i8, i16, i32, i64, u8, u16, u32, u64, f32, f64); )*};
+}
+int_sources!(i8, i16, i32, i64, u8, u16, u32, u64);
+prim_casts!(f32 => f32, f64);
+prim_casts!(f64 => f32, f64);
+float_int_casts!(f32 => i8, i16, i32, i64, u8, u16, u32, u64);
+float_int_casts!(f64 => i8, i16, i32, i64, u8, u16, u32, u64);
+
+macro_rules! bool_and_complex_casts {
+    ($($p:ty),*) => {$(
+        impl CastFrom<bool> for $p {
+            #[inline(always)]
+            fn cast_from(s: bool) -> Self { s as u8 as $p }
+        }
+        impl CastFrom<$p> for bool {
+            #[inline(always)]
+            #[allow(clippy::float_cmp)]
+            fn cast_from(s: $p) -> Self { s != (0 as $p) }
+        }
+        impl CastFrom<$p> for Complex<f32> {
+            #[inline(always)]
+            fn cast_from(s: $p) -> Self { Complex::new(s as f32, 0.0) }
+        }
+        impl CastFrom<$p> for Complex<f64> {
+            #[inline(always)]
+            fn cast_from(s: $p) -> Self { Complex::new(s as f64, 0.0) }
+        }
+        impl CastFrom<Complex<f32>> for $p {
+            #[inline(always)]
+            fn cast_from(s: Complex<f32>) -> Self { <$p as CastFrom<f32>>::cast_from(s.re) }
+        }
+        impl CastFrom<Complex<f64>> for $p {
+            #[inline(always)]
+            fn cast_from(s: Complex<f64>) -> Self { <$p as CastFrom<f64>>::cast_from(s.re) }
+        }
+    )*};
+}
+bool_and_complex_casts!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
 
 impl CastFrom<bool> for bool {
     #[inline(always)]
@@ -465,6 +537,48 @@ mod tests {
         let c = [3.5f64.to_le_bytes(), 1.0f64.to_le_bytes()].concat();
         assert_eq!(convert("<c16", "<f8", &c), 3.5f64.to_le_bytes());
         assert!(transfer(&"<f8".parse().unwrap(), &"S8".parse().unwrap()).is_err());
+    }
+
+    #[test]
+    fn undefined_float_to_int_like_numpy_on_x86_64() {
+        let v = [
+            f64::NAN,
+            f64::INFINITY,
+            f64::NEG_INFINITY,
+            1e30,
+            -3e9,
+            -70000.5,
+            -1.0,
+            2f64.powi(64),
+            1e19,
+        ];
+        let u8s: Vec<u8> = v.iter().map(|&x| u8::cast_from(x)).collect();
+        assert_eq!(u8s, [0, 0, 0, 0, 0, 144, 255, 0, 0]);
+        let i32s: Vec<i32> = v.iter().map(|&x| i32::cast_from(x)).collect();
+        assert_eq!(
+            i32s[..7],
+            [i32::MIN, i32::MIN, i32::MIN, i32::MIN, i32::MIN, -70000, -1]
+        );
+        let u32s: Vec<u32> = v.iter().map(|&x| u32::cast_from(x)).collect();
+        assert_eq!(
+            u32s,
+            [1 << 31, 0, 1 << 31, 0, 1 << 31, 4294897296, u32::MAX, 0, 0]
+        );
+        let u64s: Vec<u64> = v.iter().map(|&x| u64::cast_from(x)).collect();
+        assert_eq!(
+            u64s,
+            [
+                1 << 63,
+                0,
+                1 << 63,
+                0,
+                18446744070709551616,
+                18446744073709481616,
+                u64::MAX,
+                0,
+                10000000000000000000
+            ]
+        );
     }
 
     #[test]

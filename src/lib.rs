@@ -23,6 +23,7 @@ pub mod iter;
 pub mod layout;
 pub mod overlap;
 pub mod select;
+pub mod ufunc;
 pub mod view;
 
 pub use array::Array;

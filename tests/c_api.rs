@@ -196,6 +196,11 @@ fn c_test_views() {
 }
 
 #[test]
+fn c_test_ufunc() {
+    c_program("test_ufunc");
+}
+
+#[test]
 fn c_test_errors() {
     c_program("test_errors");
 }

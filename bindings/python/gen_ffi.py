@@ -65,6 +65,7 @@ def parse(text):
             constants.append((m.group(1), m.group(2).strip()))
     body = "\n".join(l for l in text.splitlines() if not l.strip().startswith("#"))
     body = re.sub(r'extern\s+"C"\s*\{|\}\s*//\s*extern\s+"C"', "", body)
+    opaque.extend(re.findall(r"typedef struct (\w+) \1;", body))
     structs = []
     for m in re.finditer(r"typedef struct \{(.*?)\} (\w+);", body, flags=re.S):
         fields = []
@@ -80,10 +81,8 @@ def parse(text):
         s = " ".join(stmt.split())
         if not s or s in ("}",):
             continue
-        m = re.fullmatch(r"typedef struct (\w+) \1", s)
-        if m:
-            opaque.append(m.group(1))
-            continue
+        if re.fullmatch(r"typedef struct (\w+) \1", s):
+            continue  # opaque handle types, collected above
         m = re.fullmatch(r"typedef (\w+) (\w+)", s)
         if m:
             aliases[m.group(2)] = ctype(m.group(1), aliases, opaque)

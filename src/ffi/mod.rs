@@ -34,4 +34,5 @@ pub mod item;
 pub mod overlap;
 pub mod select;
 pub mod status;
+pub mod ufunc;
 pub mod views;

@@ -135,9 +135,27 @@ pub fn k_order_strides(shape: &[i64], strides: &[i64], itemsize: usize) -> Vec<i
 
 /// NumPy's `PyArray_CreateMultiSortedStridePerm`: the axis order (outermost first) that best
 /// matches the memory layouts of several arrays of the same ndim, as used for the output of
-/// `concatenate` (and ufuncs). An axis moves outward past another only when some array says so
-/// (larger |stride|, both lengths != 1) and no earlier array disagrees; conflicts keep C order.
+/// `concatenate`. An axis moves outward past another only when some array says so (larger
+/// |stride|, both lengths != 1) and no earlier array disagrees; conflicts keep C order.
 pub fn multi_sorted_axes(layouts: &[(&[i64], &[i64])], ndim: usize) -> Vec<usize> {
+    sorted_axes(layouts, ndim, |shape, _, a, b| {
+        shape[a] != 1 && shape[b] != 1
+    })
+}
+
+/// The same ordering as NumPy's iterator finds it for allocating outputs (ufuncs): operands
+/// with a zero stride (broadcast or length-1) on either axis have no say.
+pub fn iterator_sorted_axes(layouts: &[(&[i64], &[i64])], ndim: usize) -> Vec<usize> {
+    sorted_axes(layouts, ndim, |_, strides, a, b| {
+        strides[a] != 0 && strides[b] != 0
+    })
+}
+
+fn sorted_axes(
+    layouts: &[(&[i64], &[i64])],
+    ndim: usize,
+    comparable: impl Fn(&[i64], &[i64], usize, usize) -> bool,
+) -> Vec<usize> {
     let mut perm: Vec<usize> = (0..ndim).collect();
     for i0 in 1..ndim {
         let ax0 = perm[i0];
@@ -147,7 +165,7 @@ pub fn multi_sorted_axes(layouts: &[(&[i64], &[i64])], ndim: usize) -> Vec<usize
             let mut ambiguous = true;
             let mut swap = false;
             for (shape, strides) in layouts {
-                if shape[ax0] != 1 && shape[ax1] != 1 {
+                if comparable(shape, strides, ax0, ax1) {
                     if strides[ax0].unsigned_abs() <= strides[ax1].unsigned_abs() {
                         swap = false;
                     } else if ambiguous {

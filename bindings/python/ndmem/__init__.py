@@ -7,12 +7,15 @@ from . import _ffi
 from ._array import Array, Flags, arange, asarray, copyto, empty, full, zeros
 from ._dtype import can_cast, dtype
 from ._lib import AxisError, Error, TooHardError, last_error, lib
+from ._ufunc import (add, divide, equal, greater, greater_equal, install_operators, less,
+                     less_equal, maximum, minimum, multiply, not_equal, subtract, true_divide)
 from ._views import (as_strided, ascontiguousarray, asfortranarray, broadcast_shapes,
                      broadcast_to, compress, concatenate, diagonal, expand_dims, flatten,
                      is_self_overlapping, may_share_memory, moveaxis, ravel, reshape,
                      shares_memory, sliding_window_view, squeeze, swapaxes, take, transpose)
 
 __version__ = lib.ndm_version().decode()
+install_operators(Array)
 
 __all__ = [
     "Array", "AxisError", "Error", "Flags", "TooHardError", "arange", "as_strided",
@@ -20,5 +23,7 @@ __all__ = [
     "can_cast", "compress", "concatenate", "copyto", "diagonal", "dtype", "empty",
     "expand_dims", "flatten", "full", "is_self_overlapping", "last_error", "may_share_memory",
     "moveaxis", "ravel", "reshape", "shares_memory", "sliding_window_view", "squeeze",
-    "swapaxes", "take", "transpose", "zeros",
+    "swapaxes", "take", "transpose", "zeros", "add", "subtract", "multiply", "true_divide",
+    "divide", "maximum", "minimum", "equal", "not_equal", "less", "less_equal", "greater",
+    "greater_equal",
 ]

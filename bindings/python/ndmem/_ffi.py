@@ -48,6 +48,18 @@ NDM_FLAG_WRITEABLE = 1024
 NDM_OVERLAP_NO = 0
 NDM_OVERLAP_YES = 1
 NDM_OVERLAP_TOO_HARD = 2
+NDM_ADD = 0
+NDM_SUBTRACT = 1
+NDM_MULTIPLY = 2
+NDM_TRUE_DIVIDE = 3
+NDM_MAXIMUM = 4
+NDM_MINIMUM = 5
+NDM_EQUAL = 6
+NDM_NOT_EQUAL = 7
+NDM_LESS = 8
+NDM_LESS_EQUAL = 9
+NDM_GREATER = 10
+NDM_GREATER_EQUAL = 11
 NDM_INDEX_INT = 0
 NDM_INDEX_SLICE = 1
 NDM_INDEX_NEWAXIS = 2
@@ -75,6 +87,16 @@ NDM_ERR_INTERNAL = 17
 
 ndm_status = ctypes.c_int32
 ndm_release_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+
+
+class ndm_ufunc_opts(ctypes.Structure):
+    """C struct ndm_ufunc_opts."""
+
+    _fields_ = [
+        ('casting', ctypes.c_int32),
+        ('dtype', ctypes.c_void_p),
+        ('where_mask', ctypes.c_void_p),
+    ]
 
 
 class ndm_index_item(ctypes.Structure):
@@ -132,6 +154,7 @@ FUNCTIONS = {
     'ndm_last_error': (ctypes.c_char_p, []),
     'ndm_status_str': (ctypes.c_char_p, [ndm_status]),
     'ndm_version': (ctypes.c_char_p, []),
+    'ndm_ufunc_binary': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_index': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ndm_index_item), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_transpose': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_swapaxes': (ndm_status, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)]),

@@ -1,0 +1,115 @@
+"""Universal functions with NumPy's names: add, subtract, multiply, true_divide (divide),
+maximum, minimum and the comparisons, with out=, where=, casting=, dtype=."""
+import builtins
+import ctypes
+
+from . import _ffi
+from ._array import Array, asarray, casting_code
+from ._dtype import dtype
+from ._lib import new_handle
+
+_FLOAT_FOR_COMPLEX = {"c8": "f4", "c16": "f8"}
+_COMPLEX_FOR_FLOAT = {4: "c8", 8: "c16"}
+
+
+def _weak_scalar(value, other):
+    """A Python scalar as NumPy 2 (NEP 50) treats it next to an array: it takes the array's dtype
+    when its kind allows, else NumPy's default for its own kind."""
+    import numpy
+
+    kind = other.dtype.kind
+    if isinstance(value, builtins.bool):
+        target = "bool"
+    elif isinstance(value, int):
+        target = other.dtype.str if kind in "iufc" else "int64"
+        if kind in "iu":
+            info = numpy.iinfo(target)
+            if not info.min <= value <= info.max:
+                raise OverflowError(f"Python integer {value} out of bounds for {numpy.dtype(target).name}")
+    elif isinstance(value, float):
+        target = other.dtype.str if kind in "fc" else "float64"
+    elif isinstance(value, complex):
+        if kind == "c":
+            target = other.dtype.str
+        elif kind == "f":
+            target = _COMPLEX_FOR_FLOAT[other.itemsize]
+        else:
+            target = "complex128"
+    else:
+        return asarray(value)
+    return asarray(numpy.array(value, dtype=target))
+
+
+def _operands(a, b):
+    scalars = (int, float, complex)
+    if isinstance(a, scalars) and not isinstance(b, scalars):
+        b = asarray(b)
+        return _weak_scalar(a, b), b
+    if isinstance(b, scalars) and not isinstance(a, scalars):
+        a = asarray(a)
+        return a, _weak_scalar(b, a)
+    return asarray(a), asarray(b)
+
+
+def _binary(code):
+    def ufunc(a, b, out=None, *, where=True, casting="same_kind", dtype=None):
+        x, y = _operands(a, b)
+        if isinstance(out, tuple):
+            (out,) = out
+        if out is not None and not isinstance(out, Array):
+            raise TypeError("return arrays must be of ArrayType")
+        opts = _ffi.ndm_ufunc_opts()
+        opts.casting = casting_code(casting)
+        keep = []
+        if dtype is not None:
+            d = globals()["dtype"](dtype)
+            keep.append(d)
+            opts.dtype = d._h
+        if where is not True:
+            import numpy
+
+            m = asarray(numpy.asarray(where, dtype=bool) if not isinstance(where, Array) else where)
+            keep.append(m)
+            opts.where_mask = m._h
+        h = new_handle("ndm_ufunc_binary", code, x._h, y._h, None if out is None else out._h,
+                       ctypes.byref(opts))
+        del keep
+        result = Array._adopt(h)
+        return out if out is not None else result
+
+    return ufunc
+
+
+add = _binary(_ffi.NDM_ADD)
+subtract = _binary(_ffi.NDM_SUBTRACT)
+multiply = _binary(_ffi.NDM_MULTIPLY)
+true_divide = divide = _binary(_ffi.NDM_TRUE_DIVIDE)
+maximum = _binary(_ffi.NDM_MAXIMUM)
+minimum = _binary(_ffi.NDM_MINIMUM)
+equal = _binary(_ffi.NDM_EQUAL)
+not_equal = _binary(_ffi.NDM_NOT_EQUAL)
+less = _binary(_ffi.NDM_LESS)
+less_equal = _binary(_ffi.NDM_LESS_EQUAL)
+greater = _binary(_ffi.NDM_GREATER)
+greater_equal = _binary(_ffi.NDM_GREATER_EQUAL)
+
+for _name in ("add", "subtract", "multiply", "true_divide", "maximum", "minimum", "equal",
+              "not_equal", "less", "less_equal", "greater", "greater_equal"):
+    globals()[_name].__name__ = _name
+    globals()[_name].__doc__ = (f"NumPy's `{_name}(a, b, out=None, *, where=True, "
+                                f"casting='same_kind', dtype=None)` on ndmem arrays.")
+
+_OPERATORS = {"add": add, "sub": subtract, "mul": multiply, "truediv": true_divide}
+_COMPARISONS = {"eq": equal, "ne": not_equal, "lt": less, "le": less_equal, "gt": greater,
+                "ge": greater_equal}
+
+
+def install_operators(cls):
+    """Give Array NumPy's arithmetic and comparison operators (in-place ones write through)."""
+    for name, fn in _OPERATORS.items():
+        setattr(cls, f"__{name}__", lambda self, other, fn=fn: fn(self, other))
+        setattr(cls, f"__r{name}__", lambda self, other, fn=fn: fn(other, self))
+        setattr(cls, f"__i{name}__", lambda self, other, fn=fn: fn(self, other, out=self))
+    for name, fn in _COMPARISONS.items():
+        setattr(cls, f"__{name}__", lambda self, other, fn=fn: fn(self, other))
+    cls.__hash__ = None

@@ -1,0 +1,171 @@
+"""Binary ufuncs against NumPy: every op x dtype pair, broadcasting, out=, where=, casting,
+overlap (§5 examples). Values must be bit-identical (these ops are exact or correctly rounded)."""
+import warnings
+
+import numpy as np
+import pytest
+from conftest import NUMERIC, castings, numeric_dtypes, strided_views
+from hypothesis import assume, given
+from hypothesis import strategies as st
+
+import ndmem
+
+OPS = ["add", "subtract", "multiply", "true_divide", "maximum", "minimum", "equal", "not_equal",
+       "less", "less_equal", "greater", "greater_equal"]
+
+
+def values(d, n):
+    """Small values with negatives, zeros and (for floats) NaN and infinities."""
+    base = np.array([0, 1, -1, 2, 7, -3, 100, 5], dtype=np.float64)
+    if d.kind in "fc":
+        base = np.concatenate([base, [np.nan, np.inf, -np.inf, 0.5, -0.0]])
+    if d.kind == "c":
+        base = base + 1j * np.roll(base, 3)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        return np.resize(base, n).astype(d)
+
+
+def same_bytes(ours, theirs):
+    """Bit-identical, except that any NaN equals any NaN (NaN sign and payload bits are the
+    CPU's choice, not NumPy's)."""
+    got = np.asarray(ours)
+    assert got.dtype == theirs.dtype, (got.dtype, theirs.dtype)
+    assert got.shape == theirs.shape
+    if got.dtype.kind in "fc":
+        nan_got, nan_exp = np.isnan(got), np.isnan(theirs)
+        assert np.array_equal(nan_got, nan_exp)
+        got, theirs = np.where(nan_got, 0, got), np.where(nan_exp, 0, theirs)
+        got, theirs = got.astype(ours.dtype.str), theirs.astype(ours.dtype.str)
+    assert got.tobytes() == theirs.tobytes()
+
+
+def same_error(call_ours, call_theirs):
+    with pytest.raises(Exception) as theirs:
+        call_theirs()
+    with pytest.raises(Exception) as ours:
+        call_ours()
+    for family in (TypeError, ValueError, OverflowError):
+        if isinstance(theirs.value, family):
+            assert isinstance(ours.value, family), (ours.value, theirs.value)
+    assert str(ours.value) == str(theirs.value)
+
+
+@pytest.mark.parametrize("op", OPS)
+def test_every_dtype_pair_like_numpy(op):
+    for da in NUMERIC:
+        for db in NUMERIC:
+            a, b = values(da, 13), np.roll(values(db, 13), 2)
+            with warnings.catch_warnings(), np.errstate(all="ignore"):
+                warnings.simplefilter("ignore")
+                try:
+                    expected = getattr(np, op)(a, b)
+                except TypeError:
+                    same_error(lambda: getattr(ndmem, op)(a, b), lambda: getattr(np, op)(a, b))
+                    continue
+                got = getattr(ndmem, op)(a, b)
+            same_bytes(got, expected)
+
+
+@given(a=strided_views(), data=st.data(), op=st.sampled_from(OPS))
+def test_broadcast_strided_like_numpy(a, data, op):
+    b_shape = tuple(data.draw(st.sampled_from([1, n])) for n in a.shape[data.draw(st.integers(0, a.ndim)):])
+    db = data.draw(numeric_dtypes)
+    b = values(db, max(int(np.prod(b_shape)), 1))[: int(np.prod(b_shape))].reshape(b_shape)
+    if data.draw(st.booleans()):
+        a, b = b, a
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            expected = getattr(np, op)(a, b)
+        except TypeError:
+            return
+        got = getattr(ndmem, op)(a, b)
+    same_bytes(got, expected)
+    assert got.strides == expected.strides  # K-order allocation as NumPy's iterator
+
+
+@given(a=strided_views(), dout=numeric_dtypes, casting=castings, op=st.sampled_from(OPS[:6]))
+def test_out_and_casting_like_numpy(a, dout, casting, op):
+    b = values(np.dtype("f4"), a.size).reshape(a.shape)
+    theirs = np.zeros(a.shape, dout)
+    ours = ndmem.zeros(a.shape, dout)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            getattr(np, op)(a, b, out=theirs, casting=casting)
+        except TypeError:
+            same_error(lambda: getattr(ndmem, op)(a, b, out=ours, casting=casting),
+                       lambda: getattr(np, op)(a, b, out=np.zeros(a.shape, dout), casting=casting))
+            return
+        result = getattr(ndmem, op)(a, b, out=ours, casting=casting)
+    assert result is ours
+    same_bytes(ours, theirs)
+
+
+@given(a=strided_views(dtype=st.sampled_from([np.dtype("i8"), np.dtype("f8")])), data=st.data())
+def test_where_like_numpy(a, data):
+    mask = np.array(data.draw(st.lists(st.booleans(), min_size=a.size, max_size=a.size)), bool).reshape(a.shape)
+    theirs = np.full(a.shape, -5, a.dtype)
+    ours = ndmem.full(a.shape, -5, a.dtype)
+    np.add(a, a, out=theirs, where=mask)
+    ndmem.add(a, a, out=ours, where=mask)
+    same_bytes(ours, theirs)
+
+
+def test_overlap_examples_of_the_semantics_doc():
+    def run(expr):
+        a = np.arange(10)
+        x = ndmem.asarray(a)
+        expr(x)
+        return a.tolist()
+
+    assert run(lambda x: ndmem.add(x[1:], x[:-1], out=x[1:])) == [0, 1, 3, 5, 7, 9, 11, 13, 15, 17]
+    assert run(lambda x: x[1:].__iadd__(x[:-1])) == [0, 1, 3, 5, 7, 9, 11, 13, 15, 17]
+    assert run(lambda x: x[:-1].__iadd__(x[1:])) == [1, 3, 5, 7, 9, 11, 13, 15, 17, 9]
+    assert run(lambda x: x.__iadd__(x[::-1])) == [9] * 10
+    assert run(lambda x: ndmem.add(x[::2], x[1::2], out=x[::2])) == [1, 1, 5, 3, 9, 5, 13, 7, 17, 9]
+    big = np.arange(90000.0).reshape(300, 300)
+    expected = big + big.T
+    x = ndmem.asarray(big)
+    x += x.T
+    assert np.array_equal(big, expected)
+
+
+@given(n=st.integers(2, 30), data=st.data(), op=st.sampled_from(OPS[:6]))
+def test_random_overlap_is_as_if_copied(n, data, op):
+    base = np.arange(n, dtype="f8") * 1.5 - 3
+    def view():
+        start = data.draw(st.integers(0, n - 1))
+        step = data.draw(st.sampled_from([1, 2, -1, -2, 3]))
+        return start, step
+    (s1, t1), (s2, t2), (s3, t3) = view(), view(), view()
+    m = min(len(base[s1::t1]), len(base[s2::t2]), len(base[s3::t3]))
+    assume(m > 0)
+    expected = base.copy()
+    a, b = expected[s2::t2][:m].copy(), expected[s3::t3][:m].copy()
+    with np.errstate(all="ignore"):
+        getattr(np, op)(a, b, out=expected[s1::t1][:m])
+    x = ndmem.asarray(base)
+    with np.errstate(all="ignore"):
+        getattr(ndmem, op)(x[s2::t2][:m], x[s3::t3][:m], out=x[s1::t1][:m])
+    assert base.tobytes() == expected.tobytes()
+
+
+def test_errors_like_numpy():
+    ai = np.arange(3)
+    same_error(lambda: ndmem.add(ai, 1.5, out=ndmem.asarray(ai.copy())),
+               lambda: np.add(ai, 1.5, out=ai.copy()))
+    same_error(lambda: ndmem.add(np.ones(2), np.ones(2), dtype="i8"),
+               lambda: np.add(np.ones(2), np.ones(2), dtype="i8"))
+    same_error(lambda: ndmem.subtract(np.ones(2, bool), np.ones(2, bool)),
+               lambda: np.subtract(np.ones(2, bool), np.ones(2, bool)))
+    same_error(lambda: ndmem.add(np.ones((3, 1)), np.ones(3), out=ndmem.empty(3)),
+               lambda: np.add(np.ones((3, 1)), np.ones(3), out=np.empty(3)))
+    ro = ndmem.broadcast_to(ndmem.zeros(3), (2, 3))
+    with pytest.raises(ValueError, match="output array is read-only"):
+        ndmem.add(np.ones(3), 1.0, out=ro)
+    small = ndmem.zeros(3, "i1")
+    with pytest.raises(OverflowError, match="Python integer 300 out of bounds for int8"):
+        small += 300
+    assert not np.shares_memory(np.asarray(ndmem.add(ai, ai)), ai)

@@ -1,0 +1,129 @@
+/* Binary ufuncs from C: results, broadcasting, out= with overlap, where=, casting errors. */
+#include <math.h>
+#include <stdint.h>
+#include "check.h"
+
+static void test_results_and_overlap(void) {
+    int64_t a[10];
+    for (int i = 0; i < 10; i++) a[i] = i;
+    ndm_dtype *i8 = dt("i8"), *f8 = dt("f8");
+    int64_t nine = 9, ten = 10;
+    ndm_array *head = NULL, *tail = NULL, *all = NULL, *r = NULL;
+    CHECK_OK(ndm_from_ptr(a, sizeof a, 0, i8, 1, &nine, NULL, NDM_FLAG_WRITEABLE, NULL, NULL, &head));
+    CHECK_OK(ndm_from_ptr(a, sizeof a, 8, i8, 1, &nine, NULL, NDM_FLAG_WRITEABLE, NULL, NULL, &tail));
+    CHECK_OK(ndm_from_ptr(a, sizeof a, 0, i8, 1, &ten, NULL, NDM_FLAG_WRITEABLE, NULL, NULL, &all));
+    /* add(a[1:], a[:-1], out=a[1:]) sums the original neighbours, as if copied first */
+    CHECK_OK(ndm_ufunc_binary(NDM_ADD, tail, head, tail, NULL, &r));
+    CHECK(ndm_data(r) == ndm_data(tail));
+    CHECK(a[0] == 0 && a[1] == 1 && a[2] == 3 && a[9] == 17);
+    ndm_array_free(r);
+    /* in place, element-wise identical: a *= a */
+    CHECK_OK(ndm_ufunc_binary(NDM_MULTIPLY, all, all, all, NULL, &r));
+    CHECK(a[2] == 9 && a[9] == 289);
+    ndm_array_free(r);
+
+    /* broadcasting and an allocated result: (3,1) + (4,) -> (3,4) float64 */
+    ndm_array *col = NULL, *row = NULL, *c = NULL;
+    int64_t s31[2] = {3, 1};
+    double one = 1.0;
+    CHECK_OK(ndm_full(f8, 2, s31, NDM_ORDER_C, &one, &col));
+    CHECK_OK(ndm_arange(0, 4, 1, i8, &row));
+    CHECK_OK(ndm_ufunc_binary(NDM_TRUE_DIVIDE, row, col, NULL, NULL, &c));
+    CHECK(ndm_ndim(c) == 2 && ndm_shape(c)[0] == 3 && ndm_shape(c)[1] == 4);
+    double v = 0;
+    int64_t at[2] = {2, 3};
+    CHECK_OK(ndm_get_item(c, at, 2, NDM_KIND_FLOAT64, &v));
+    CHECK(v == 3.0);
+    ndm_array_free(c);
+    /* comparisons give bool; maximum propagates NaN */
+    CHECK_OK(ndm_ufunc_binary(NDM_LESS, row, col, NULL, NULL, &c));
+    ndm_dtype *got = NULL;
+    CHECK_OK(ndm_array_dtype(c, &got));
+    CHECK(strcmp(ndm_dtype_str(got), "|b1") == 0);
+    ndm_dtype_free(got);
+    ndm_array_free(c);
+    double nan_in[2] = {NAN, 1.0}, other[2] = {0.0, NAN}, res[2] = {0, 0};
+    int64_t two = 2;
+    ndm_array *x = NULL, *y = NULL, *o = NULL;
+    CHECK_OK(ndm_from_ptr(nan_in, sizeof nan_in, 0, f8, 1, &two, NULL, 0, NULL, NULL, &x));
+    CHECK_OK(ndm_from_ptr(other, sizeof other, 0, f8, 1, &two, NULL, 0, NULL, NULL, &y));
+    CHECK_OK(ndm_from_ptr(res, sizeof res, 0, f8, 1, &two, NULL, NDM_FLAG_WRITEABLE, NULL, NULL, &o));
+    CHECK_OK(ndm_ufunc_binary(NDM_MAXIMUM, x, y, o, NULL, &r));
+    CHECK(isnan(res[0]) && isnan(res[1]));
+    ndm_array_free(r);
+
+    /* where=: only selected elements are written */
+    bool m[2] = {false, true};
+    ndm_array *mask = NULL;
+    ndm_dtype *b1 = dt("?");
+    CHECK_OK(ndm_from_ptr(m, sizeof m, 0, b1, 1, &two, NULL, 0, NULL, NULL, &mask));
+    res[0] = res[1] = -5;
+    ndm_ufunc_opts opts = {NDM_CASTING_SAME_KIND, NULL, mask};
+    CHECK_OK(ndm_ufunc_binary(NDM_ADD, y, y, o, &opts, &r));
+    CHECK(res[0] == -5 && isnan(res[1]));
+    ndm_array_free(r);
+
+    ndm_array_free(mask);
+    ndm_dtype_free(b1);
+    ndm_array_free(x);
+    ndm_array_free(y);
+    ndm_array_free(o);
+    ndm_array_free(col);
+    ndm_array_free(row);
+    ndm_array_free(head);
+    ndm_array_free(tail);
+    ndm_array_free(all);
+    ndm_dtype_free(i8);
+    ndm_dtype_free(f8);
+}
+
+static void test_errors(void) {
+    ndm_dtype *i8 = dt("i8"), *f8 = dt("f8"), *b1 = dt("?");
+    ndm_array *ai = NULL, *af = NULL, *ab = NULL, *out = NULL, *r = NULL;
+    CHECK_OK(ndm_arange(0, 3, 1, i8, &ai));
+    CHECK_OK(ndm_arange(0, 3, 1, f8, &af));
+    CHECK_OK(ndm_arange(0, 2, 1, b1, &ab));
+    CHECK_ERR(ndm_ufunc_binary(NDM_ADD, ai, af, ai, NULL, &r), NDM_ERR_CASTING,
+              "Cannot cast ufunc 'add' output from dtype('float64') to dtype('int64') with casting rule 'same_kind'");
+    ndm_ufunc_opts forced = {NDM_CASTING_SAME_KIND, i8, NULL};
+    CHECK_ERR(ndm_ufunc_binary(NDM_ADD, af, af, NULL, &forced, &r), NDM_ERR_CASTING,
+              "Cannot cast ufunc 'add' input 0 from dtype('float64') to dtype('int64')");
+    CHECK_ERR(ndm_ufunc_binary(NDM_SUBTRACT, ab, ab, NULL, NULL, &r), NDM_ERR_CASTING,
+              "numpy boolean subtract");
+    int64_t s31[2] = {3, 1}, four = 4;
+    ndm_array *col = NULL, *row = NULL;
+    CHECK_OK(ndm_zeros(f8, 2, s31, NDM_ORDER_C, &col));
+    CHECK_OK(ndm_zeros(f8, 1, &four, NDM_ORDER_C, &row));
+    CHECK_OK(ndm_empty(f8, 1, &four, NDM_ORDER_C, &out));
+    CHECK_ERR(ndm_ufunc_binary(NDM_ADD, col, row, out, NULL, &r), NDM_ERR_SHAPE,
+              "non-broadcastable output operand with shape (4,) doesn't match the broadcast shape (3,4)");
+    CHECK_ERR(ndm_ufunc_binary(NDM_ADD, ai, row, NULL, NULL, &r), NDM_ERR_SHAPE,
+              "operands could not be broadcast together with shapes (3,) (4,)");
+    ndm_array *ro = NULL;
+    CHECK_OK(ndm_broadcast_to(row, 1, &four, &ro));
+    CHECK_ERR(ndm_ufunc_binary(NDM_ADD, row, row, ro, NULL, &r), NDM_ERR_INVALID_ARG, "output array is read-only");
+    CHECK_ERR(ndm_ufunc_binary(99, row, row, NULL, NULL, &r), NDM_ERR_INVALID_ARG, "op code 99");
+    CHECK_ERR(ndm_ufunc_binary(NDM_ADD, NULL, row, NULL, NULL, &r), NDM_ERR_NULL_ARG, "'a'");
+    CHECK_ERR(ndm_ufunc_binary(NDM_ADD, row, row, NULL, NULL, NULL), NDM_ERR_NULL_ARG, "'result'");
+    ndm_ufunc_opts bad = {42, NULL, NULL};
+    CHECK_ERR(ndm_ufunc_binary(NDM_ADD, row, row, NULL, &bad, &r), NDM_ERR_INVALID_ARG, "casting code 42");
+    ndm_ufunc_opts bad_mask = {NDM_CASTING_SAME_KIND, NULL, row};
+    CHECK_ERR(ndm_ufunc_binary(NDM_ADD, row, row, NULL, &bad_mask, &r), NDM_ERR_CASTING, "dtype('bool')");
+    CHECK(r == NULL);
+    ndm_array_free(ro);
+    ndm_array_free(out);
+    ndm_array_free(col);
+    ndm_array_free(row);
+    ndm_array_free(ai);
+    ndm_array_free(af);
+    ndm_array_free(ab);
+    ndm_dtype_free(i8);
+    ndm_dtype_free(f8);
+    ndm_dtype_free(b1);
+}
+
+int main(void) {
+    test_results_and_overlap();
+    test_errors();
+    return check_report("test_ufunc");
+}

@@ -1,0 +1,86 @@
+//! Universal functions: `ndm_ufunc_binary`.
+
+use super::args::{self, new_array};
+use super::handle::{ndm_array, ndm_dtype};
+use super::status::ndm_status;
+use crate::bail;
+use crate::ufunc::{self, BinaryOp, Options};
+
+/// Binary op code: `np.add`.
+pub const NDM_ADD: i32 = 0;
+/// Binary op code: `np.subtract`.
+pub const NDM_SUBTRACT: i32 = 1;
+/// Binary op code: `np.multiply`.
+pub const NDM_MULTIPLY: i32 = 2;
+/// Binary op code: `np.true_divide`.
+pub const NDM_TRUE_DIVIDE: i32 = 3;
+/// Binary op code: `np.maximum` (NaN-propagating).
+pub const NDM_MAXIMUM: i32 = 4;
+/// Binary op code: `np.minimum` (NaN-propagating).
+pub const NDM_MINIMUM: i32 = 5;
+/// Binary op code: `np.equal`.
+pub const NDM_EQUAL: i32 = 6;
+/// Binary op code: `np.not_equal`.
+pub const NDM_NOT_EQUAL: i32 = 7;
+/// Binary op code: `np.less`.
+pub const NDM_LESS: i32 = 8;
+/// Binary op code: `np.less_equal`.
+pub const NDM_LESS_EQUAL: i32 = 9;
+/// Binary op code: `np.greater`.
+pub const NDM_GREATER: i32 = 10;
+/// Binary op code: `np.greater_equal`.
+pub const NDM_GREATER_EQUAL: i32 = 11;
+
+/// Optional ufunc arguments; pass NULL for NumPy's defaults (casting same_kind, no dtype,
+/// no mask).
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ndm_ufunc_opts {
+    /// `NDM_CASTING_*` for inputs and output (NumPy's default: `NDM_CASTING_SAME_KIND`).
+    pub casting: i32,
+    /// `dtype=`: the loop dtype, or NULL to resolve it from the inputs.
+    pub dtype: *const ndm_dtype,
+    /// `where=`: a bool array broadcast to the output, or NULL; unselected elements of `out`
+    /// keep their values (and are uninitialised in an allocated result, as in NumPy).
+    pub where_mask: *const ndm_array,
+}
+
+/// `op(a, b, out=out)`: element-wise with broadcasting, NumPy 2's type resolution and casting
+/// rules, and results as if the inputs had been copied first even when `out` overlaps them.
+/// `out` may be NULL (a new K-ordered array is allocated); it is never broadcast. `*result`
+/// gets a new handle to the result (`out` itself when given). Errors: `NDM_ERR_CASTING` (with
+/// NumPy's message), `NDM_ERR_SHAPE` (broadcasting), `NDM_ERR_INVALID_ARG` (read-only out).
+#[no_mangle]
+pub unsafe extern "C" fn ndm_ufunc_binary(
+    op: i32,
+    a: *const ndm_array,
+    b: *const ndm_array,
+    out: *const ndm_array,
+    opts: *const ndm_ufunc_opts,
+    result: *mut *mut ndm_array,
+) -> ndm_status {
+    boundary! {
+        let result = args::out(result, "result")?;
+        let Some(&op) = usize::try_from(op).ok().and_then(|i| BinaryOp::ALL.get(i)) else {
+            bail!(InvalidArg, "op code {op} is not one of the binary NDM_* op codes (0..=11)");
+        };
+        let (a, b) = (args::array(a, "a")?, args::array(b, "b")?);
+        let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
+        let mut options = Options::default();
+        if !opts.is_null() {
+            // SAFETY: the caller guarantees a non-NULL `opts` points to an ndm_ufunc_opts.
+            let o = unsafe { *opts };
+            options.casting = args::casting(o.casting)?;
+            if !o.dtype.is_null() {
+                options.dtype = Some(args::dtype(o.dtype, "opts.dtype")?.clone());
+            }
+            if !o.where_mask.is_null() {
+                options.mask = Some(args::array(o.where_mask, "opts.where_mask")?.clone());
+            }
+        }
+        *result = new_array(ufunc::binary(op, a, b, out, &options)?);
+        Ok(())
+    }
+}
+
+const _: () = assert!(NDM_GREATER_EQUAL as usize == BinaryOp::ALL.len() - 1);

@@ -1,0 +1,245 @@
+//! Element-wise binary kernels on native, contiguous-or-strided data: one inner loop per
+//! (operation, type), chosen once per call, so no per-element dispatch. Integer arithmetic
+//! wraps (as NumPy's C loops); float maximum/minimum propagate NaN; complex division is
+//! NumPy's (Smith's method) so that results match to the bit.
+
+use super::BinaryOp;
+use crate::cast::Element;
+use crate::dtype::ScalarKind;
+use num_complex::Complex;
+
+/// Arithmetic and ordering as NumPy's loops define them for one element type.
+trait Arith: Element {
+    fn add(self, o: Self) -> Self;
+    fn sub(self, o: Self) -> Self;
+    fn mul(self, o: Self) -> Self;
+    fn div(self, o: Self) -> Self;
+    fn max_nan(self, o: Self) -> Self;
+    fn min_nan(self, o: Self) -> Self;
+    fn eq(self, o: Self) -> bool;
+    fn lt(self, o: Self) -> bool;
+    fn le(self, o: Self) -> bool;
+}
+
+macro_rules! int_arith {
+    ($($t:ty),*) => {$(
+        impl Arith for $t {
+            fn add(self, o: Self) -> Self { self.wrapping_add(o) }
+            fn sub(self, o: Self) -> Self { self.wrapping_sub(o) }
+            fn mul(self, o: Self) -> Self { self.wrapping_mul(o) }
+            fn div(self, _o: Self) -> Self { unreachable!("true_divide resolves to floats") }
+            fn max_nan(self, o: Self) -> Self { if self > o { self } else { o } }
+            fn min_nan(self, o: Self) -> Self { if self < o { self } else { o } }
+            fn eq(self, o: Self) -> bool { self == o }
+            fn lt(self, o: Self) -> bool { self < o }
+            fn le(self, o: Self) -> bool { self <= o }
+        }
+    )*};
+}
+int_arith!(i8, i16, i32, i64, u8, u16, u32, u64);
+
+macro_rules! float_arith {
+    ($($t:ty),*) => {$(
+        impl Arith for $t {
+            fn add(self, o: Self) -> Self { self + o }
+            fn sub(self, o: Self) -> Self { self - o }
+            fn mul(self, o: Self) -> Self { self * o }
+            fn div(self, o: Self) -> Self { self / o }
+            // NumPy: `in1 > in2 || isnan(in1) ? in1 : in2` (so equal values give in2).
+            fn max_nan(self, o: Self) -> Self { if self > o || self.is_nan() { self } else { o } }
+            fn min_nan(self, o: Self) -> Self { if self < o || self.is_nan() { self } else { o } }
+            #[allow(clippy::float_cmp)]
+            fn eq(self, o: Self) -> bool { self == o }
+            fn lt(self, o: Self) -> bool { self < o }
+            fn le(self, o: Self) -> bool { self <= o }
+        }
+        impl Arith for Complex<$t> {
+            fn add(self, o: Self) -> Self { self + o }
+            fn sub(self, o: Self) -> Self { self - o }
+            fn mul(self, o: Self) -> Self { self * o }
+            fn div(self, o: Self) -> Self {
+                // NumPy's complex division (Smith's method, with its zero-divisor branch).
+                let (ar, ai, br, bi) = (self.re, self.im, o.re, o.im);
+                let (abs_r, abs_i) = (br.abs(), bi.abs());
+                if abs_r >= abs_i {
+                    if abs_r == 0.0 && abs_i == 0.0 {
+                        Complex::new(ar / abs_r, ai / abs_i)
+                    } else {
+                        let rat = bi / br;
+                        let scl = 1.0 / (br + bi * rat);
+                        Complex::new((ar + ai * rat) * scl, (ai - ar * rat) * scl)
+                    }
+                } else {
+                    let rat = br / bi;
+                    let scl = 1.0 / (bi + br * rat);
+                    Complex::new((ar * rat + ai) * scl, (ai * rat - ar) * scl)
+                }
+            }
+            fn max_nan(self, o: Self) -> Self {
+                if self.re.is_nan() || self.im.is_nan() || o.le(self) { self } else { o }
+            }
+            fn min_nan(self, o: Self) -> Self {
+                if self.re.is_nan() || self.im.is_nan() || self.le(o) { self } else { o }
+            }
+            #[allow(clippy::float_cmp)]
+            fn eq(self, o: Self) -> bool { self.re == o.re && self.im == o.im }
+            // NumPy's lexicographic order: real parts first, NaN never orders.
+            #[allow(clippy::float_cmp)]
+            fn lt(self, o: Self) -> bool {
+                (self.re < o.re && !self.im.is_nan() && !o.im.is_nan())
+                    || (self.re == o.re && self.im < o.im)
+            }
+            #[allow(clippy::float_cmp)]
+            fn le(self, o: Self) -> bool {
+                (self.re < o.re && !self.im.is_nan() && !o.im.is_nan())
+                    || (self.re == o.re && self.im <= o.im)
+            }
+        }
+    )*};
+}
+float_arith!(f32, f64);
+
+impl Arith for bool {
+    fn add(self, o: Self) -> Self {
+        self | o
+    }
+    fn sub(self, o: Self) -> Self {
+        self ^ o
+    }
+    fn mul(self, o: Self) -> Self {
+        self & o
+    }
+    fn div(self, _o: Self) -> Self {
+        unreachable!("true_divide resolves to floats")
+    }
+    fn max_nan(self, o: Self) -> Self {
+        self | o
+    }
+    fn min_nan(self, o: Self) -> Self {
+        self & o
+    }
+    fn eq(self, o: Self) -> bool {
+        self == o
+    }
+    #[allow(clippy::bool_comparison)]
+    fn lt(self, o: Self) -> bool {
+        self < o
+    }
+    #[allow(clippy::bool_comparison)]
+    fn le(self, o: Self) -> bool {
+        self <= o
+    }
+}
+
+/// One inner loop: `out[i] = a[i] op b[i]` for `n` elements, strides in bytes.
+pub type BinaryLoop = unsafe fn(*const u8, isize, *const u8, isize, *mut u8, isize, usize);
+
+/// # Safety
+/// Every `a + i*sa`, `b + i*sb` must be readable as `T` and `out + i*so` writable as `R`.
+#[inline(always)]
+#[allow(clippy::too_many_arguments)]
+unsafe fn each<T: Element, R: Element>(
+    a: *const u8,
+    sa: isize,
+    b: *const u8,
+    sb: isize,
+    out: *mut u8,
+    so: isize,
+    n: usize,
+    f: impl Fn(T, T) -> R,
+) {
+    let (mut pa, mut pb, mut po) = (a, b, out);
+    for _ in 0..n {
+        // SAFETY: the caller guarantees element i is in bounds for every operand.
+        unsafe { f(T::load(pa, false), T::load(pb, false)).store(po, false) };
+        pa = pa.wrapping_offset(sa);
+        pb = pb.wrapping_offset(sb);
+        po = po.wrapping_offset(so);
+    }
+}
+
+macro_rules! op_loops {
+    ($name:ident, $op:ident) => {
+        /// # Safety
+        /// As [`BinaryLoop`].
+        unsafe fn $name<T: Arith>(
+            a: *const u8,
+            sa: isize,
+            b: *const u8,
+            sb: isize,
+            out: *mut u8,
+            so: isize,
+            n: usize,
+        ) {
+            // SAFETY: forwarded contract.
+            unsafe { each::<T, T>(a, sa, b, sb, out, so, n, |x, y| x.$op(y)) }
+        }
+    };
+}
+op_loops!(add_loop, add);
+op_loops!(sub_loop, sub);
+op_loops!(mul_loop, mul);
+op_loops!(div_loop, div);
+op_loops!(max_loop, max_nan);
+op_loops!(min_loop, min_nan);
+
+macro_rules! cmp_loops {
+    ($name:ident, |$x:ident, $y:ident| $body:expr) => {
+        /// # Safety
+        /// As [`BinaryLoop`] (the output is bool).
+        unsafe fn $name<T: Arith>(
+            a: *const u8,
+            sa: isize,
+            b: *const u8,
+            sb: isize,
+            out: *mut u8,
+            so: isize,
+            n: usize,
+        ) {
+            // SAFETY: forwarded contract.
+            unsafe { each::<T, bool>(a, sa, b, sb, out, so, n, |$x: T, $y: T| $body) }
+        }
+    };
+}
+cmp_loops!(eq_loop, |x, y| x.eq(y));
+cmp_loops!(ne_loop, |x, y| !x.eq(y));
+cmp_loops!(lt_loop, |x, y| x.lt(y));
+cmp_loops!(le_loop, |x, y| x.le(y));
+cmp_loops!(gt_loop, |x, y| y.lt(x));
+cmp_loops!(ge_loop, |x, y| y.le(x));
+
+fn for_type<T: Arith>(op: BinaryOp) -> BinaryLoop {
+    match op {
+        BinaryOp::Add => add_loop::<T>,
+        BinaryOp::Subtract => sub_loop::<T>,
+        BinaryOp::Multiply => mul_loop::<T>,
+        BinaryOp::TrueDivide => div_loop::<T>,
+        BinaryOp::Maximum => max_loop::<T>,
+        BinaryOp::Minimum => min_loop::<T>,
+        BinaryOp::Equal => eq_loop::<T>,
+        BinaryOp::NotEqual => ne_loop::<T>,
+        BinaryOp::Less => lt_loop::<T>,
+        BinaryOp::LessEqual => le_loop::<T>,
+        BinaryOp::Greater => gt_loop::<T>,
+        BinaryOp::GreaterEqual => ge_loop::<T>,
+    }
+}
+
+/// The inner loop of `op` for native elements of `kind`.
+pub fn binary_loop(op: BinaryOp, kind: ScalarKind) -> BinaryLoop {
+    match kind {
+        ScalarKind::Bool => for_type::<bool>(op),
+        ScalarKind::Int8 => for_type::<i8>(op),
+        ScalarKind::Int16 => for_type::<i16>(op),
+        ScalarKind::Int32 => for_type::<i32>(op),
+        ScalarKind::Int64 => for_type::<i64>(op),
+        ScalarKind::UInt8 => for_type::<u8>(op),
+        ScalarKind::UInt16 => for_type::<u16>(op),
+        ScalarKind::UInt32 => for_type::<u32>(op),
+        ScalarKind::UInt64 => for_type::<u64>(op),
+        ScalarKind::Float32 => for_type::<f32>(op),
+        ScalarKind::Float64 => for_type::<f64>(op),
+        ScalarKind::Complex64 => for_type::<Complex<f32>>(op),
+        ScalarKind::Complex128 => for_type::<Complex<f64>>(op),
+    }
+}

@@ -1,0 +1,391 @@
+//! Universal functions, element-wise on arrays with NumPy's semantics. So far: binary
+//! arithmetic (add, subtract, multiply, true_divide, maximum, minimum) and comparisons, with
+//! broadcasting, `out=` (never broadcast, read-only refused), `where=`, `casting=`, `dtype=`,
+//! K-order allocation and results that are always as if the inputs had been copied first.
+//!
+//! Execution: when the operands already have the loop's native dtype, the kernel runs on them
+//! directly, in memory order; otherwise each inner run is converted in blocks of [`BLOCK`]
+//! elements through small scratch buffers (never a whole-array copy). When the output overlaps
+//! an input (other than element-wise identically) the result goes to a temporary first.
+
+mod kernels;
+mod resolve;
+
+pub use resolve::{resolve, Loop};
+
+use crate::array::Array;
+use crate::bail;
+use crate::cast;
+use crate::copy;
+use crate::dtype::{Casting, Dtype, ScalarKind};
+use crate::error::Result;
+use crate::iter::Plan;
+use crate::layout::{self, shape_str};
+use crate::overlap::{self, Footprint, Overlap};
+use std::sync::Arc;
+
+/// Elements converted per block when operands need casting.
+pub const BLOCK: usize = 1024;
+
+/// The binary operations.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum BinaryOp {
+    /// `np.add`
+    Add,
+    /// `np.subtract`
+    Subtract,
+    /// `np.multiply`
+    Multiply,
+    /// `np.true_divide`
+    TrueDivide,
+    /// `np.maximum` (NaN-propagating)
+    Maximum,
+    /// `np.minimum` (NaN-propagating)
+    Minimum,
+    /// `np.equal`
+    Equal,
+    /// `np.not_equal`
+    NotEqual,
+    /// `np.less`
+    Less,
+    /// `np.less_equal`
+    LessEqual,
+    /// `np.greater`
+    Greater,
+    /// `np.greater_equal`
+    GreaterEqual,
+}
+
+impl BinaryOp {
+    /// Every binary operation, in the order of their C codes.
+    pub const ALL: [BinaryOp; 12] = [
+        BinaryOp::Add,
+        BinaryOp::Subtract,
+        BinaryOp::Multiply,
+        BinaryOp::TrueDivide,
+        BinaryOp::Maximum,
+        BinaryOp::Minimum,
+        BinaryOp::Equal,
+        BinaryOp::NotEqual,
+        BinaryOp::Less,
+        BinaryOp::LessEqual,
+        BinaryOp::Greater,
+        BinaryOp::GreaterEqual,
+    ];
+
+    /// NumPy's ufunc name.
+    pub fn name(self) -> &'static str {
+        match self {
+            BinaryOp::Add => "add",
+            BinaryOp::Subtract => "subtract",
+            BinaryOp::Multiply => "multiply",
+            BinaryOp::TrueDivide => "divide",
+            BinaryOp::Maximum => "maximum",
+            BinaryOp::Minimum => "minimum",
+            BinaryOp::Equal => "equal",
+            BinaryOp::NotEqual => "not_equal",
+            BinaryOp::Less => "less",
+            BinaryOp::LessEqual => "less_equal",
+            BinaryOp::Greater => "greater",
+            BinaryOp::GreaterEqual => "greater_equal",
+        }
+    }
+
+    /// True for the comparisons (bool results).
+    pub fn is_comparison(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::Equal
+                | BinaryOp::NotEqual
+                | BinaryOp::Less
+                | BinaryOp::LessEqual
+                | BinaryOp::Greater
+                | BinaryOp::GreaterEqual
+        )
+    }
+}
+
+/// Optional arguments of a ufunc call (NumPy's keywords).
+#[derive(Clone, Debug)]
+pub struct Options {
+    /// `casting=` for inputs and output; NumPy's default is same_kind.
+    pub casting: Casting,
+    /// `dtype=`: forces the loop dtype.
+    pub dtype: Option<Dtype>,
+    /// `where=`: a boolean mask broadcast to the output; unselected elements keep their value.
+    pub mask: Option<Arc<Array>>,
+}
+
+impl Default for Options {
+    fn default() -> Self {
+        Options {
+            casting: Casting::SameKind,
+            dtype: None,
+            mask: None,
+        }
+    }
+}
+
+/// `op(a, b, out=out, ...)`: returns `out` (or the new result array).
+pub fn binary(
+    op: BinaryOp,
+    a: &Arc<Array>,
+    b: &Arc<Array>,
+    out: Option<&Arc<Array>>,
+    opts: &Options,
+) -> Result<Arc<Array>> {
+    let lp = resolve(op, a.dtype(), b.dtype(), opts.dtype.as_ref())?;
+    resolve::check_inputs(op, [a.dtype(), b.dtype()], &lp, opts.casting)?;
+    let shape = layout::broadcast_shapes(&[a.shape(), b.shape()]).map_err(|_| {
+        crate::error::Error::new(
+            crate::error::ErrorKind::Shape,
+            format!(
+                "operands could not be broadcast together with shapes {} {} ",
+                layout::shape_str_compact(a.shape()),
+                layout::shape_str_compact(b.shape())
+            ),
+        )
+    })?;
+    let out = match out {
+        Some(o) => {
+            resolve::check_output(op, &lp, o.dtype(), opts.casting)?;
+            if layout::broadcast_shapes(&[&shape, o.shape()])
+                .ok()
+                .as_deref()
+                != Some(o.shape())
+            {
+                bail!(
+                    Shape,
+                    "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
+                    layout::shape_str_compact(o.shape()),
+                    layout::shape_str_compact(&layout::broadcast_shapes(&[&shape, o.shape()]).unwrap_or(shape.clone()))
+                );
+            }
+            if !o.is_writeable() {
+                bail!(InvalidArg, "output array is read-only");
+            }
+            Arc::clone(o)
+        }
+        None => Arc::new(allocate_k(&lp.output, &shape, &[a, b])?),
+    };
+    let mask = match &opts.mask {
+        Some(m) => {
+            if m.dtype().scalar_kind() != Some(ScalarKind::Bool) {
+                bail!(Casting, "Cannot cast array data from dtype('{}') to dtype('bool') according to the rule 'safe'", m.dtype().repr_name());
+            }
+            Some(m)
+        }
+        None => None,
+    };
+    if needs_temporary(&out, [a, b]) || mask.is_some_and(|m| needs_temporary(&out, [m, m])) {
+        // As if the inputs were copied first: compute into a fresh array, then copy back.
+        let tmp = binary(
+            op,
+            a,
+            b,
+            None,
+            &Options {
+                mask: None,
+                ..opts.clone()
+            },
+        )?;
+        match mask {
+            None => copy::copyto(&out, &tmp, Casting::Unsafe)?,
+            Some(m) => masked_copy(&out, &tmp, m)?,
+        }
+        return Ok(out);
+    }
+    run(op, &lp, a, b, &out, mask)?;
+    Ok(out)
+}
+
+/// The output layout NumPy's iterator allocates: the inputs' common memory order (§5).
+fn allocate_k(dtype: &Dtype, shape: &[i64], inputs: &[&Arc<Array>]) -> Result<Array> {
+    let strided: Vec<Vec<i64>> = inputs
+        .iter()
+        .map(|x| {
+            layout::broadcast_strides(x.shape(), x.strides(), shape)
+                .unwrap_or_else(|| vec![0; shape.len()])
+        })
+        .collect();
+    let pairs: Vec<(&[i64], &[i64])> = strided.iter().map(|s| (shape, s.as_slice())).collect();
+    let axes = layout::iterator_sorted_axes(&pairs, shape.len());
+    Array::allocate(dtype.clone(), shape, &axes, false)
+}
+
+/// True when writing `out` could change an input before it is read: they share memory and are
+/// not element-wise identical (same data pointer, strides and dtype).
+fn needs_temporary(out: &Array, inputs: [&Arc<Array>; 2]) -> bool {
+    inputs.iter().any(|x| {
+        let identical = x.data_ptr() == out.data_ptr()
+            && x.dtype() == out.dtype()
+            && x.shape() == out.shape()
+            && x.strides() == out.strides();
+        if identical {
+            return !overlap::internal_overlap(&Footprint::of(out), 1)
+                .is_ok_and(|o| o == Overlap::No);
+        }
+        !overlap::shares_memory(&Footprint::of(out), &Footprint::of(x), 1)
+            .is_ok_and(|o| o == Overlap::No)
+    })
+}
+
+/// Writes `src` into `dst` where `mask` (broadcast to `dst`) is true.
+fn masked_copy(dst: &Array, src: &Array, mask: &Array) -> Result<()> {
+    let shape = dst.shape();
+    let ms = broadcast_or_err(mask, shape)?;
+    let transfer = cast::transfer(src.dtype(), dst.dtype())?;
+    let plan = Plan::new(
+        shape,
+        [dst.strides(), src.strides(), &ms],
+        [dst.data_ptr(), src.data_ptr(), mask.data_ptr()],
+        true,
+    );
+    let bool_dt = Dtype::scalar(ScalarKind::Bool);
+    let to_bool = cast::transfer(mask.dtype(), &bool_dt)?;
+    plan.for_each(|p, st, n| {
+        for i in 0..n as isize {
+            let mut flag = [0u8];
+            to_bool(p[2].wrapping_offset(i * st[2]), 0, flag.as_mut_ptr(), 0, 1);
+            if flag[0] != 0 {
+                transfer(
+                    p[1].wrapping_offset(i * st[1]),
+                    0,
+                    p[0].wrapping_offset(i * st[0]),
+                    0,
+                    1,
+                );
+            }
+        }
+    });
+    Ok(())
+}
+
+fn broadcast_or_err(x: &Array, shape: &[i64]) -> Result<Vec<i64>> {
+    match layout::broadcast_strides(x.shape(), x.strides(), shape) {
+        Some(s) => Ok(s),
+        None => bail!(
+            Shape,
+            "operands could not be broadcast together with shapes {} {}",
+            shape_str(x.shape()),
+            shape_str(shape)
+        ),
+    }
+}
+
+/// Runs the loop over `out`'s shape (no overlap between `out` and the inputs here).
+fn run(
+    op: BinaryOp,
+    lp: &Loop,
+    a: &Array,
+    b: &Array,
+    out: &Array,
+    mask: Option<&Arc<Array>>,
+) -> Result<()> {
+    let shape = out.shape();
+    let sa = broadcast_or_err(a, shape)?;
+    let sb = broadcast_or_err(b, shape)?;
+    let kind = lp.input.scalar_kind().expect("numeric loop");
+    let kernel = kernels::binary_loop(op, kind);
+    let direct = mask.is_none()
+        && a.dtype() == &lp.input
+        && b.dtype() == &lp.input
+        && out.dtype() == &lp.output;
+    if direct {
+        let plan = Plan::new(
+            shape,
+            [out.strides(), &sa, &sb],
+            [out.data_ptr(), a.data_ptr(), b.data_ptr()],
+            true,
+        );
+        // SAFETY: the plan visits only elements of the three arrays, which lie in their buffers
+        // (array invariant), with the kernel's element types (dtypes checked just above).
+        plan.for_each(|p, st, n| unsafe { kernel(p[1], st[1], p[2], st[2], p[0], st[0], n) });
+        return Ok(());
+    }
+    // Buffered: convert each block of an inner run into native scratch, run, convert back.
+    let (isz, osz) = (lp.input.itemsize(), lp.output.itemsize());
+    let to_a = cast::transfer(a.dtype(), &lp.input)?;
+    let to_b = cast::transfer(b.dtype(), &lp.input)?;
+    let from_o = cast::transfer(&lp.output, out.dtype())?;
+    let mut buf_a = vec![0u8; BLOCK * isz];
+    let mut buf_b = vec![0u8; BLOCK * isz];
+    let mut buf_o = vec![0u8; BLOCK * osz];
+    let mask_strides = match mask {
+        Some(m) => Some(broadcast_or_err(m, shape)?),
+        None => None,
+    };
+    // The mask rides along as a fourth operand when given.
+    let m_ptr = mask.map_or(out.data_ptr(), |m| m.data_ptr());
+    let m_strides = mask_strides.clone().unwrap_or_else(|| vec![0; shape.len()]);
+    let plan4 = Plan::new(
+        shape,
+        [out.strides(), &sa, &sb, &m_strides],
+        [out.data_ptr(), a.data_ptr(), b.data_ptr(), m_ptr],
+        true,
+    );
+    let to_bool = match mask {
+        Some(m) => Some(cast::transfer(m.dtype(), &Dtype::scalar(ScalarKind::Bool))?),
+        None => None,
+    };
+    let mut flags = vec![0u8; BLOCK];
+    plan4.for_each(|p, st, n| {
+        let mut done = 0usize;
+        while done < n {
+            let k = BLOCK.min(n - done);
+            let off = |i: usize| done as isize * st[i];
+            to_a(
+                p[1].wrapping_offset(off(1)),
+                st[1],
+                buf_a.as_mut_ptr(),
+                isz as isize,
+                k,
+            );
+            to_b(
+                p[2].wrapping_offset(off(2)),
+                st[2],
+                buf_b.as_mut_ptr(),
+                isz as isize,
+                k,
+            );
+            // SAFETY: the scratch buffers hold k contiguous native elements of the loop types.
+            unsafe {
+                kernel(
+                    buf_a.as_ptr(),
+                    isz as isize,
+                    buf_b.as_ptr(),
+                    isz as isize,
+                    buf_o.as_mut_ptr(),
+                    osz as isize,
+                    k,
+                )
+            };
+            let dst = p[0].wrapping_offset(off(0));
+            match &to_bool {
+                None => from_o(buf_o.as_ptr(), osz as isize, dst, st[0], k),
+                Some(conv) => {
+                    conv(
+                        p[3].wrapping_offset(off(3)),
+                        st[3],
+                        flags.as_mut_ptr(),
+                        1,
+                        k,
+                    );
+                    for (i, &f) in flags[..k].iter().enumerate() {
+                        if f != 0 {
+                            from_o(
+                                buf_o.as_ptr().wrapping_add(i * osz),
+                                0,
+                                dst.wrapping_offset(i as isize * st[0]),
+                                0,
+                                1,
+                            );
+                        }
+                    }
+                }
+            }
+            done += k;
+        }
+    });
+    Ok(())
+}

@@ -1,0 +1,95 @@
+//! Type resolution for binary ufuncs on arrays (NumPy 2, NUMPY_SEMANTICS.md §5): which loop
+//! dtype runs, what the result dtype is, and the casting checks with NumPy's messages.
+
+use super::BinaryOp;
+use crate::bail;
+use crate::dtype::{can_cast, promote, Casting, Dtype, ScalarKind};
+use crate::error::Result;
+
+/// The dtypes of one resolved call.
+#[derive(Clone, Debug, PartialEq, Eq)]
+pub struct Loop {
+    /// Both inputs are cast to this (native) dtype.
+    pub input: Dtype,
+    /// The loop writes this (native) dtype.
+    pub output: Dtype,
+}
+
+fn is_intlike(d: &Dtype) -> bool {
+    matches!(
+        d.scalar_kind().map(|k| k.kind_char()),
+        Some('b' | 'i' | 'u')
+    )
+}
+
+/// The loop for `op` on inputs of dtypes `a` and `b`, or with `dtype=` forced.
+pub fn resolve(op: BinaryOp, a: &Dtype, b: &Dtype, forced: Option<&Dtype>) -> Result<Loop> {
+    for d in [a, b] {
+        if d.scalar_kind().is_none() {
+            bail!(
+                Dtype,
+                "ufunc '{}' did not contain a loop with signature matching types ({}, {}) -> None",
+                op.name(),
+                a.repr_name(),
+                b.repr_name()
+            );
+        }
+    }
+    let input = match forced {
+        Some(d) => d.to_native(),
+        None if op == BinaryOp::TrueDivide && is_intlike(a) && is_intlike(b) => {
+            Dtype::scalar(ScalarKind::Float64)
+        }
+        None => promote(a, b)?,
+    };
+    if input.scalar_kind() == Some(ScalarKind::Bool) && op == BinaryOp::Subtract {
+        bail!(
+            Casting,
+            "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead."
+        );
+    }
+    if op == BinaryOp::TrueDivide && is_intlike(&input) {
+        bail!(
+            Casting,
+            "ufunc 'true_divide' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''"
+        );
+    }
+    let output = if op.is_comparison() {
+        Dtype::scalar(ScalarKind::Bool)
+    } else {
+        input.clone()
+    };
+    Ok(Loop { input, output })
+}
+
+/// NumPy's input casting check: each input must cast to the loop dtype under `casting`.
+pub fn check_inputs(op: BinaryOp, inputs: [&Dtype; 2], lp: &Loop, casting: Casting) -> Result<()> {
+    for (i, d) in inputs.iter().enumerate() {
+        if !can_cast(d, &lp.input, casting) {
+            bail!(
+                Casting,
+                "Cannot cast ufunc '{}' input {i} from dtype('{}') to dtype('{}') with casting rule '{}'",
+                op.name(),
+                d.repr_name(),
+                lp.input.repr_name(),
+                casting.name()
+            );
+        }
+    }
+    Ok(())
+}
+
+/// NumPy's output casting check: the loop result must cast to `out` under `casting`.
+pub fn check_output(op: BinaryOp, lp: &Loop, out: &Dtype, casting: Casting) -> Result<()> {
+    if !can_cast(&lp.output, out, casting) {
+        bail!(
+            Casting,
+            "Cannot cast ufunc '{}' output from dtype('{}') to dtype('{}') with casting rule '{}'",
+            op.name(),
+            lp.output.repr_name(),
+            out.repr_name(),
+            casting.name()
+        );
+    }
+    Ok(())
+}
