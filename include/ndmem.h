@@ -312,16 +312,6 @@
 #define NDM_SLICE_NO_STOP 2
 
 /**
- * Elements converted per block when operands need casting.
- */
-#define BLOCK 1024
-
-/**
- * The binary operations.
- */
-typedef struct BinaryOp BinaryOp;
-
-/**
  * Opaque handle to an array (a view of a buffer). Release with `ndm_array_free`.
  */
 typedef struct ndm_array ndm_array;
