@@ -82,7 +82,10 @@ def test_broadcast_strided_like_numpy(a, data, op):
             return
         got = getattr(ndmem, op)(a, b)
     same_bytes(got, expected)
-    assert got.strides == expected.strides  # K-order allocation as NumPy's iterator
+    # K-order allocation as NumPy's iterator: the same memory layout. (The strides NumPy gives
+    # length-1 axes depend on its iterator's axis coalescing; they address no memory.)
+    assert [s for s, n in zip(got.strides, got.shape) if n > 1] == \
+        [s for s, n in zip(expected.strides, expected.shape) if n > 1]
 
 
 @given(a=strided_views(), dout=numeric_dtypes, casting=castings, op=st.sampled_from(OPS[:6]))
