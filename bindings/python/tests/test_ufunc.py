@@ -91,6 +91,18 @@ def test_broadcast_strided_like_numpy(a, data, op):
 @given(a=strided_views(), dout=numeric_dtypes, casting=castings, op=st.sampled_from(OPS[:6]))
 def test_out_and_casting_like_numpy(a, dout, casting, op):
     b = values(np.dtype("f4"), a.size).reshape(a.shape)
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            ref = getattr(np, op)(a, b)
+        except TypeError:
+            ref = None
+    if ref is not None and dout.kind in "iu" and ref.dtype.kind in "fc":
+        # NaN, infinities and out-of-range floats cast to integers differently in NumPy's
+        # astype and ufunc paths (both CPU-defined): nothing to compare there.
+        info = np.iinfo(dout)
+        real = ref.real if ref.dtype.kind == "c" else ref
+        assume(np.all(np.isfinite(real)) and np.all((real > info.min - 1) & (real < info.max + 1)))
     theirs = np.zeros(a.shape, dout)
     ours = ndmem.zeros(a.shape, dout)
     with warnings.catch_warnings(), np.errstate(all="ignore"):
