@@ -1,6 +1,7 @@
 """ndmem.Array and the functions that create and copy arrays."""
 import ctypes
 import itertools
+from builtins import bool as builtins_bool
 import operator
 import threading
 
@@ -172,6 +173,15 @@ class Array:
         if self.ndim == 0:
             raise TypeError("len() of unsized object")
         return self.shape[0]
+
+    def __bool__(self):
+        if self.size == 0:
+            raise ValueError("The truth value of an empty array is ambiguous. Use `array.size > 0` "
+                             "to check that an array is not empty.")
+        if self.size != 1:
+            raise ValueError("The truth value of an array with more than one element is "
+                             "ambiguous. Use a.any() or a.all()")
+        return builtins_bool(self.item())
 
     def __repr__(self):
         try:

@@ -107,3 +107,16 @@ def test_array_interface_describes_the_array():
     assert info["descr"] == [("", ">f4")]
     c = ndmem.zeros((2, 2))
     assert c.__array_interface__["strides"] is None
+
+
+def test_truth_value_like_numpy():
+    for data in ([], [0], [3], [1, 2]):
+        n = np.array(data)
+        try:
+            expected = bool(n)
+        except ValueError as e:
+            with pytest.raises(ValueError) as ours:
+                bool(ndmem.asarray(n))
+            assert str(ours.value) == str(e)
+            continue
+        assert bool(ndmem.asarray(n)) == expected
