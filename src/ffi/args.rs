@@ -78,6 +78,17 @@ pub fn new_dtype(d: Dtype) -> *mut ndm_dtype {
     DTYPES.insert(DtypeValue { dtype: d, text }).cast()
 }
 
+/// The common body of every function that returns a new array handle: checks `out` before
+/// any work, runs `make`, stores the handle.
+pub(crate) fn produce(
+    out: *mut *mut ndm_array,
+    make: impl FnOnce() -> Result<ArrayRef>,
+) -> Result<()> {
+    let out = self::out(out, "out")?;
+    *out = new_array(make()?);
+    Ok(())
+}
+
 /// Checks an out-pointer argument before any work is done.
 pub(crate) fn out<'a, T>(p: *mut T, what: &str) -> Result<&'a mut T> {
     if p.is_null() {

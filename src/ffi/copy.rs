@@ -1,6 +1,6 @@
 //! Copies: `ndm_copy`, `ndm_copyto`, `ndm_astype`.
 
-use super::args::{self, new_array};
+use super::args;
 use super::handle::{ndm_array, ndm_dtype};
 use super::status::ndm_status;
 use crate::copy;
@@ -15,10 +15,10 @@ pub unsafe extern "C" fn ndm_copy(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let c = copy::copy(args::array(a, "a")?, args::order(order)?)?;
-        *out = new_array(Arc::new(c));
-        Ok(())
+        args::produce(out, || {
+            let c = copy::copy(args::array(a, "a")?, args::order(order)?)?;
+            Ok(Arc::new(c))
+        })
     }
 }
 
@@ -52,15 +52,15 @@ pub unsafe extern "C" fn ndm_astype(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let r = copy::astype(
+        args::produce(out, || {
+            let r = copy::astype(
             args::array(a, "a")?,
             args::dtype(dtype, "dtype")?,
             args::casting(casting)?,
             args::order(order)?,
             args::copy_mode(copy_mode)?,
-        )?;
-        *out = new_array(r);
-        Ok(())
+            )?;
+            Ok(r)
+        })
     }
 }

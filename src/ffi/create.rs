@@ -1,7 +1,7 @@
 //! Creating and freeing arrays: `ndm_empty`, `ndm_zeros`, `ndm_full`, `ndm_arange`,
 //! `ndm_from_ptr` (zero-copy over a caller's memory) and `ndm_array_free`.
 
-use super::args::{self, new_array, ARRAYS};
+use super::args::{self, ARRAYS};
 use super::handle::{ndm_array, ndm_dtype};
 use super::status::ndm_status;
 use crate::array::{flags, Array};
@@ -38,12 +38,12 @@ unsafe fn fresh(
     zeroed: bool,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let d = args::dtype(dtype, "dtype")?.clone();
-        let (shape, order) = (args::i64s(shape, ndim.into(), "shape")?, mem_order(order)?);
-        let a = if zeroed { Array::zeros(d, shape, order)? } else { Array::empty(d, shape, order)? };
-        *out = new_array(Arc::new(a));
-        Ok(())
+        args::produce(out, || {
+            let d = args::dtype(dtype, "dtype")?.clone();
+            let (shape, order) = (args::i64s(shape, ndim.into(), "shape")?, mem_order(order)?);
+            let a = if zeroed { Array::zeros(d, shape, order)? } else { Array::empty(d, shape, order)? };
+            Ok(Arc::new(a))
+        })
     }
 }
 
@@ -87,16 +87,16 @@ pub unsafe extern "C" fn ndm_full(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let d = args::dtype(dtype, "dtype")?.clone();
-        if value.is_null() {
+        args::produce(out, || {
+            let d = args::dtype(dtype, "dtype")?.clone();
+            if value.is_null() {
             bail!(NullArg, "argument 'value' is NULL");
-        }
-        // SAFETY: the caller guarantees `value` points to one element of `dtype`.
-        let bytes = unsafe { std::slice::from_raw_parts(value.cast::<u8>(), d.itemsize()) };
-        let a = Array::full(d, args::i64s(shape, ndim.into(), "shape")?, mem_order(order)?, bytes)?;
-        *out = new_array(Arc::new(a));
-        Ok(())
+            }
+            // SAFETY: the caller guarantees `value` points to one element of `dtype`.
+            let bytes = unsafe { std::slice::from_raw_parts(value.cast::<u8>(), d.itemsize()) };
+            let a = Array::full(d, args::i64s(shape, ndim.into(), "shape")?, mem_order(order)?, bytes)?;
+            Ok(Arc::new(a))
+        })
     }
 }
 
@@ -113,10 +113,10 @@ pub unsafe extern "C" fn ndm_arange(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let d = args::dtype(dtype, "dtype")?.clone();
-        *out = new_array(Arc::new(Array::arange(start, stop, step, d)?));
-        Ok(())
+        args::produce(out, || {
+            let d = args::dtype(dtype, "dtype")?.clone();
+            Ok(Arc::new(Array::arange(start, stop, step, d)?))
+        })
     }
 }
 
@@ -153,35 +153,35 @@ pub unsafe extern "C" fn ndm_from_ptr(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let Some(ptr) = NonNull::new(data.cast::<u8>()) else {
+        args::produce(out, || {
+            let Some(ptr) = NonNull::new(data.cast::<u8>()) else {
             bail!(NullArg, "argument 'data' is NULL");
-        };
-        let d = args::dtype(dtype, "dtype")?.clone();
-        let shape = args::i64s(shape, ndim.into(), "shape")?;
-        let strides = if strides.is_null() { None } else { Some(args::i64s(strides, ndim.into(), "strides")?) };
-        if flags & !flags::WRITEABLE != 0 {
+            };
+            let d = args::dtype(dtype, "dtype")?.clone();
+            let shape = args::i64s(shape, ndim.into(), "shape")?;
+            let strides = if strides.is_null() { None } else { Some(args::i64s(strides, ndim.into(), "strides")?) };
+            if flags & !flags::WRITEABLE != 0 {
             bail!(InvalidArg, "flags {flags:#x}: only NDM_FLAG_WRITEABLE may be given");
-        }
-        if len_bytes > isize::MAX as usize {
+            }
+            if len_bytes > isize::MAX as usize {
             bail!(Bounds, "len_bytes {len_bytes} is larger than any buffer can be");
-        }
-        // Check everything before taking ownership, so that a failure never calls `release`.
-        let strides = Array::checked_strides(len_bytes, offset, &d, shape, strides)?;
-        let release = release.map(|func| {
+            }
+            // Check everything before taking ownership, so that a failure never calls `release`.
+            let strides = Array::checked_strides(len_bytes, offset, &d, shape, strides)?;
+            let release = release.map(|func| {
             let r = ForeignRelease { func, data, ctx };
             Box::new(move || {
-                let r = r;
-                // SAFETY: the caller asked for exactly this call when the buffer is released.
-                unsafe { (r.func)(r.data, r.ctx) }
+            let r = r;
+            // SAFETY: the caller asked for exactly this call when the buffer is released.
+            unsafe { (r.func)(r.data, r.ctx) }
             }) as crate::buffer::Release
-        });
-        // SAFETY: the caller guarantees `data` is valid for `len_bytes` bytes until `release` runs.
-        let buffer = Arc::new(unsafe { Buffer::foreign(ptr, len_bytes, release) });
-        let writeable = flags & flags::WRITEABLE != 0;
-        let a = Array::from_buffer(buffer, offset, d, shape, Some(&strides), writeable)?;
-        *out = new_array(Arc::new(a));
-        Ok(())
+            });
+            // SAFETY: the caller guarantees `data` is valid for `len_bytes` bytes until `release` runs.
+            let buffer = Arc::new(unsafe { Buffer::foreign(ptr, len_bytes, release) });
+            let writeable = flags & flags::WRITEABLE != 0;
+            let a = Array::from_buffer(buffer, offset, d, shape, Some(&strides), writeable)?;
+            Ok(Arc::new(a))
+        })
     }
 }
 

@@ -1,6 +1,6 @@
 //! Selection copies: `ndm_take`, `ndm_compress`, `ndm_concatenate`.
 
-use super::args::{self, new_array};
+use super::args;
 use super::handle::{ndm_array, ndm_dtype};
 use super::status::ndm_status;
 use crate::bail;
@@ -24,10 +24,10 @@ pub unsafe extern "C" fn ndm_take(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let r = select::take(args::array(a, "a")?, args::array(indices, "indices")?, opt_axis(axis))?;
-        *out = new_array(Arc::new(r));
-        Ok(())
+        args::produce(out, || {
+            let r = select::take(args::array(a, "a")?, args::array(indices, "indices")?, opt_axis(axis))?;
+            Ok(Arc::new(r))
+        })
     }
 }
 
@@ -41,10 +41,10 @@ pub unsafe extern "C" fn ndm_compress(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let r = select::compress(args::array(a, "a")?, args::array(condition, "condition")?, opt_axis(axis))?;
-        *out = new_array(Arc::new(r));
-        Ok(())
+        args::produce(out, || {
+            let r = select::compress(args::array(a, "a")?, args::array(condition, "condition")?, opt_axis(axis))?;
+            Ok(Arc::new(r))
+        })
     }
 }
 
@@ -60,20 +60,20 @@ pub unsafe extern "C" fn ndm_concatenate(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        if count < 0 {
+        args::produce(out, || {
+            if count < 0 {
             bail!(InvalidArg, "count {count} is negative");
-        }
-        if count > 0 && arrays.is_null() {
+            }
+            if count > 0 && arrays.is_null() {
             bail!(NullArg, "argument 'arrays' is NULL");
-        }
-        let list = (0..count as usize)
+            }
+            let list = (0..count as usize)
             // SAFETY: the caller guarantees `count` handles in `arrays`.
             .map(|i| args::array(unsafe { *arrays.add(i) }, "arrays[i]").cloned())
             .collect::<Result<Vec<_>>>()?;
-        let dt = if dtype.is_null() { None } else { Some(args::dtype(dtype, "dtype")?) };
-        let r = select::concatenate(&list, opt_axis(axis), dt, args::casting(casting)?)?;
-        *out = new_array(Arc::new(r));
-        Ok(())
+            let dt = if dtype.is_null() { None } else { Some(args::dtype(dtype, "dtype")?) };
+            let r = select::concatenate(&list, opt_axis(axis), dt, args::casting(casting)?)?;
+            Ok(Arc::new(r))
+        })
     }
 }

@@ -1,6 +1,6 @@
 //! Views: indexing, axis views, reshape/ravel, broadcasting, checked as_strided, windows.
 
-use super::args::{self, new_array};
+use super::args;
 use super::handle::ndm_array;
 use super::status::ndm_status;
 use crate::bail;
@@ -66,22 +66,22 @@ pub unsafe extern "C" fn ndm_index(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let a = args::array(a, "a")?;
-        if nitems < 0 || nitems as usize > 2 * MAX_NDIM + 1 {
+        args::produce(out, || {
+            let a = args::array(a, "a")?;
+            if nitems < 0 || nitems as usize > 2 * MAX_NDIM + 1 {
             bail!(InvalidArg, "nitems {nitems} is out of range (0..={})", 2 * MAX_NDIM + 1);
-        }
-        let raw: &[ndm_index_item] = if nitems == 0 {
+            }
+            let raw: &[ndm_index_item] = if nitems == 0 {
             &[]
-        } else if items.is_null() {
+            } else if items.is_null() {
             bail!(NullArg, "argument 'items' is NULL");
-        } else {
+            } else {
             // SAFETY: the caller guarantees `items` points to `nitems` entries.
             unsafe { std::slice::from_raw_parts(items, nitems as usize) }
-        };
-        let items = raw.iter().enumerate().map(|(p, i)| item(i, p)).collect::<Result<Vec<_>>>()?;
-        *out = new_array(Arc::new(view::index(a, &items)?));
-        Ok(())
+            };
+            let items = raw.iter().enumerate().map(|(p, i)| item(i, p)).collect::<Result<Vec<_>>>()?;
+            Ok(Arc::new(view::index(a, &items)?))
+        })
     }
 }
 
@@ -104,10 +104,10 @@ pub unsafe extern "C" fn ndm_transpose(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let perm = opt_axes(axes, naxes, "axes")?;
-        *out = new_array(Arc::new(view::transpose(args::array(a, "a")?, perm)?));
-        Ok(())
+        args::produce(out, || {
+            let perm = opt_axes(axes, naxes, "axes")?;
+            Ok(Arc::new(view::transpose(args::array(a, "a")?, perm)?))
+        })
     }
 }
 
@@ -120,9 +120,9 @@ pub unsafe extern "C" fn ndm_swapaxes(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        *out = new_array(Arc::new(view::swapaxes(args::array(a, "a")?, axis1, axis2)?));
-        Ok(())
+        args::produce(out, || {
+            Ok(Arc::new(view::swapaxes(args::array(a, "a")?, axis1, axis2)?))
+        })
     }
 }
 
@@ -136,10 +136,10 @@ pub unsafe extern "C" fn ndm_moveaxis(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let (s, d) = (args::i64s(source, n.into(), "source")?, args::i64s(destination, n.into(), "destination")?);
-        *out = new_array(Arc::new(view::moveaxis(args::array(a, "a")?, s, d)?));
-        Ok(())
+        args::produce(out, || {
+            let (s, d) = (args::i64s(source, n.into(), "source")?, args::i64s(destination, n.into(), "destination")?);
+            Ok(Arc::new(view::moveaxis(args::array(a, "a")?, s, d)?))
+        })
     }
 }
 
@@ -152,10 +152,10 @@ pub unsafe extern "C" fn ndm_squeeze(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let which = opt_axes(axes, naxes, "axes")?;
-        *out = new_array(Arc::new(view::squeeze(args::array(a, "a")?, which)?));
-        Ok(())
+        args::produce(out, || {
+            let which = opt_axes(axes, naxes, "axes")?;
+            Ok(Arc::new(view::squeeze(args::array(a, "a")?, which)?))
+        })
     }
 }
 
@@ -168,10 +168,10 @@ pub unsafe extern "C" fn ndm_expand_dims(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let which = args::i64s(axes, naxes.into(), "axes")?;
-        *out = new_array(Arc::new(view::expand_dims(args::array(a, "a")?, which)?));
-        Ok(())
+        args::produce(out, || {
+            let which = args::i64s(axes, naxes.into(), "axes")?;
+            Ok(Arc::new(view::expand_dims(args::array(a, "a")?, which)?))
+        })
     }
 }
 
@@ -186,9 +186,9 @@ pub unsafe extern "C" fn ndm_diagonal(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        *out = new_array(Arc::new(view::diagonal(args::array(a, "a")?, offset, axis1, axis2)?));
-        Ok(())
+        args::produce(out, || {
+            Ok(Arc::new(view::diagonal(args::array(a, "a")?, offset, axis1, axis2)?))
+        })
     }
 }
 
@@ -207,11 +207,11 @@ pub unsafe extern "C" fn ndm_reshape(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let shape = args::i64s(shape, ndim.into(), "shape")?;
-        let r = view::reshape(args::array(a, "a")?, shape, args::order(order)?, args::copy_mode(copy_mode)?)?;
-        *out = new_array(r);
-        Ok(())
+        args::produce(out, || {
+            let shape = args::i64s(shape, ndim.into(), "shape")?;
+            let r = view::reshape(args::array(a, "a")?, shape, args::order(order)?, args::copy_mode(copy_mode)?)?;
+            Ok(r)
+        })
     }
 }
 
@@ -223,9 +223,9 @@ pub unsafe extern "C" fn ndm_ravel(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        *out = new_array(view::ravel(args::array(a, "a")?, args::order(order)?)?);
-        Ok(())
+        args::produce(out, || {
+            view::ravel(args::array(a, "a")?, args::order(order)?)
+        })
     }
 }
 
@@ -237,9 +237,9 @@ pub unsafe extern "C" fn ndm_flatten(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        *out = new_array(Arc::new(view::flatten(args::array(a, "a")?, args::order(order)?)?));
-        Ok(())
+        args::produce(out, || {
+            Ok(Arc::new(view::flatten(args::array(a, "a")?, args::order(order)?)?))
+        })
     }
 }
 
@@ -251,9 +251,9 @@ pub unsafe extern "C" fn ndm_ascontiguousarray(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        *out = new_array(view::as_contiguous(args::array(a, "a")?, false)?);
-        Ok(())
+        args::produce(out, || {
+            view::as_contiguous(args::array(a, "a")?, false)
+        })
     }
 }
 
@@ -264,9 +264,9 @@ pub unsafe extern "C" fn ndm_asfortranarray(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        *out = new_array(view::as_contiguous(args::array(a, "a")?, true)?);
-        Ok(())
+        args::produce(out, || {
+            view::as_contiguous(args::array(a, "a")?, true)
+        })
     }
 }
 
@@ -318,10 +318,10 @@ pub unsafe extern "C" fn ndm_broadcast_to(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let shape = args::i64s(shape, ndim.into(), "shape")?;
-        *out = new_array(Arc::new(view::broadcast_to(args::array(a, "a")?, shape)?));
-        Ok(())
+        args::produce(out, || {
+            let shape = args::i64s(shape, ndim.into(), "shape")?;
+            Ok(Arc::new(view::broadcast_to(args::array(a, "a")?, shape)?))
+        })
     }
 }
 
@@ -341,11 +341,11 @@ pub unsafe extern "C" fn ndm_as_strided(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let shape = args::i64s(shape, ndim.into(), "shape")?;
-        let strides = args::i64s(strides, ndim.into(), "strides")?;
-        *out = new_array(Arc::new(view::as_strided(args::array(a, "a")?, shape, strides, writeable)?));
-        Ok(())
+        args::produce(out, || {
+            let shape = args::i64s(shape, ndim.into(), "shape")?;
+            let strides = args::i64s(strides, ndim.into(), "strides")?;
+            Ok(Arc::new(view::as_strided(args::array(a, "a")?, shape, strides, writeable)?))
+        })
     }
 }
 
@@ -361,10 +361,10 @@ pub unsafe extern "C" fn ndm_sliding_window_view(
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let out = args::out(out, "out")?;
-        let window = args::i64s(window, nwindow.into(), "window")?;
-        let which = opt_axes(axes, nwindow, "axes")?;
-        *out = new_array(Arc::new(view::sliding_window_view(args::array(a, "a")?, window, which, writeable)?));
-        Ok(())
+        args::produce(out, || {
+            let window = args::i64s(window, nwindow.into(), "window")?;
+            let which = opt_axes(axes, nwindow, "axes")?;
+            Ok(Arc::new(view::sliding_window_view(args::array(a, "a")?, window, which, writeable)?))
+        })
     }
 }
