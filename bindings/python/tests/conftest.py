@@ -53,6 +53,19 @@ def strided_views(draw, dtype=numeric_dtypes, max_dims=4, max_side=5):
     return view
 
 
+def same_error(call_ours, call_theirs):
+    """Both calls raise, with the same exception family and the same message."""
+    with pytest.raises(Exception) as theirs:
+        call_theirs()
+    with pytest.raises(Exception) as ours:
+        call_ours()
+    t, o = theirs.value, ours.value
+    for family in (IndexError, ValueError, TypeError, OverflowError):
+        if isinstance(t, family):
+            assert isinstance(o, family), (o, t)
+    assert str(o) == str(t)
+
+
 def assert_same_array(x, expected):
     """ndmem array `x` has NumPy array `expected`'s shape, strides, dtype and values."""
     got = np.asarray(x)

@@ -4,7 +4,7 @@ import warnings
 
 import numpy as np
 import pytest
-from conftest import NUMERIC, castings, numeric_dtypes, strided_views
+from conftest import same_error, NUMERIC, castings, numeric_dtypes, strided_views
 from hypothesis import assume, given
 from hypothesis import strategies as st
 
@@ -40,15 +40,6 @@ def same_bytes(ours, theirs):
     assert got.tobytes() == theirs.tobytes()
 
 
-def same_error(call_ours, call_theirs):
-    with pytest.raises(Exception) as theirs:
-        call_theirs()
-    with pytest.raises(Exception) as ours:
-        call_ours()
-    for family in (TypeError, ValueError, OverflowError):
-        if isinstance(theirs.value, family):
-            assert isinstance(ours.value, family), (ours.value, theirs.value)
-    assert str(ours.value) == str(theirs.value)
 
 
 @pytest.mark.parametrize("op", OPS)

@@ -3,7 +3,7 @@ import math
 
 import numpy as np
 import pytest
-from conftest import flags_of, ptr, strided_views
+from conftest import same_error, flags_of, ptr, strided_views
 from hypothesis import assume, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
@@ -23,17 +23,6 @@ def assert_view_like(ours, theirs, source):
     assert got.tobytes() == theirs.tobytes()
 
 
-def same_error(call_ours, call_theirs):
-    """Both raise, with the same exception family and message."""
-    with pytest.raises(Exception) as theirs:
-        call_theirs()
-    with pytest.raises(Exception) as ours:
-        call_ours()
-    t, o = theirs.value, ours.value
-    for family in (IndexError, ValueError, TypeError):
-        if isinstance(t, family):
-            assert isinstance(o, family), (o, t)
-    assert str(o) == str(t)
 
 
 def views_share(ours, source):
