@@ -103,6 +103,14 @@ static void test_errors(void) {
     CHECK_OK(ndm_broadcast_to(row, 1, &four, &ro));
     CHECK_ERR(ndm_ufunc_binary(NDM_ADD, row, row, ro, NULL, &r), NDM_ERR_INVALID_ARG, "output array is read-only");
     CHECK_ERR(ndm_ufunc_binary(99, row, row, NULL, NULL, &r), NDM_ERR_INVALID_ARG, "op code 99");
+    CHECK_ERR(ndm_ufunc_binary(NDM_BITWISE_AND, row, row, NULL, NULL, &r), NDM_ERR_CASTING,
+              "ufunc 'bitwise_and' not supported for the input types");
+    ndm_array *sh = NULL;
+    CHECK_OK(ndm_ufunc_binary(NDM_LEFT_SHIFT, ai, ai, NULL, NULL, &sh)); /* [0<<0, 1<<1, 2<<2] */
+    int64_t two = 2, v = 0;
+    CHECK_OK(ndm_get_item(sh, &two, 1, NDM_KIND_INT64, &v));
+    CHECK(v == 8);
+    ndm_array_free(sh);
     CHECK_ERR(ndm_ufunc_binary(NDM_ADD, NULL, row, NULL, NULL, &r), NDM_ERR_NULL_ARG, "'a'");
     CHECK_ERR(ndm_ufunc_binary(NDM_ADD, row, row, NULL, NULL, NULL), NDM_ERR_NULL_ARG, "'result'");
     ndm_ufunc_opts bad = {42, NULL, NULL};

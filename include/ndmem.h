@@ -282,6 +282,46 @@
 #define NDM_GREATER_EQUAL 11
 
 /**
+ * Binary op code: `np.logical_and` (bool result).
+ */
+#define NDM_LOGICAL_AND 12
+
+/**
+ * Binary op code: `np.logical_or` (bool result).
+ */
+#define NDM_LOGICAL_OR 13
+
+/**
+ * Binary op code: `np.logical_xor` (bool result).
+ */
+#define NDM_LOGICAL_XOR 14
+
+/**
+ * Binary op code: `np.bitwise_and` (integers and bool).
+ */
+#define NDM_BITWISE_AND 15
+
+/**
+ * Binary op code: `np.bitwise_or` (integers and bool).
+ */
+#define NDM_BITWISE_OR 16
+
+/**
+ * Binary op code: `np.bitwise_xor` (integers and bool).
+ */
+#define NDM_BITWISE_XOR 17
+
+/**
+ * Binary op code: `np.left_shift` (integers; counts >= the bit width give 0).
+ */
+#define NDM_LEFT_SHIFT 18
+
+/**
+ * Binary op code: `np.right_shift` (integers; counts >= the bit width give 0 or -1).
+ */
+#define NDM_RIGHT_SHIFT 19
+
+/**
  * Index item kind: an integer (`start` holds it; negative counts from the end).
  */
 #define NDM_INDEX_INT 0

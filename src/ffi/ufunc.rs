@@ -31,6 +31,23 @@ pub const NDM_GREATER: i32 = 10;
 /// Binary op code: `np.greater_equal`.
 pub const NDM_GREATER_EQUAL: i32 = 11;
 
+/// Binary op code: `np.logical_and` (bool result).
+pub const NDM_LOGICAL_AND: i32 = 12;
+/// Binary op code: `np.logical_or` (bool result).
+pub const NDM_LOGICAL_OR: i32 = 13;
+/// Binary op code: `np.logical_xor` (bool result).
+pub const NDM_LOGICAL_XOR: i32 = 14;
+/// Binary op code: `np.bitwise_and` (integers and bool).
+pub const NDM_BITWISE_AND: i32 = 15;
+/// Binary op code: `np.bitwise_or` (integers and bool).
+pub const NDM_BITWISE_OR: i32 = 16;
+/// Binary op code: `np.bitwise_xor` (integers and bool).
+pub const NDM_BITWISE_XOR: i32 = 17;
+/// Binary op code: `np.left_shift` (integers; counts >= the bit width give 0).
+pub const NDM_LEFT_SHIFT: i32 = 18;
+/// Binary op code: `np.right_shift` (integers; counts >= the bit width give 0 or -1).
+pub const NDM_RIGHT_SHIFT: i32 = 19;
+
 /// Optional ufunc arguments; pass NULL for NumPy's defaults (casting same_kind, no dtype,
 /// no mask).
 #[repr(C)]
@@ -62,7 +79,7 @@ pub unsafe extern "C" fn ndm_ufunc_binary(
     boundary! {
         let result = args::out(result, "result")?;
         let Some(&op) = usize::try_from(op).ok().and_then(|i| BinaryOp::ALL.get(i)) else {
-            bail!(InvalidArg, "op code {op} is not one of the binary NDM_* op codes (0..=11)");
+            bail!(InvalidArg, "op code {op} is not one of the binary NDM_* op codes (0..=19)");
         };
         let (a, b) = (args::array(a, "a")?, args::array(b, "b")?);
         let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
@@ -83,4 +100,4 @@ pub unsafe extern "C" fn ndm_ufunc_binary(
     }
 }
 
-const _: () = assert!(NDM_GREATER_EQUAL as usize == BinaryOp::ALL.len() - 1);
+const _: () = assert!(NDM_RIGHT_SHIFT as usize == BinaryOp::ALL.len() - 1);

@@ -19,6 +19,12 @@ trait Arith: Element {
     fn eq(self, o: Self) -> bool;
     fn lt(self, o: Self) -> bool;
     fn le(self, o: Self) -> bool;
+    /// Non-zero (NaN counts as true; complex: either part non-zero).
+    fn truthy(self) -> bool;
+    /// Bitwise operations and shifts: integers (and bool for the bitwise ones) only.
+    fn bits(self, _o: Self, _op: BinaryOp) -> Self {
+        unreachable!("type resolution sends only integers here")
+    }
 }
 
 macro_rules! int_arith {
@@ -33,6 +39,23 @@ macro_rules! int_arith {
             fn eq(self, o: Self) -> bool { self == o }
             fn lt(self, o: Self) -> bool { self < o }
             fn le(self, o: Self) -> bool { self <= o }
+            fn truthy(self) -> bool { self != 0 }
+            fn bits(self, o: Self, op: BinaryOp) -> Self {
+                const BITS: u64 = <$t>::BITS as u64;
+                // NumPy compares the count as unsigned: negative counts are "too large".
+                let count = o as i64 as u64;
+                match op {
+                    BinaryOp::BitwiseAnd => self & o,
+                    BinaryOp::BitwiseOr => self | o,
+                    BinaryOp::BitwiseXor => self ^ o,
+                    BinaryOp::LeftShift if count < BITS => self << count,
+                    BinaryOp::LeftShift => 0,
+                    BinaryOp::RightShift if count < BITS => self >> count,
+                    #[allow(unused_comparisons)]
+                    BinaryOp::RightShift => if self < 0 { !0 } else { 0 },
+                    _ => unreachable!("not a bitwise operation"),
+                }
+            }
         }
     )*};
 }
@@ -52,6 +75,7 @@ macro_rules! float_arith {
             fn eq(self, o: Self) -> bool { self == o }
             fn lt(self, o: Self) -> bool { self < o }
             fn le(self, o: Self) -> bool { self <= o }
+            fn truthy(self) -> bool { self != 0.0 }
         }
         impl Arith for Complex<$t> {
             fn add(self, o: Self) -> Self { self + o }
@@ -94,6 +118,7 @@ macro_rules! float_arith {
                 (self.re < o.re && !self.im.is_nan() && !o.im.is_nan())
                     || (self.re == o.re && self.im <= o.im)
             }
+            fn truthy(self) -> bool { self.re != 0.0 || self.im != 0.0 }
         }
     )*};
 }
@@ -128,6 +153,17 @@ impl Arith for bool {
     #[allow(clippy::bool_comparison)]
     fn le(self, o: Self) -> bool {
         self <= o
+    }
+    fn truthy(self) -> bool {
+        self
+    }
+    fn bits(self, o: Self, op: BinaryOp) -> Self {
+        match op {
+            BinaryOp::BitwiseAnd => self & o,
+            BinaryOp::BitwiseOr => self | o,
+            BinaryOp::BitwiseXor => self ^ o,
+            _ => unreachable!("shifts on bool resolve to int8"),
+        }
     }
 }
 
@@ -207,6 +243,33 @@ cmp_loops!(lt_loop, |x, y| x.lt(y));
 cmp_loops!(le_loop, |x, y| x.le(y));
 cmp_loops!(gt_loop, |x, y| y.lt(x));
 cmp_loops!(ge_loop, |x, y| y.le(x));
+cmp_loops!(and_loop, |x, y| x.truthy() && y.truthy());
+cmp_loops!(or_loop, |x, y| x.truthy() || y.truthy());
+cmp_loops!(xor_loop, |x, y| x.truthy() != y.truthy());
+
+macro_rules! bit_loops {
+    ($name:ident, $op:expr) => {
+        /// # Safety
+        /// As [`BinaryLoop`].
+        unsafe fn $name<T: Arith>(
+            a: *const u8,
+            sa: isize,
+            b: *const u8,
+            sb: isize,
+            out: *mut u8,
+            so: isize,
+            n: usize,
+        ) {
+            // SAFETY: forwarded contract.
+            unsafe { each::<T, T>(a, sa, b, sb, out, so, n, |x, y| x.bits(y, $op)) }
+        }
+    };
+}
+bit_loops!(band_loop, BinaryOp::BitwiseAnd);
+bit_loops!(bor_loop, BinaryOp::BitwiseOr);
+bit_loops!(bxor_loop, BinaryOp::BitwiseXor);
+bit_loops!(shl_loop, BinaryOp::LeftShift);
+bit_loops!(shr_loop, BinaryOp::RightShift);
 
 fn for_type<T: Arith>(op: BinaryOp) -> BinaryLoop {
     match op {
@@ -222,6 +285,14 @@ fn for_type<T: Arith>(op: BinaryOp) -> BinaryLoop {
         BinaryOp::LessEqual => le_loop::<T>,
         BinaryOp::Greater => gt_loop::<T>,
         BinaryOp::GreaterEqual => ge_loop::<T>,
+        BinaryOp::LogicalAnd => and_loop::<T>,
+        BinaryOp::LogicalOr => or_loop::<T>,
+        BinaryOp::LogicalXor => xor_loop::<T>,
+        BinaryOp::BitwiseAnd => band_loop::<T>,
+        BinaryOp::BitwiseOr => bor_loop::<T>,
+        BinaryOp::BitwiseXor => bxor_loop::<T>,
+        BinaryOp::LeftShift => shl_loop::<T>,
+        BinaryOp::RightShift => shr_loop::<T>,
     }
 }
 

@@ -1,5 +1,6 @@
 //! Universal functions, element-wise on arrays with NumPy's semantics. So far: binary
-//! arithmetic (add, subtract, multiply, true_divide, maximum, minimum) and comparisons, with
+//! arithmetic (add, subtract, multiply, true_divide, maximum, minimum), comparisons, logical
+//! and bitwise operations and shifts, with
 //! broadcasting, `out=` (never broadcast, read-only refused), `where=`, `casting=`, `dtype=`,
 //! K-order allocation and results that are always as if the inputs had been copied first.
 //!
@@ -54,11 +55,27 @@ pub enum BinaryOp {
     Greater,
     /// `np.greater_equal`
     GreaterEqual,
+    /// `np.logical_and`
+    LogicalAnd,
+    /// `np.logical_or`
+    LogicalOr,
+    /// `np.logical_xor`
+    LogicalXor,
+    /// `np.bitwise_and` (integers and bool)
+    BitwiseAnd,
+    /// `np.bitwise_or` (integers and bool)
+    BitwiseOr,
+    /// `np.bitwise_xor` (integers and bool)
+    BitwiseXor,
+    /// `np.left_shift` (integers; counts >= the bit width give 0)
+    LeftShift,
+    /// `np.right_shift` (integers; counts >= the bit width give 0 or -1)
+    RightShift,
 }
 
 impl BinaryOp {
     /// Every binary operation, in the order of their C codes.
-    pub const ALL: [BinaryOp; 12] = [
+    pub const ALL: [BinaryOp; 20] = [
         BinaryOp::Add,
         BinaryOp::Subtract,
         BinaryOp::Multiply,
@@ -71,6 +88,14 @@ impl BinaryOp {
         BinaryOp::LessEqual,
         BinaryOp::Greater,
         BinaryOp::GreaterEqual,
+        BinaryOp::LogicalAnd,
+        BinaryOp::LogicalOr,
+        BinaryOp::LogicalXor,
+        BinaryOp::BitwiseAnd,
+        BinaryOp::BitwiseOr,
+        BinaryOp::BitwiseXor,
+        BinaryOp::LeftShift,
+        BinaryOp::RightShift,
     ];
 
     /// NumPy's ufunc name.
@@ -88,10 +113,18 @@ impl BinaryOp {
             BinaryOp::LessEqual => "less_equal",
             BinaryOp::Greater => "greater",
             BinaryOp::GreaterEqual => "greater_equal",
+            BinaryOp::LogicalAnd => "logical_and",
+            BinaryOp::LogicalOr => "logical_or",
+            BinaryOp::LogicalXor => "logical_xor",
+            BinaryOp::BitwiseAnd => "bitwise_and",
+            BinaryOp::BitwiseOr => "bitwise_or",
+            BinaryOp::BitwiseXor => "bitwise_xor",
+            BinaryOp::LeftShift => "left_shift",
+            BinaryOp::RightShift => "right_shift",
         }
     }
 
-    /// True for the comparisons (bool results).
+    /// True for the operations with bool results (comparisons and logical operations).
     pub fn is_comparison(self) -> bool {
         matches!(
             self,
@@ -101,6 +134,21 @@ impl BinaryOp {
                 | BinaryOp::LessEqual
                 | BinaryOp::Greater
                 | BinaryOp::GreaterEqual
+                | BinaryOp::LogicalAnd
+                | BinaryOp::LogicalOr
+                | BinaryOp::LogicalXor
+        )
+    }
+
+    /// True for the operations defined only on integers (and bool, except the shifts).
+    pub fn is_integer_only(self) -> bool {
+        matches!(
+            self,
+            BinaryOp::BitwiseAnd
+                | BinaryOp::BitwiseOr
+                | BinaryOp::BitwiseXor
+                | BinaryOp::LeftShift
+                | BinaryOp::RightShift
         )
     }
 }

@@ -48,10 +48,21 @@ pub fn resolve(op: BinaryOp, a: &Dtype, b: &Dtype, forced: Option<&Dtype>) -> Re
             "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead."
         );
     }
-    if op == BinaryOp::TrueDivide && is_intlike(&input) {
+    // Shifts have no bool loop: bools use the int8 one, as NumPy's first safe loop.
+    let input = if matches!(op, BinaryOp::LeftShift | BinaryOp::RightShift)
+        && input.scalar_kind() == Some(ScalarKind::Bool)
+    {
+        Dtype::scalar(ScalarKind::Int8)
+    } else {
+        input
+    };
+    let unsupported = (op == BinaryOp::TrueDivide && is_intlike(&input))
+        || (op.is_integer_only() && !is_intlike(&input));
+    if unsupported {
         bail!(
             Casting,
-            "ufunc 'true_divide' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''"
+            "ufunc '{}' not supported for the input types, and the inputs could not be safely coerced to any supported types according to the casting rule ''safe''",
+            op.name()
         );
     }
     let output = if op.is_comparison() {

@@ -7,8 +7,10 @@ from . import _ffi
 from ._array import Array, Flags, arange, asarray, copyto, empty, full, zeros
 from ._dtype import can_cast, dtype
 from ._lib import AxisError, Error, TooHardError, last_error, lib
-from ._ufunc import (add, divide, equal, greater, greater_equal, install_operators, less,
-                     less_equal, maximum, minimum, multiply, not_equal, subtract, true_divide)
+from ._ufunc import (add, bitwise_and, bitwise_or, bitwise_xor, divide, equal, greater,
+                     greater_equal, install_operators, left_shift, less, less_equal,
+                     logical_and, logical_or, logical_xor, maximum, minimum, multiply,
+                     not_equal, right_shift, subtract, true_divide)
 from ._views import (as_strided, ascontiguousarray, asfortranarray, broadcast_shapes,
                      broadcast_to, compress, concatenate, diagonal, expand_dims, flatten,
                      is_self_overlapping, may_share_memory, moveaxis, ravel, reshape,
@@ -25,5 +27,6 @@ __all__ = [
     "moveaxis", "ravel", "reshape", "shares_memory", "sliding_window_view", "squeeze",
     "swapaxes", "take", "transpose", "zeros", "add", "subtract", "multiply", "true_divide",
     "divide", "maximum", "minimum", "equal", "not_equal", "less", "less_equal", "greater",
-    "greater_equal",
+    "greater_equal", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or",
+    "bitwise_xor", "left_shift", "right_shift",
 ]

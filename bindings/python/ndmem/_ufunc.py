@@ -92,14 +92,27 @@ less = _binary(_ffi.NDM_LESS)
 less_equal = _binary(_ffi.NDM_LESS_EQUAL)
 greater = _binary(_ffi.NDM_GREATER)
 greater_equal = _binary(_ffi.NDM_GREATER_EQUAL)
+logical_and = _binary(_ffi.NDM_LOGICAL_AND)
+logical_or = _binary(_ffi.NDM_LOGICAL_OR)
+logical_xor = _binary(_ffi.NDM_LOGICAL_XOR)
+bitwise_and = _binary(_ffi.NDM_BITWISE_AND)
+bitwise_or = _binary(_ffi.NDM_BITWISE_OR)
+bitwise_xor = _binary(_ffi.NDM_BITWISE_XOR)
+left_shift = _binary(_ffi.NDM_LEFT_SHIFT)
+right_shift = _binary(_ffi.NDM_RIGHT_SHIFT)
 
-for _name in ("add", "subtract", "multiply", "true_divide", "maximum", "minimum", "equal",
-              "not_equal", "less", "less_equal", "greater", "greater_equal"):
+NAMES = ("add", "subtract", "multiply", "true_divide", "maximum", "minimum", "equal",
+         "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
+         "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
+         "right_shift")
+for _name in NAMES:
     globals()[_name].__name__ = _name
     globals()[_name].__doc__ = (f"NumPy's `{_name}(a, b, out=None, *, where=True, "
                                 f"casting='same_kind', dtype=None)` on ndmem arrays.")
 
-_OPERATORS = {"add": add, "sub": subtract, "mul": multiply, "truediv": true_divide}
+_OPERATORS = {"add": add, "sub": subtract, "mul": multiply, "truediv": true_divide,
+              "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor, "lshift": left_shift,
+              "rshift": right_shift}
 _COMPARISONS = {"eq": equal, "ne": not_equal, "lt": less, "le": less_equal, "gt": greater,
                 "ge": greater_equal}
 

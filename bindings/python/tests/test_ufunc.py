@@ -11,12 +11,13 @@ from hypothesis import strategies as st
 import ndmem
 
 OPS = ["add", "subtract", "multiply", "true_divide", "maximum", "minimum", "equal", "not_equal",
-       "less", "less_equal", "greater", "greater_equal"]
+       "less", "less_equal", "greater", "greater_equal", "logical_and", "logical_or",
+       "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift"]
 
 
 def values(d, n):
     """Small values with negatives, zeros and (for floats) NaN and infinities."""
-    base = np.array([0, 1, -1, 2, 7, -3, 100, 5], dtype=np.float64)
+    base = np.array([0, 1, -1, 2, 7, -3, 100, 5, 63, 64, 31, 8, 16], dtype=np.float64)
     if d.kind in "fc":
         base = np.concatenate([base, [np.nan, np.inf, -np.inf, 0.5, -0.0]])
     if d.kind == "c":
