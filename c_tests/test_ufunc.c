@@ -111,6 +111,21 @@ static void test_errors(void) {
     CHECK_OK(ndm_get_item(sh, &two, 1, NDM_KIND_INT64, &v));
     CHECK(v == 8);
     ndm_array_free(sh);
+    /* floor_divide follows Python: -7 // 2 == -4, and x // 0 == 0 for integers */
+    int64_t num[2] = {-7, 5}, den[2] = {2, 0}, fd[2] = {0, 0};
+    ndm_array *pn = NULL, *pd = NULL, *pf = NULL;
+    CHECK_OK(ndm_from_ptr(num, sizeof num, 0, i8, 1, &two, NULL, 0, NULL, NULL, &pn));
+    CHECK_OK(ndm_from_ptr(den, sizeof den, 0, i8, 1, &two, NULL, 0, NULL, NULL, &pd));
+    CHECK_OK(ndm_from_ptr(fd, sizeof fd, 0, i8, 1, &two, NULL, NDM_FLAG_WRITEABLE, NULL, NULL, &pf));
+    CHECK_OK(ndm_ufunc_binary(NDM_FLOOR_DIVIDE, pn, pd, pf, NULL, &sh));
+    CHECK(fd[0] == -4 && fd[1] == 0);
+    ndm_array_free(sh);
+    CHECK_OK(ndm_ufunc_binary(NDM_REMAINDER, pn, pd, pf, NULL, &sh));
+    CHECK(fd[0] == 1 && fd[1] == 0);
+    ndm_array_free(sh);
+    ndm_array_free(pn);
+    ndm_array_free(pd);
+    ndm_array_free(pf);
     CHECK_ERR(ndm_ufunc_binary(NDM_ADD, NULL, row, NULL, NULL, &r), NDM_ERR_NULL_ARG, "'a'");
     CHECK_ERR(ndm_ufunc_binary(NDM_ADD, row, row, NULL, NULL, NULL), NDM_ERR_NULL_ARG, "'result'");
     ndm_ufunc_opts bad = {42, NULL, NULL};

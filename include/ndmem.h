@@ -322,6 +322,16 @@
 #define NDM_RIGHT_SHIFT 19
 
 /**
+ * Binary op code: `np.floor_divide` (integers and floats).
+ */
+#define NDM_FLOOR_DIVIDE 20
+
+/**
+ * Binary op code: `np.remainder` (integers and floats; the sign of the divisor).
+ */
+#define NDM_REMAINDER 21
+
+/**
  * Index item kind: an integer (`start` holds it; negative counts from the end).
  */
 #define NDM_INDEX_INT 0

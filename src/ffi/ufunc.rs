@@ -48,6 +48,11 @@ pub const NDM_LEFT_SHIFT: i32 = 18;
 /// Binary op code: `np.right_shift` (integers; counts >= the bit width give 0 or -1).
 pub const NDM_RIGHT_SHIFT: i32 = 19;
 
+/// Binary op code: `np.floor_divide` (integers and floats).
+pub const NDM_FLOOR_DIVIDE: i32 = 20;
+/// Binary op code: `np.remainder` (integers and floats; the sign of the divisor).
+pub const NDM_REMAINDER: i32 = 21;
+
 /// Optional ufunc arguments; pass NULL for NumPy's defaults (casting same_kind, no dtype,
 /// no mask).
 #[repr(C)]
@@ -79,7 +84,7 @@ pub unsafe extern "C" fn ndm_ufunc_binary(
     boundary! {
         let result = args::out(result, "result")?;
         let Some(&op) = usize::try_from(op).ok().and_then(|i| BinaryOp::ALL.get(i)) else {
-            bail!(InvalidArg, "op code {op} is not one of the binary NDM_* op codes (0..=19)");
+            bail!(InvalidArg, "op code {op} is not one of the binary NDM_* op codes (0..=21)");
         };
         let (a, b) = (args::array(a, "a")?, args::array(b, "b")?);
         let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
@@ -100,4 +105,4 @@ pub unsafe extern "C" fn ndm_ufunc_binary(
     }
 }
 
-const _: () = assert!(NDM_RIGHT_SHIFT as usize == BinaryOp::ALL.len() - 1);
+const _: () = assert!(NDM_REMAINDER as usize == BinaryOp::ALL.len() - 1);

@@ -21,6 +21,10 @@ trait Arith: Element {
     fn le(self, o: Self) -> bool;
     /// Non-zero (NaN counts as true; complex: either part non-zero).
     fn truthy(self) -> bool;
+    /// `floor_divide` and `remainder` (integers and floats only).
+    fn divmod_op(self, _o: Self, _op: BinaryOp) -> Self {
+        unreachable!("type resolution sends only integers and floats here")
+    }
     /// Bitwise operations and shifts: integers (and bool for the bitwise ones) only.
     fn bits(self, _o: Self, _op: BinaryOp) -> Self {
         unreachable!("type resolution sends only integers here")
@@ -40,6 +44,20 @@ macro_rules! int_arith {
             fn lt(self, o: Self) -> bool { self < o }
             fn le(self, o: Self) -> bool { self <= o }
             fn truthy(self) -> bool { self != 0 }
+            #[allow(unused_comparisons)]
+            fn divmod_op(self, o: Self, op: BinaryOp) -> Self {
+                if o == 0 {
+                    return 0; // NumPy: 0 and a divide-by-zero warning
+                }
+                if op == BinaryOp::FloorDivide {
+                    // MIN / -1 wraps to MIN, as NumPy returns.
+                    let r = self.wrapping_div(o);
+                    if (self > 0) != (o > 0) && r.wrapping_mul(o) != self { r.wrapping_sub(1) } else { r }
+                } else {
+                    let rem = self.wrapping_rem(o);
+                    if (self > 0) == (o > 0) || rem == 0 { rem } else { rem.wrapping_add(o) }
+                }
+            }
             fn bits(self, o: Self, op: BinaryOp) -> Self {
                 const BITS: u64 = <$t>::BITS as u64;
                 // NumPy compares the count as unsigned: negative counts are "too large".
@@ -76,6 +94,35 @@ macro_rules! float_arith {
             fn lt(self, o: Self) -> bool { self < o }
             fn le(self, o: Self) -> bool { self <= o }
             fn truthy(self) -> bool { self != 0.0 }
+            fn divmod_op(self, o: Self, op: BinaryOp) -> Self {
+                // NumPy's npy_floor_divide / npy_remainder (npymath's npy_divmod).
+                let (a, b) = (self, o);
+                if b == 0.0 {
+                    return if op == BinaryOp::FloorDivide { a / b } else { a % b };
+                }
+                let mut m = a % b;
+                let mut div = (a - m) / b;
+                if m != 0.0 {
+                    if (b < 0.0) != (m < 0.0) {
+                        m += b;
+                        div -= 1.0;
+                    }
+                } else {
+                    m = (0.0 as $t).copysign(b);
+                }
+                if op == BinaryOp::Remainder {
+                    return m;
+                }
+                if div != 0.0 {
+                    let mut f = div.floor();
+                    if div - f > 0.5 {
+                        f += 1.0;
+                    }
+                    f
+                } else {
+                    (0.0 as $t).copysign(a / b)
+                }
+            }
         }
         impl Arith for Complex<$t> {
             fn add(self, o: Self) -> Self { self + o }
@@ -271,6 +318,27 @@ bit_loops!(bxor_loop, BinaryOp::BitwiseXor);
 bit_loops!(shl_loop, BinaryOp::LeftShift);
 bit_loops!(shr_loop, BinaryOp::RightShift);
 
+macro_rules! divmod_loops {
+    ($name:ident, $op:expr) => {
+        /// # Safety
+        /// As [`BinaryLoop`].
+        unsafe fn $name<T: Arith>(
+            a: *const u8,
+            sa: isize,
+            b: *const u8,
+            sb: isize,
+            out: *mut u8,
+            so: isize,
+            n: usize,
+        ) {
+            // SAFETY: forwarded contract.
+            unsafe { each::<T, T>(a, sa, b, sb, out, so, n, |x, y| x.divmod_op(y, $op)) }
+        }
+    };
+}
+divmod_loops!(floordiv_loop, BinaryOp::FloorDivide);
+divmod_loops!(rem_loop, BinaryOp::Remainder);
+
 fn for_type<T: Arith>(op: BinaryOp) -> BinaryLoop {
     match op {
         BinaryOp::Add => add_loop::<T>,
@@ -293,6 +361,8 @@ fn for_type<T: Arith>(op: BinaryOp) -> BinaryLoop {
         BinaryOp::BitwiseXor => bxor_loop::<T>,
         BinaryOp::LeftShift => shl_loop::<T>,
         BinaryOp::RightShift => shr_loop::<T>,
+        BinaryOp::FloorDivide => floordiv_loop::<T>,
+        BinaryOp::Remainder => rem_loop::<T>,
     }
 }
 

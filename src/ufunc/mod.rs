@@ -71,11 +71,15 @@ pub enum BinaryOp {
     LeftShift,
     /// `np.right_shift` (integers; counts >= the bit width give 0 or -1)
     RightShift,
+    /// `np.floor_divide` (integers: Python's floor, 0 for a zero divisor; floats: NumPy's divmod)
+    FloorDivide,
+    /// `np.remainder` (the sign of the divisor, as Python's `%`)
+    Remainder,
 }
 
 impl BinaryOp {
     /// Every binary operation, in the order of their C codes.
-    pub const ALL: [BinaryOp; 20] = [
+    pub const ALL: [BinaryOp; 22] = [
         BinaryOp::Add,
         BinaryOp::Subtract,
         BinaryOp::Multiply,
@@ -96,6 +100,8 @@ impl BinaryOp {
         BinaryOp::BitwiseXor,
         BinaryOp::LeftShift,
         BinaryOp::RightShift,
+        BinaryOp::FloorDivide,
+        BinaryOp::Remainder,
     ];
 
     /// NumPy's ufunc name.
@@ -121,6 +127,8 @@ impl BinaryOp {
             BinaryOp::BitwiseXor => "bitwise_xor",
             BinaryOp::LeftShift => "left_shift",
             BinaryOp::RightShift => "right_shift",
+            BinaryOp::FloorDivide => "floor_divide",
+            BinaryOp::Remainder => "remainder",
         }
     }
 

@@ -48,16 +48,21 @@ pub fn resolve(op: BinaryOp, a: &Dtype, b: &Dtype, forced: Option<&Dtype>) -> Re
             "numpy boolean subtract, the `-` operator, is not supported, use the bitwise_xor, the `^` operator, or the logical_xor function instead."
         );
     }
-    // Shifts have no bool loop: bools use the int8 one, as NumPy's first safe loop.
-    let input = if matches!(op, BinaryOp::LeftShift | BinaryOp::RightShift)
-        && input.scalar_kind() == Some(ScalarKind::Bool)
+    // Shifts, floor_divide and remainder have no bool loop: bools use the int8 one, as NumPy's
+    // first safe loop.
+    let input = if matches!(
+        op,
+        BinaryOp::LeftShift | BinaryOp::RightShift | BinaryOp::FloorDivide | BinaryOp::Remainder
+    ) && input.scalar_kind() == Some(ScalarKind::Bool)
     {
         Dtype::scalar(ScalarKind::Int8)
     } else {
         input
     };
+    let is_complex = input.scalar_kind().map(|k| k.kind_char()) == Some('c');
     let unsupported = (op == BinaryOp::TrueDivide && is_intlike(&input))
-        || (op.is_integer_only() && !is_intlike(&input));
+        || (op.is_integer_only() && !is_intlike(&input))
+        || (matches!(op, BinaryOp::FloorDivide | BinaryOp::Remainder) && is_complex);
     if unsupported {
         bail!(
             Casting,

@@ -7,7 +7,8 @@ from . import _ffi
 from ._array import Array, Flags, arange, asarray, copyto, empty, full, zeros
 from ._dtype import can_cast, dtype
 from ._lib import AxisError, Error, TooHardError, last_error, lib
-from ._ufunc import (add, bitwise_and, bitwise_or, bitwise_xor, divide, equal, greater,
+from ._ufunc import (add, bitwise_and, bitwise_or, bitwise_xor, divide, equal, floor_divide,
+                     greater, remainder,
                      greater_equal, install_operators, left_shift, less, less_equal,
                      logical_and, logical_or, logical_xor, maximum, minimum, multiply,
                      not_equal, right_shift, subtract, true_divide)
@@ -28,5 +29,5 @@ __all__ = [
     "swapaxes", "take", "transpose", "zeros", "add", "subtract", "multiply", "true_divide",
     "divide", "maximum", "minimum", "equal", "not_equal", "less", "less_equal", "greater",
     "greater_equal", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or",
-    "bitwise_xor", "left_shift", "right_shift",
+    "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder",
 ]

@@ -100,11 +100,13 @@ bitwise_or = _binary(_ffi.NDM_BITWISE_OR)
 bitwise_xor = _binary(_ffi.NDM_BITWISE_XOR)
 left_shift = _binary(_ffi.NDM_LEFT_SHIFT)
 right_shift = _binary(_ffi.NDM_RIGHT_SHIFT)
+floor_divide = _binary(_ffi.NDM_FLOOR_DIVIDE)
+remainder = mod = _binary(_ffi.NDM_REMAINDER)
 
 NAMES = ("add", "subtract", "multiply", "true_divide", "maximum", "minimum", "equal",
          "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
          "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
-         "right_shift")
+         "right_shift", "floor_divide", "remainder")
 for _name in NAMES:
     globals()[_name].__name__ = _name
     globals()[_name].__doc__ = (f"NumPy's `{_name}(a, b, out=None, *, where=True, "
@@ -112,7 +114,7 @@ for _name in NAMES:
 
 _OPERATORS = {"add": add, "sub": subtract, "mul": multiply, "truediv": true_divide,
               "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor, "lshift": left_shift,
-              "rshift": right_shift}
+              "rshift": right_shift, "floordiv": floor_divide, "mod": remainder}
 _COMPARISONS = {"eq": equal, "ne": not_equal, "lt": less, "le": less_equal, "gt": greater,
                 "ge": greater_equal}
 

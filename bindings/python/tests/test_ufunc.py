@@ -12,7 +12,8 @@ import ndmem
 
 OPS = ["add", "subtract", "multiply", "true_divide", "maximum", "minimum", "equal", "not_equal",
        "less", "less_equal", "greater", "greater_equal", "logical_and", "logical_or",
-       "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift"]
+       "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift", "right_shift", "floor_divide",
+       "remainder"]
 
 
 def values(d, n):
