@@ -354,8 +354,8 @@ fn run(
             [out.data_ptr(), a.data_ptr(), b.data_ptr()],
             true,
         );
-        // SAFETY: the plan visits only elements of the three arrays, which lie in their buffers
-        // (array invariant), with the kernel's element types (dtypes checked just above).
+        // The plan visits only elements of the three arrays (array invariant: inside their buffers).
+        // SAFETY: and their dtypes are the kernel's element types (checked just above).
         plan.for_each(|p, st, n| unsafe { kernel(p[1], st[1], p[2], st[2], p[0], st[0], n) });
         return Ok(());
     }
