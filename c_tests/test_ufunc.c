@@ -145,7 +145,45 @@ static void test_errors(void) {
     ndm_dtype_free(b1);
 }
 
+static void test_unary(void) {
+    ndm_dtype *i1 = dt("i1"), *c16 = dt("c16"), *f8 = dt("f8");
+    int8_t small[3] = {-128, -5, 7};
+    int64_t three = 3, one = 1, zero = 0;
+    ndm_array *a = NULL, *r = NULL;
+    CHECK_OK(ndm_from_ptr(small, sizeof small, 0, i1, 1, &three, NULL, NDM_FLAG_WRITEABLE, NULL, NULL, &a));
+    CHECK_OK(ndm_ufunc_unary(NDM_NEGATIVE, a, a, NULL, &r)); /* in place; -(-128) wraps */
+    CHECK(small[0] == -128 && small[1] == 5 && small[2] == -7);
+    ndm_array_free(r);
+    double z[2] = {3.0, -4.0};
+    ndm_array *c = NULL;
+    CHECK_OK(ndm_from_ptr(z, sizeof z, 0, c16, 1, &one, NULL, 0, NULL, NULL, &c));
+    CHECK_OK(ndm_ufunc_unary(NDM_ABSOLUTE, c, NULL, NULL, &r));
+    ndm_dtype *got = NULL;
+    CHECK_OK(ndm_array_dtype(r, &got));
+    CHECK(strcmp(ndm_dtype_str(got), "<f8") == 0);
+    double mag = 0;
+    CHECK_OK(ndm_get_item(r, &zero, 1, NDM_KIND_FLOAT64, &mag));
+    CHECK(mag == 5.0);
+    ndm_dtype_free(got);
+    ndm_array_free(r);
+    r = NULL; /* the failing calls below must leave it untouched */
+    ndm_array *f = NULL;
+    CHECK_OK(ndm_arange(0, 3, 1, f8, &f));
+    CHECK_ERR(ndm_ufunc_unary(NDM_INVERT, f, NULL, NULL, &r), NDM_ERR_CASTING,
+              "ufunc 'invert' not supported for the input types");
+    CHECK_ERR(ndm_ufunc_unary(13, f, NULL, NULL, &r), NDM_ERR_INVALID_ARG, "op code 13");
+    CHECK_ERR(ndm_ufunc_unary(NDM_ISNAN, NULL, NULL, NULL, &r), NDM_ERR_NULL_ARG, "'a'");
+    CHECK(r == NULL);
+    ndm_array_free(f);
+    ndm_array_free(c);
+    ndm_array_free(a);
+    ndm_dtype_free(i1);
+    ndm_dtype_free(c16);
+    ndm_dtype_free(f8);
+}
+
 int main(void) {
+    test_unary();
     test_results_and_overlap();
     test_errors();
     return check_report("test_ufunc");

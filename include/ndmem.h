@@ -332,6 +332,71 @@
 #define NDM_REMAINDER 21
 
 /**
+ * Unary op code: `np.negative` (integers wrap; bool refused).
+ */
+#define NDM_NEGATIVE 0
+
+/**
+ * Unary op code: `np.positive`.
+ */
+#define NDM_POSITIVE 1
+
+/**
+ * Unary op code: `np.absolute` (complex gives the matching float).
+ */
+#define NDM_ABSOLUTE 2
+
+/**
+ * Unary op code: `np.square`.
+ */
+#define NDM_SQUARE 3
+
+/**
+ * Unary op code: `np.reciprocal`.
+ */
+#define NDM_RECIPROCAL 4
+
+/**
+ * Unary op code: `np.conjugate`.
+ */
+#define NDM_CONJUGATE 5
+
+/**
+ * Unary op code: `np.floor`.
+ */
+#define NDM_FLOOR 6
+
+/**
+ * Unary op code: `np.ceil`.
+ */
+#define NDM_CEIL 7
+
+/**
+ * Unary op code: `np.invert` (integers and bool).
+ */
+#define NDM_INVERT 8
+
+/**
+ * Unary op code: `np.logical_not` (bool result).
+ */
+#define NDM_LOGICAL_NOT 9
+
+/**
+ * Unary op code: `np.isnan` (bool result).
+ */
+#define NDM_ISNAN 10
+
+/**
+ * Unary op code: `np.isinf` (bool result).
+ */
+#define NDM_ISINF 11
+
+/**
+ * Unary op code: `np.isfinite` (bool result).
+ */
+#define NDM_ISFINITE 12
+
+/**
  * Index item kind: an integer (`start` holds it; negative counts from the end).
  */
 #define NDM_INDEX_INT 0
@@ -519,6 +584,8 @@ typedef struct {
  * A bug in ndmem: a panic was caught at the boundary (the message has its text).
  */
 #define NDM_ERR_INTERNAL 17
+
+
 
 
 
@@ -854,6 +921,16 @@ ndm_status ndm_ufunc_binary(int32_t op,
                             const ndm_array *out,
                             const ndm_ufunc_opts *opts,
                             ndm_array **result);
+
+/**
+ * `op(a, out=out)` for a unary operation (`NDM_NEGATIVE` .. `NDM_ISFINITE`), with the same
+ * conventions as `ndm_ufunc_binary`.
+ */
+ndm_status ndm_ufunc_unary(int32_t op,
+                           const ndm_array *a,
+                           const ndm_array *out,
+                           const ndm_ufunc_opts *opts,
+                           ndm_array **result);
 
 /**
  * `a[items]` with NumPy's basic indexing (integers, slices with any step, newaxis, ellipsis):

@@ -4,7 +4,7 @@ use super::args::{self, new_array};
 use super::handle::{ndm_array, ndm_dtype};
 use super::status::ndm_status;
 use crate::bail;
-use crate::ufunc::{self, BinaryOp, Options};
+use crate::ufunc::{self, BinaryOp, Options, UnaryOp};
 
 /// Binary op code: `np.add`.
 pub const NDM_ADD: i32 = 0;
@@ -53,6 +53,33 @@ pub const NDM_FLOOR_DIVIDE: i32 = 20;
 /// Binary op code: `np.remainder` (integers and floats; the sign of the divisor).
 pub const NDM_REMAINDER: i32 = 21;
 
+/// Unary op code: `np.negative` (integers wrap; bool refused).
+pub const NDM_NEGATIVE: i32 = 0;
+/// Unary op code: `np.positive`.
+pub const NDM_POSITIVE: i32 = 1;
+/// Unary op code: `np.absolute` (complex gives the matching float).
+pub const NDM_ABSOLUTE: i32 = 2;
+/// Unary op code: `np.square`.
+pub const NDM_SQUARE: i32 = 3;
+/// Unary op code: `np.reciprocal`.
+pub const NDM_RECIPROCAL: i32 = 4;
+/// Unary op code: `np.conjugate`.
+pub const NDM_CONJUGATE: i32 = 5;
+/// Unary op code: `np.floor`.
+pub const NDM_FLOOR: i32 = 6;
+/// Unary op code: `np.ceil`.
+pub const NDM_CEIL: i32 = 7;
+/// Unary op code: `np.invert` (integers and bool).
+pub const NDM_INVERT: i32 = 8;
+/// Unary op code: `np.logical_not` (bool result).
+pub const NDM_LOGICAL_NOT: i32 = 9;
+/// Unary op code: `np.isnan` (bool result).
+pub const NDM_ISNAN: i32 = 10;
+/// Unary op code: `np.isinf` (bool result).
+pub const NDM_ISINF: i32 = 11;
+/// Unary op code: `np.isfinite` (bool result).
+pub const NDM_ISFINITE: i32 = 12;
+
 /// Optional ufunc arguments; pass NULL for NumPy's defaults (casting same_kind, no dtype,
 /// no mask).
 #[repr(C)]
@@ -88,21 +115,49 @@ pub unsafe extern "C" fn ndm_ufunc_binary(
         };
         let (a, b) = (args::array(a, "a")?, args::array(b, "b")?);
         let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
-        let mut options = Options::default();
-        if !opts.is_null() {
-            // SAFETY: the caller guarantees a non-NULL `opts` points to an ndm_ufunc_opts.
-            let o = unsafe { *opts };
-            options.casting = args::casting(o.casting)?;
-            if !o.dtype.is_null() {
-                options.dtype = Some(args::dtype(o.dtype, "opts.dtype")?.clone());
-            }
-            if !o.where_mask.is_null() {
-                options.mask = Some(args::array(o.where_mask, "opts.where_mask")?.clone());
-            }
+        *result = new_array(ufunc::binary(op, a, b, out, &options(opts)?)?);
+        Ok(())
+    }
+}
+
+/// Decodes the optional arguments (NULL: NumPy's defaults).
+fn options(opts: *const ndm_ufunc_opts) -> crate::error::Result<Options> {
+    let mut options = Options::default();
+    if !opts.is_null() {
+        // SAFETY: the caller guarantees a non-NULL `opts` points to an ndm_ufunc_opts.
+        let o = unsafe { *opts };
+        options.casting = args::casting(o.casting)?;
+        if !o.dtype.is_null() {
+            options.dtype = Some(args::dtype(o.dtype, "opts.dtype")?.clone());
         }
-        *result = new_array(ufunc::binary(op, a, b, out, &options)?);
+        if !o.where_mask.is_null() {
+            options.mask = Some(args::array(o.where_mask, "opts.where_mask")?.clone());
+        }
+    }
+    Ok(options)
+}
+
+/// `op(a, out=out)` for a unary operation (`NDM_NEGATIVE` .. `NDM_ISFINITE`), with the same
+/// conventions as `ndm_ufunc_binary`.
+#[no_mangle]
+pub unsafe extern "C" fn ndm_ufunc_unary(
+    op: i32,
+    a: *const ndm_array,
+    out: *const ndm_array,
+    opts: *const ndm_ufunc_opts,
+    result: *mut *mut ndm_array,
+) -> ndm_status {
+    boundary! {
+        let result = args::out(result, "result")?;
+        let Some(&op) = usize::try_from(op).ok().and_then(|i| UnaryOp::ALL.get(i)) else {
+            bail!(InvalidArg, "op code {op} is not one of the unary NDM_* op codes (0..=12)");
+        };
+        let a = args::array(a, "a")?;
+        let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
+        *result = new_array(ufunc::unary(op, a, out, &options(opts)?)?);
         Ok(())
     }
 }
 
 const _: () = assert!(NDM_REMAINDER as usize == BinaryOp::ALL.len() - 1);
+const _: () = assert!(NDM_ISFINITE as usize == UnaryOp::ALL.len() - 1);

@@ -9,7 +9,7 @@ use crate::dtype::ScalarKind;
 use num_complex::Complex;
 
 /// Arithmetic and ordering as NumPy's loops define them for one element type.
-trait Arith: Element {
+pub(super) trait Arith: Element {
     fn add(self, o: Self) -> Self;
     fn sub(self, o: Self) -> Self;
     fn mul(self, o: Self) -> Self;
@@ -221,7 +221,7 @@ pub type BinaryLoop = unsafe fn(*const u8, isize, *const u8, isize, *mut u8, isi
 /// Every `a + i*sa`, `b + i*sb` must be readable as `T` and `out + i*so` writable as `R`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-unsafe fn each<T: Element, R: Element>(
+pub(super) unsafe fn each<T: Element, R: Element>(
     a: *const u8,
     sa: isize,
     b: *const u8,

@@ -11,8 +11,10 @@
 
 mod kernels;
 mod resolve;
+mod unary;
 
 pub use resolve::{resolve, Loop};
+pub use unary::UnaryOp;
 
 use crate::array::Array;
 use crate::bail;
@@ -191,7 +193,35 @@ pub fn binary(
     opts: &Options,
 ) -> Result<Arc<Array>> {
     let lp = resolve(op, a.dtype(), b.dtype(), opts.dtype.as_ref())?;
-    resolve::check_inputs(op, [a.dtype(), b.dtype()], &lp, opts.casting)?;
+    resolve::check_inputs(op.name(), &[a.dtype(), b.dtype()], &lp, opts.casting)?;
+    let kernel = kernels::binary_loop(op, lp.input.scalar_kind().expect("numeric loop"));
+    apply(op.name(), &lp, kernel, a, b, out, opts)
+}
+
+/// `op(a, out=out, ...)` for a unary operation: returns `out` (or the new result array).
+pub fn unary(
+    op: UnaryOp,
+    a: &Arc<Array>,
+    out: Option<&Arc<Array>>,
+    opts: &Options,
+) -> Result<Arc<Array>> {
+    let lp = unary::resolve(op, a.dtype(), opts.dtype.as_ref())?;
+    resolve::check_inputs(op.name(), &[a.dtype()], &lp, opts.casting)?;
+    let kernel = unary::kernel(op, &lp);
+    // The kernel reads its second operand from the same place and ignores it.
+    apply(op.name(), &lp, kernel, a, a, out, opts)
+}
+
+/// Broadcasting, `out=` checks, allocation, overlap handling and execution shared by all ufuncs.
+fn apply(
+    name: &'static str,
+    lp: &Loop,
+    kernel: kernels::BinaryLoop,
+    a: &Arc<Array>,
+    b: &Arc<Array>,
+    out: Option<&Arc<Array>>,
+    opts: &Options,
+) -> Result<Arc<Array>> {
     let shape = layout::broadcast_shapes(&[a.shape(), b.shape()]).map_err(|_| {
         crate::error::Error::new(
             crate::error::ErrorKind::Shape,
@@ -204,17 +234,14 @@ pub fn binary(
     })?;
     let out = match out {
         Some(o) => {
-            resolve::check_output(op, &lp, o.dtype(), opts.casting)?;
-            if layout::broadcast_shapes(&[&shape, o.shape()])
-                .ok()
-                .as_deref()
-                != Some(o.shape())
-            {
+            resolve::check_output(name, lp, o.dtype(), opts.casting)?;
+            let full = layout::broadcast_shapes(&[&shape, o.shape()]).unwrap_or(shape.clone());
+            if full != o.shape() {
                 bail!(
                     Shape,
                     "non-broadcastable output operand with shape {} doesn't match the broadcast shape {}",
                     layout::shape_str_compact(o.shape()),
-                    layout::shape_str_compact(&layout::broadcast_shapes(&[&shape, o.shape()]).unwrap_or(shape.clone()))
+                    layout::shape_str_compact(&full)
                 );
             }
             if !o.is_writeable() {
@@ -225,33 +252,27 @@ pub fn binary(
         None => Arc::new(allocate_k(&lp.output, &shape, &[a, b])?),
     };
     let mask = match &opts.mask {
-        Some(m) => {
-            if m.dtype().scalar_kind() != Some(ScalarKind::Bool) {
-                bail!(Casting, "Cannot cast array data from dtype('{}') to dtype('bool') according to the rule 'safe'", m.dtype().repr_name());
-            }
-            Some(m)
-        }
-        None => None,
+        Some(m) if m.dtype().scalar_kind() != Some(ScalarKind::Bool) => bail!(
+            Casting,
+            "Cannot cast array data from dtype('{}') to dtype('bool') according to the rule 'safe'",
+            m.dtype().repr_name()
+        ),
+        m => m.as_ref(),
     };
     if needs_temporary(&out, [a, b]) || mask.is_some_and(|m| needs_temporary(&out, [m, m])) {
         // As if the inputs were copied first: compute into a fresh array, then copy back.
-        let tmp = binary(
-            op,
-            a,
-            b,
-            None,
-            &Options {
-                mask: None,
-                ..opts.clone()
-            },
-        )?;
+        let unmasked = Options {
+            mask: None,
+            ..opts.clone()
+        };
+        let tmp = apply(name, lp, kernel, a, b, None, &unmasked)?;
         match mask {
             None => copy::copyto(&out, &tmp, Casting::Unsafe)?,
             Some(m) => masked_copy(&out, &tmp, m)?,
         }
         return Ok(out);
     }
-    run(op, &lp, a, b, &out, mask)?;
+    run(lp, kernel, a, b, &out, mask)?;
     Ok(out)
 }
 
@@ -331,8 +352,8 @@ fn broadcast_or_err(x: &Array, shape: &[i64]) -> Result<Vec<i64>> {
 
 /// Runs the loop over `out`'s shape (no overlap between `out` and the inputs here).
 fn run(
-    op: BinaryOp,
     lp: &Loop,
+    kernel: kernels::BinaryLoop,
     a: &Array,
     b: &Array,
     out: &Array,
@@ -341,8 +362,6 @@ fn run(
     let shape = out.shape();
     let sa = broadcast_or_err(a, shape)?;
     let sb = broadcast_or_err(b, shape)?;
-    let kind = lp.input.scalar_kind().expect("numeric loop");
-    let kernel = kernels::binary_loop(op, kind);
     let direct = mask.is_none()
         && a.dtype() == &lp.input
         && b.dtype() == &lp.input

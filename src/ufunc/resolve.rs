@@ -79,13 +79,12 @@ pub fn resolve(op: BinaryOp, a: &Dtype, b: &Dtype, forced: Option<&Dtype>) -> Re
 }
 
 /// NumPy's input casting check: each input must cast to the loop dtype under `casting`.
-pub fn check_inputs(op: BinaryOp, inputs: [&Dtype; 2], lp: &Loop, casting: Casting) -> Result<()> {
+pub fn check_inputs(name: &str, inputs: &[&Dtype], lp: &Loop, casting: Casting) -> Result<()> {
     for (i, d) in inputs.iter().enumerate() {
         if !can_cast(d, &lp.input, casting) {
             bail!(
                 Casting,
-                "Cannot cast ufunc '{}' input {i} from dtype('{}') to dtype('{}') with casting rule '{}'",
-                op.name(),
+                "Cannot cast ufunc '{name}' input {i} from dtype('{}') to dtype('{}') with casting rule '{}'",
                 d.repr_name(),
                 lp.input.repr_name(),
                 casting.name()
@@ -96,12 +95,11 @@ pub fn check_inputs(op: BinaryOp, inputs: [&Dtype; 2], lp: &Loop, casting: Casti
 }
 
 /// NumPy's output casting check: the loop result must cast to `out` under `casting`.
-pub fn check_output(op: BinaryOp, lp: &Loop, out: &Dtype, casting: Casting) -> Result<()> {
+pub fn check_output(name: &str, lp: &Loop, out: &Dtype, casting: Casting) -> Result<()> {
     if !can_cast(&lp.output, out, casting) {
         bail!(
             Casting,
-            "Cannot cast ufunc '{}' output from dtype('{}') to dtype('{}') with casting rule '{}'",
-            op.name(),
+            "Cannot cast ufunc '{name}' output from dtype('{}') to dtype('{}') with casting rule '{}'",
             lp.output.repr_name(),
             out.repr_name(),
             casting.name()

@@ -7,6 +7,8 @@ from . import _ffi
 from ._array import Array, Flags, arange, asarray, copyto, empty, full, zeros
 from ._dtype import can_cast, dtype
 from ._lib import AxisError, Error, TooHardError, last_error, lib
+from ._ufunc import (absolute, ceil, conj, conjugate, floor, invert, isfinite, isinf, isnan,
+                     logical_not, negative, positive, reciprocal, square)
 from ._ufunc import (add, bitwise_and, bitwise_or, bitwise_xor, divide, equal, floor_divide,
                      greater, remainder,
                      greater_equal, install_operators, left_shift, less, less_equal,
@@ -29,5 +31,7 @@ __all__ = [
     "swapaxes", "take", "transpose", "zeros", "add", "subtract", "multiply", "true_divide",
     "divide", "maximum", "minimum", "equal", "not_equal", "less", "less_equal", "greater",
     "greater_equal", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or",
-    "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder",
+    "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "negative",
+    "positive", "absolute", "square", "reciprocal", "conjugate", "conj", "floor", "ceil",
+    "invert", "logical_not", "isnan", "isinf", "isfinite",
 ]

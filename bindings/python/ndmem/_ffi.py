@@ -70,6 +70,19 @@ NDM_LEFT_SHIFT = 18
 NDM_RIGHT_SHIFT = 19
 NDM_FLOOR_DIVIDE = 20
 NDM_REMAINDER = 21
+NDM_NEGATIVE = 0
+NDM_POSITIVE = 1
+NDM_ABSOLUTE = 2
+NDM_SQUARE = 3
+NDM_RECIPROCAL = 4
+NDM_CONJUGATE = 5
+NDM_FLOOR = 6
+NDM_CEIL = 7
+NDM_INVERT = 8
+NDM_LOGICAL_NOT = 9
+NDM_ISNAN = 10
+NDM_ISINF = 11
+NDM_ISFINITE = 12
 NDM_INDEX_INT = 0
 NDM_INDEX_SLICE = 1
 NDM_INDEX_NEWAXIS = 2
@@ -165,6 +178,7 @@ FUNCTIONS = {
     'ndm_status_str': (ctypes.c_char_p, [ndm_status]),
     'ndm_version': (ctypes.c_char_p, []),
     'ndm_ufunc_binary': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_ufunc_unary': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_index': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ndm_index_item), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_transpose': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_swapaxes': (ndm_status, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)]),

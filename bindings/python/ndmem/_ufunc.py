@@ -80,6 +80,51 @@ def _binary(code):
     return ufunc
 
 
+def _unary(code):
+    def ufunc(a, out=None, *, where=True, casting="same_kind", dtype=None):
+        x = asarray(a)
+        if isinstance(out, tuple):
+            (out,) = out
+        if out is not None and not isinstance(out, Array):
+            raise TypeError("return arrays must be of ArrayType")
+        opts = _ffi.ndm_ufunc_opts()
+        opts.casting = casting_code(casting)
+        keep = []
+        if dtype is not None:
+            d = globals()["dtype"](dtype)
+            keep.append(d)
+            opts.dtype = d._h
+        if where is not True:
+            import numpy
+
+            m = asarray(numpy.asarray(where, dtype=bool) if not isinstance(where, Array) else where)
+            keep.append(m)
+            opts.where_mask = m._h
+        h = new_handle("ndm_ufunc_unary", code, x._h, None if out is None else out._h,
+                       ctypes.byref(opts))
+        del keep
+        result = Array._adopt(h)
+        return out if out is not None else result
+
+    return ufunc
+
+
+negative = _unary(_ffi.NDM_NEGATIVE)
+positive = _unary(_ffi.NDM_POSITIVE)
+absolute = _unary(_ffi.NDM_ABSOLUTE)
+square = _unary(_ffi.NDM_SQUARE)
+reciprocal = _unary(_ffi.NDM_RECIPROCAL)
+conjugate = conj = _unary(_ffi.NDM_CONJUGATE)
+floor = _unary(_ffi.NDM_FLOOR)
+ceil = _unary(_ffi.NDM_CEIL)
+invert = bitwise_not = _unary(_ffi.NDM_INVERT)
+logical_not = _unary(_ffi.NDM_LOGICAL_NOT)
+isnan = _unary(_ffi.NDM_ISNAN)
+isinf = _unary(_ffi.NDM_ISINF)
+isfinite = _unary(_ffi.NDM_ISFINITE)
+UNARY_NAMES = ("negative", "positive", "absolute", "square", "reciprocal", "conjugate", "floor",
+               "ceil", "invert", "logical_not", "isnan", "isinf", "isfinite")
+
 add = _binary(_ffi.NDM_ADD)
 subtract = _binary(_ffi.NDM_SUBTRACT)
 multiply = _binary(_ffi.NDM_MULTIPLY)
@@ -107,9 +152,10 @@ NAMES = ("add", "subtract", "multiply", "true_divide", "maximum", "minimum", "eq
          "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
          "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
          "right_shift", "floor_divide", "remainder")
-for _name in NAMES:
+for _name in NAMES + UNARY_NAMES:
     globals()[_name].__name__ = _name
-    globals()[_name].__doc__ = (f"NumPy's `{_name}(a, b, out=None, *, where=True, "
+    _args = "a" if _name in UNARY_NAMES else "a, b"
+    globals()[_name].__doc__ = (f"NumPy's `{_name}({_args}, out=None, *, where=True, "
                                 f"casting='same_kind', dtype=None)` on ndmem arrays.")
 
 _OPERATORS = {"add": add, "sub": subtract, "mul": multiply, "truediv": true_divide,
@@ -125,6 +171,10 @@ def install_operators(cls):
         setattr(cls, f"__{name}__", lambda self, other, fn=fn: fn(self, other))
         setattr(cls, f"__r{name}__", lambda self, other, fn=fn: fn(other, self))
         setattr(cls, f"__i{name}__", lambda self, other, fn=fn: fn(self, other, out=self))
+    cls.__neg__ = lambda self: negative(self)
+    cls.__pos__ = lambda self: positive(self)
+    cls.__abs__ = lambda self: absolute(self)
+    cls.__invert__ = lambda self: invert(self)
     for name, fn in _COMPARISONS.items():
         setattr(cls, f"__{name}__", lambda self, other, fn=fn: fn(self, other))
     cls.__hash__ = None

@@ -177,3 +177,63 @@ def test_errors_like_numpy():
     with pytest.raises(OverflowError, match="Python integer 300 out of bounds for int8"):
         small += 300
     assert not np.shares_memory(np.asarray(ndmem.add(ai, ai)), ai)
+
+
+UNARY = ["negative", "positive", "absolute", "square", "reciprocal", "conjugate", "floor", "ceil",
+         "invert", "logical_not", "isnan", "isinf", "isfinite"]
+
+
+@pytest.mark.parametrize("op", UNARY)
+def test_unary_every_dtype_like_numpy(op):
+    for d in NUMERIC:
+        a = values(d, 13)
+        with warnings.catch_warnings(), np.errstate(all="ignore"):
+            warnings.simplefilter("ignore")
+            try:
+                expected = getattr(np, op)(a)
+            except TypeError:
+                same_error(lambda: getattr(ndmem, op)(a), lambda: getattr(np, op)(a))
+                continue
+            got = getattr(ndmem, op)(a)
+        same_bytes(got, expected)
+
+
+@given(a=strided_views(), op=st.sampled_from(UNARY), data=st.data())
+def test_unary_strided_out_where_like_numpy(a, op, data):
+    with warnings.catch_warnings(), np.errstate(all="ignore"):
+        warnings.simplefilter("ignore")
+        try:
+            ref = getattr(np, op)(a)
+        except TypeError:
+            return
+        mask = np.array(data.draw(st.lists(st.booleans(), min_size=a.size, max_size=a.size)),
+                        bool).reshape(a.shape)
+        theirs = np.zeros(a.shape, ref.dtype)
+        getattr(np, op)(a, out=theirs, where=mask)
+        ours = ndmem.zeros(a.shape, ref.dtype)
+        getattr(ndmem, op)(a, out=ours, where=mask)
+    same_bytes(ours, theirs)
+    same_bytes(getattr(ndmem, op)(a), ref)
+
+
+def test_unary_operators_and_overlap():
+    a = np.arange(6.0) - 2
+    x = ndmem.asarray(a)
+    same_bytes(-x, -a)
+    same_bytes(abs(x), abs(a))
+    i = ndmem.asarray(np.arange(4))
+    same_bytes(~i, ~np.arange(4))
+    ndmem.negative(x[::-1], out=x)  # as if copied first
+    assert a.tolist() == [-3.0, -2.0, -1.0, 0.0, 1.0, 2.0]
+
+
+@pytest.mark.parametrize("dt", [np.complex64, np.complex128])
+def test_complex_absolute_bit_identical_over_magnitudes(dt):
+    rng = np.random.default_rng(7)
+    n = 20000
+    z = (rng.standard_normal(n) * 10.0 ** rng.integers(-30, 30, n)
+         + 1j * rng.standard_normal(n) * 10.0 ** rng.integers(-30, 30, n))
+    specials = [0, 1j, -0.0, complex(np.inf, np.nan), complex(np.nan, 1), complex(-np.inf, np.inf)]
+    with np.errstate(all="ignore"):
+        z = np.concatenate([z, specials]).astype(dt)
+        same_bytes(ndmem.absolute(z), np.absolute(z))
