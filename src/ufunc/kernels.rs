@@ -366,6 +366,80 @@ fn for_type<T: Arith>(op: BinaryOp) -> BinaryLoop {
     }
 }
 
+/// # Safety
+/// As [`BinaryLoop`], with `A` elements in the first operand and `B` in the second.
+#[allow(clippy::too_many_arguments)]
+unsafe fn compare_mixed<A: Element + Into<i128>, B: Element + Into<i128>>(
+    op: BinaryOp,
+    a: *const u8,
+    sa: isize,
+    b: *const u8,
+    sb: isize,
+    out: *mut u8,
+    so: isize,
+    n: usize,
+) {
+    let (mut pa, mut pb, mut po) = (a, b, out);
+    for _ in 0..n {
+        // SAFETY: the caller guarantees element i is in bounds for every operand.
+        let (x, y): (i128, i128) =
+            unsafe { (A::load(pa, false).into(), B::load(pb, false).into()) };
+        let r = match op {
+            BinaryOp::Equal => x == y,
+            BinaryOp::NotEqual => x != y,
+            BinaryOp::Less => x < y,
+            BinaryOp::LessEqual => x <= y,
+            BinaryOp::Greater => x > y,
+            _ => x >= y,
+        };
+        // SAFETY: as above, for the bool output.
+        unsafe { r.store(po, false) };
+        pa = pa.wrapping_offset(sa);
+        pb = pb.wrapping_offset(sb);
+        po = po.wrapping_offset(so);
+    }
+}
+
+macro_rules! mixed_loops {
+    ($($name:ident: $op:expr;)*) => {$(
+        /// # Safety
+        /// As [`BinaryLoop`]: int64 against uint64, in either operand order.
+        unsafe fn $name<A: Element + Into<i128>, B: Element + Into<i128>>(a: *const u8, sa: isize, b: *const u8, sb: isize, out: *mut u8, so: isize, n: usize) {
+            // SAFETY: forwarded contract.
+            unsafe { compare_mixed::<A, B>($op, a, sa, b, sb, out, so, n) }
+        }
+    )*};
+}
+mixed_loops! {
+    mixed_eq: BinaryOp::Equal;
+    mixed_ne: BinaryOp::NotEqual;
+    mixed_lt: BinaryOp::Less;
+    mixed_le: BinaryOp::LessEqual;
+    mixed_gt: BinaryOp::Greater;
+    mixed_ge: BinaryOp::GreaterEqual;
+}
+
+/// The exact comparison loop of int64 with uint64 (`first` is the first operand's kind).
+pub fn mixed_int_compare(op: BinaryOp, first: ScalarKind) -> BinaryLoop {
+    macro_rules! pick {
+        ($a:ty, $b:ty) => {
+            match op {
+                BinaryOp::Equal => mixed_eq::<$a, $b>,
+                BinaryOp::NotEqual => mixed_ne::<$a, $b>,
+                BinaryOp::Less => mixed_lt::<$a, $b>,
+                BinaryOp::LessEqual => mixed_le::<$a, $b>,
+                BinaryOp::Greater => mixed_gt::<$a, $b>,
+                _ => mixed_ge::<$a, $b>,
+            }
+        };
+    }
+    if first == ScalarKind::Int64 {
+        pick!(i64, u64)
+    } else {
+        pick!(u64, i64)
+    }
+}
+
 /// The inner loop of `op` for native elements of `kind`.
 pub fn binary_loop(op: BinaryOp, kind: ScalarKind) -> BinaryLoop {
     match kind {

@@ -194,7 +194,11 @@ pub fn binary(
 ) -> Result<Arc<Array>> {
     let lp = resolve(op, a.dtype(), b.dtype(), opts.dtype.as_ref())?;
     resolve::check_inputs(op.name(), &[a.dtype(), b.dtype()], &lp, opts.casting)?;
-    let kernel = kernels::binary_loop(op, lp.input.scalar_kind().expect("numeric loop"));
+    let (ka, kb) = (lp.input.scalar_kind(), lp.input_b.scalar_kind());
+    let kernel = match (ka, kb) {
+        (Some(ka), Some(kb)) if ka != kb => kernels::mixed_int_compare(op, ka),
+        _ => kernels::binary_loop(op, ka.expect("numeric loop")),
+    };
     apply(op.name(), &lp, kernel, a, b, out, opts)
 }
 
@@ -364,7 +368,7 @@ fn run(
     let sb = broadcast_or_err(b, shape)?;
     let direct = mask.is_none()
         && a.dtype() == &lp.input
-        && b.dtype() == &lp.input
+        && b.dtype() == &lp.input_b
         && out.dtype() == &lp.output;
     if direct {
         let plan = Plan::new(
@@ -379,12 +383,16 @@ fn run(
         return Ok(());
     }
     // Buffered: convert each block of an inner run into native scratch, run, convert back.
-    let (isz, osz) = (lp.input.itemsize(), lp.output.itemsize());
+    let (isz, isz_b, osz) = (
+        lp.input.itemsize(),
+        lp.input_b.itemsize(),
+        lp.output.itemsize(),
+    );
     let to_a = cast::transfer(a.dtype(), &lp.input)?;
-    let to_b = cast::transfer(b.dtype(), &lp.input)?;
+    let to_b = cast::transfer(b.dtype(), &lp.input_b)?;
     let from_o = cast::transfer(&lp.output, out.dtype())?;
     let mut buf_a = vec![0u8; BLOCK * isz];
-    let mut buf_b = vec![0u8; BLOCK * isz];
+    let mut buf_b = vec![0u8; BLOCK * isz_b];
     let mut buf_o = vec![0u8; BLOCK * osz];
     let mask_strides = match mask {
         Some(m) => Some(broadcast_or_err(m, shape)?),
@@ -420,7 +428,7 @@ fn run(
                 p[2].wrapping_offset(off(2)),
                 st[2],
                 buf_b.as_mut_ptr(),
-                isz as isize,
+                isz_b as isize,
                 k,
             );
             // SAFETY: the scratch buffers hold k contiguous native elements of the loop types.
@@ -429,7 +437,7 @@ fn run(
                     buf_a.as_ptr(),
                     isz as isize,
                     buf_b.as_ptr(),
-                    isz as isize,
+                    isz_b as isize,
                     buf_o.as_mut_ptr(),
                     osz as isize,
                     k,

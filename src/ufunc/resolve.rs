@@ -9,8 +9,12 @@ use crate::error::Result;
 /// The dtypes of one resolved call.
 #[derive(Clone, Debug, PartialEq, Eq)]
 pub struct Loop {
-    /// Both inputs are cast to this (native) dtype.
+    /// The first input is cast to this (native) dtype, and so is the second unless `input_b`
+    /// differs.
     pub input: Dtype,
+    /// The second input's loop dtype: equal to `input` except for NumPy 2's exact comparisons
+    /// of signed with unsigned 64-bit integers (int64 vs uint64, compared without rounding).
+    pub input_b: Dtype,
     /// The loop writes this (native) dtype.
     pub output: Dtype,
 }
@@ -75,18 +79,49 @@ pub fn resolve(op: BinaryOp, a: &Dtype, b: &Dtype, forced: Option<&Dtype>) -> Re
     } else {
         input.clone()
     };
-    Ok(Loop { input, output })
+    let ordering = matches!(
+        op,
+        BinaryOp::Equal
+            | BinaryOp::NotEqual
+            | BinaryOp::Less
+            | BinaryOp::LessEqual
+            | BinaryOp::Greater
+            | BinaryOp::GreaterEqual
+    );
+    if ordering
+        && forced.is_none()
+        && is_intlike(a)
+        && is_intlike(b)
+        && input.scalar_kind() == Some(ScalarKind::Float64)
+    {
+        // Only a signed/unsigned mix promotes integers to float64; NumPy 2 compares those exactly.
+        let widen = |d: &Dtype| match d.scalar_kind().map(|k| k.kind_char()) {
+            Some('u') => Dtype::scalar(ScalarKind::UInt64),
+            _ => Dtype::scalar(ScalarKind::Int64),
+        };
+        return Ok(Loop {
+            input: widen(a),
+            input_b: widen(b),
+            output,
+        });
+    }
+    Ok(Loop {
+        input_b: input.clone(),
+        input,
+        output,
+    })
 }
 
 /// NumPy's input casting check: each input must cast to the loop dtype under `casting`.
 pub fn check_inputs(name: &str, inputs: &[&Dtype], lp: &Loop, casting: Casting) -> Result<()> {
     for (i, d) in inputs.iter().enumerate() {
-        if !can_cast(d, &lp.input, casting) {
+        let target = if i == 0 { &lp.input } else { &lp.input_b };
+        if !can_cast(d, target, casting) {
             bail!(
                 Casting,
                 "Cannot cast ufunc '{name}' input {i} from dtype('{}') to dtype('{}') with casting rule '{}'",
                 d.repr_name(),
-                lp.input.repr_name(),
+                target.repr_name(),
                 casting.name()
             );
         }

@@ -125,6 +125,7 @@ pub fn resolve(op: UnaryOp, a: &Dtype, forced: Option<&Dtype>) -> Result<Loop> {
     };
     Ok(Loop {
         input: Dtype::scalar(input),
+        input_b: Dtype::scalar(input),
         output: Dtype::scalar(output),
     })
 }

@@ -237,3 +237,11 @@ def test_complex_absolute_bit_identical_over_magnitudes(dt):
     with np.errstate(all="ignore"):
         z = np.concatenate([z, specials]).astype(dt)
         same_bytes(ndmem.absolute(z), np.absolute(z))
+
+
+@pytest.mark.parametrize("op", ["equal", "not_equal", "less", "less_equal", "greater", "greater_equal"])
+def test_int64_uint64_comparisons_are_exact_like_numpy(op):
+    big = np.array([2**63 - 1, -1, 0, 2**53 + 1, -(2**63)], dtype=np.int64)
+    ubig = np.array([2**63 - 1, 2**64 - 1, 0, 2**53, 2**63], dtype=np.uint64)
+    for a, b in [(big, ubig), (ubig, big), (big.astype("i1", casting="unsafe"), ubig)]:
+        same_bytes(getattr(ndmem, op)(a, b), getattr(np, op)(a, b))
