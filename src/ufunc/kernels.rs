@@ -382,8 +382,8 @@ unsafe fn compare_mixed<A: Element + Into<i128>, B: Element + Into<i128>>(
     let (mut pa, mut pb, mut po) = (a, b, out);
     for _ in 0..n {
         // SAFETY: the caller guarantees element i is in bounds for every operand.
-        let (x, y): (i128, i128) =
-            unsafe { (A::load(pa, false).into(), B::load(pb, false).into()) };
+        let (ea, eb) = unsafe { (A::load(pa, false), B::load(pb, false)) };
+        let (x, y): (i128, i128) = (ea.into(), eb.into());
         let r = match op {
             BinaryOp::Equal => x == y,
             BinaryOp::NotEqual => x != y,
