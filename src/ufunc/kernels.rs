@@ -241,8 +241,10 @@ pub(super) unsafe fn each<T: Element, R: Element>(
     }
 }
 
-macro_rules! op_loops {
-    ($name:ident, $op:ident) => {
+/// Defines one strided inner loop per entry: `name -> Out = |x, y| body;` (`Out` is `T` or
+/// `bool`), each a monomorphisable [`BinaryLoop`] over an [`Arith`] type `T`.
+macro_rules! loops {
+    ($($name:ident -> $out:ident = |$x:ident, $y:ident| $body:expr;)*) => {$(
         /// # Safety
         /// As [`BinaryLoop`].
         unsafe fn $name<T: Arith>(
@@ -255,89 +257,34 @@ macro_rules! op_loops {
             n: usize,
         ) {
             // SAFETY: forwarded contract.
-            unsafe { each::<T, T>(a, sa, b, sb, out, so, n, |x, y| x.$op(y)) }
+            unsafe { each::<T, $out>(a, sa, b, sb, out, so, n, |$x: T, $y: T| $body) }
         }
-    };
+    )*};
 }
-op_loops!(add_loop, add);
-op_loops!(sub_loop, sub);
-op_loops!(mul_loop, mul);
-op_loops!(div_loop, div);
-op_loops!(max_loop, max_nan);
-op_loops!(min_loop, min_nan);
-
-macro_rules! cmp_loops {
-    ($name:ident, |$x:ident, $y:ident| $body:expr) => {
-        /// # Safety
-        /// As [`BinaryLoop`] (the output is bool).
-        unsafe fn $name<T: Arith>(
-            a: *const u8,
-            sa: isize,
-            b: *const u8,
-            sb: isize,
-            out: *mut u8,
-            so: isize,
-            n: usize,
-        ) {
-            // SAFETY: forwarded contract.
-            unsafe { each::<T, bool>(a, sa, b, sb, out, so, n, |$x: T, $y: T| $body) }
-        }
-    };
+loops! {
+    add_loop -> T = |x, y| x.add(y);
+    sub_loop -> T = |x, y| x.sub(y);
+    mul_loop -> T = |x, y| x.mul(y);
+    div_loop -> T = |x, y| x.div(y);
+    max_loop -> T = |x, y| x.max_nan(y);
+    min_loop -> T = |x, y| x.min_nan(y);
+    eq_loop -> bool = |x, y| x.eq(y);
+    ne_loop -> bool = |x, y| !x.eq(y);
+    lt_loop -> bool = |x, y| x.lt(y);
+    le_loop -> bool = |x, y| x.le(y);
+    gt_loop -> bool = |x, y| y.lt(x);
+    ge_loop -> bool = |x, y| y.le(x);
+    and_loop -> bool = |x, y| x.truthy() && y.truthy();
+    or_loop -> bool = |x, y| x.truthy() || y.truthy();
+    xor_loop -> bool = |x, y| x.truthy() != y.truthy();
+    band_loop -> T = |x, y| x.bits(y, BinaryOp::BitwiseAnd);
+    bor_loop -> T = |x, y| x.bits(y, BinaryOp::BitwiseOr);
+    bxor_loop -> T = |x, y| x.bits(y, BinaryOp::BitwiseXor);
+    shl_loop -> T = |x, y| x.bits(y, BinaryOp::LeftShift);
+    shr_loop -> T = |x, y| x.bits(y, BinaryOp::RightShift);
+    floordiv_loop -> T = |x, y| x.divmod_op(y, BinaryOp::FloorDivide);
+    rem_loop -> T = |x, y| x.divmod_op(y, BinaryOp::Remainder);
 }
-cmp_loops!(eq_loop, |x, y| x.eq(y));
-cmp_loops!(ne_loop, |x, y| !x.eq(y));
-cmp_loops!(lt_loop, |x, y| x.lt(y));
-cmp_loops!(le_loop, |x, y| x.le(y));
-cmp_loops!(gt_loop, |x, y| y.lt(x));
-cmp_loops!(ge_loop, |x, y| y.le(x));
-cmp_loops!(and_loop, |x, y| x.truthy() && y.truthy());
-cmp_loops!(or_loop, |x, y| x.truthy() || y.truthy());
-cmp_loops!(xor_loop, |x, y| x.truthy() != y.truthy());
-
-macro_rules! bit_loops {
-    ($name:ident, $op:expr) => {
-        /// # Safety
-        /// As [`BinaryLoop`].
-        unsafe fn $name<T: Arith>(
-            a: *const u8,
-            sa: isize,
-            b: *const u8,
-            sb: isize,
-            out: *mut u8,
-            so: isize,
-            n: usize,
-        ) {
-            // SAFETY: forwarded contract.
-            unsafe { each::<T, T>(a, sa, b, sb, out, so, n, |x, y| x.bits(y, $op)) }
-        }
-    };
-}
-bit_loops!(band_loop, BinaryOp::BitwiseAnd);
-bit_loops!(bor_loop, BinaryOp::BitwiseOr);
-bit_loops!(bxor_loop, BinaryOp::BitwiseXor);
-bit_loops!(shl_loop, BinaryOp::LeftShift);
-bit_loops!(shr_loop, BinaryOp::RightShift);
-
-macro_rules! divmod_loops {
-    ($name:ident, $op:expr) => {
-        /// # Safety
-        /// As [`BinaryLoop`].
-        unsafe fn $name<T: Arith>(
-            a: *const u8,
-            sa: isize,
-            b: *const u8,
-            sb: isize,
-            out: *mut u8,
-            so: isize,
-            n: usize,
-        ) {
-            // SAFETY: forwarded contract.
-            unsafe { each::<T, T>(a, sa, b, sb, out, so, n, |x, y| x.divmod_op(y, $op)) }
-        }
-    };
-}
-divmod_loops!(floordiv_loop, BinaryOp::FloorDivide);
-divmod_loops!(rem_loop, BinaryOp::Remainder);
 
 fn for_type<T: Arith>(op: BinaryOp) -> BinaryLoop {
     match op {

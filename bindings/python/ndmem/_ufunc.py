@@ -51,60 +51,39 @@ def _operands(a, b):
     return asarray(a), asarray(b)
 
 
+def _call(function, code, inputs, out, where, casting, dtype_):
+    """Run `ndm_ufunc_<function>` on the input arrays with NumPy's keyword semantics."""
+    if isinstance(out, tuple):
+        (out,) = out
+    if out is not None and not isinstance(out, Array):
+        raise TypeError("return arrays must be of ArrayType")
+    opts = _ffi.ndm_ufunc_opts()
+    opts.casting = casting_code(casting)
+    keep = []  # handles that must live until the call returns
+    if dtype_ is not None:
+        keep.append(dtype(dtype_))
+        opts.dtype = keep[-1]._h
+    if where is not True:
+        import numpy
+
+        keep.append(where if isinstance(where, Array) else asarray(numpy.asarray(where, dtype=bool)))
+        opts.where_mask = keep[-1]._h
+    h = new_handle(f"ndm_ufunc_{function}", code, *[x._h for x in inputs],
+                   None if out is None else out._h, ctypes.byref(opts))
+    result = Array._adopt(h)
+    return out if out is not None else result
+
+
 def _binary(code):
     def ufunc(a, b, out=None, *, where=True, casting="same_kind", dtype=None):
-        x, y = _operands(a, b)
-        if isinstance(out, tuple):
-            (out,) = out
-        if out is not None and not isinstance(out, Array):
-            raise TypeError("return arrays must be of ArrayType")
-        opts = _ffi.ndm_ufunc_opts()
-        opts.casting = casting_code(casting)
-        keep = []
-        if dtype is not None:
-            d = globals()["dtype"](dtype)
-            keep.append(d)
-            opts.dtype = d._h
-        if where is not True:
-            import numpy
-
-            m = asarray(numpy.asarray(where, dtype=bool) if not isinstance(where, Array) else where)
-            keep.append(m)
-            opts.where_mask = m._h
-        h = new_handle("ndm_ufunc_binary", code, x._h, y._h, None if out is None else out._h,
-                       ctypes.byref(opts))
-        del keep
-        result = Array._adopt(h)
-        return out if out is not None else result
+        return _call("binary", code, _operands(a, b), out, where, casting, dtype)
 
     return ufunc
 
 
 def _unary(code):
     def ufunc(a, out=None, *, where=True, casting="same_kind", dtype=None):
-        x = asarray(a)
-        if isinstance(out, tuple):
-            (out,) = out
-        if out is not None and not isinstance(out, Array):
-            raise TypeError("return arrays must be of ArrayType")
-        opts = _ffi.ndm_ufunc_opts()
-        opts.casting = casting_code(casting)
-        keep = []
-        if dtype is not None:
-            d = globals()["dtype"](dtype)
-            keep.append(d)
-            opts.dtype = d._h
-        if where is not True:
-            import numpy
-
-            m = asarray(numpy.asarray(where, dtype=bool) if not isinstance(where, Array) else where)
-            keep.append(m)
-            opts.where_mask = m._h
-        h = new_handle("ndm_ufunc_unary", code, x._h, None if out is None else out._h,
-                       ctypes.byref(opts))
-        del keep
-        result = Array._adopt(h)
-        return out if out is not None else result
+        return _call("unary", code, (asarray(a),), out, where, casting, dtype)
 
     return ufunc
 
