@@ -93,7 +93,7 @@ static void test_bad_shapes(void) {
 
 static void test_bad_dtypes(void) {
     static const char *bad[] = {"", "f3", "<<f8", "float65", "x8", "S", "S0", "i8 ", "complex",
-                                "<U3", "O", "M8", "f2", "V-1"};
+                                "<U3", "O", "M8", "f12", "V-1"};
     for (size_t i = 0; i < sizeof bad / sizeof bad[0]; i++) {
         ndm_dtype *d = NULL;
         if (strcmp(bad[i], "complex") == 0) { /* a valid NumPy name: accepted */

@@ -162,6 +162,11 @@
 #define NDM_KIND_VOID 14
 
 /**
+ * Element kind code: float16 (IEEE binary16).
+ */
+#define NDM_KIND_FLOAT16 15
+
+/**
  * Byte order code: not applicable (`|`: single bytes, bool, S, V).
  */
 #define NDM_BYTEORDER_NA 0
@@ -395,6 +400,12 @@
  * Unary op code: `np.isfinite` (bool result).
  */
 #define NDM_ISFINITE 12
+
+/**
+ * Reduction-only op code for `ndm_reduce`: `np.mean` (the sum divided by the count, in
+ * float64 for integer and bool inputs, binary32 for float16 ones with a float16 result).
+ */
+#define NDM_MEAN 64
 
 /**
  * Index item kind: an integer (`start` holds it; negative counts from the end).
@@ -931,6 +942,30 @@ ndm_status ndm_ufunc_unary(int32_t op,
                            const ndm_array *out,
                            const ndm_ufunc_opts *opts,
                            ndm_array **result);
+
+/**
+ * `op.reduce(a, axis=axes, out=out, keepdims=keepdims, dtype=, where=)` for `op` one of
+ * `NDM_ADD` (np.sum), `NDM_MULTIPLY` (np.prod), `NDM_MAXIMUM` (np.max), `NDM_MINIMUM` (np.min),
+ * `NDM_LOGICAL_AND` (np.all), `NDM_LOGICAL_OR` (np.any) or `NDM_MEAN` (np.mean).
+ *
+ * `axes == NULL` reduces every axis (`axis=None`); otherwise the `naxes` axes listed (negative
+ * ones count from the end; `naxes == 0` reduces nothing). The accumulation dtype is
+ * `opts->dtype` or NumPy's default (sum/prod widen bool and small integers to int64/uint64;
+ * all/any give bool). Inputs and result are cast with casting 'unsafe' (NumPy's reductions do;
+ * `opts->casting` is ignored). `opts->where_mask` selects elements (not allowed for
+ * maximum/minimum, which have no identity). Floats are summed pairwise in NumPy's order, so
+ * results equal NumPy's to the bit for the same input. `*result` gets a new handle to the result
+ * (`out` when given; a 0-d array for a full reduction). Errors: `NDM_ERR_AXIS`,
+ * `NDM_ERR_INVALID_ARG` (duplicate axis, wrong `out` shape, empty max/min, read-only out).
+ */
+ndm_status ndm_reduce(int32_t op,
+                      const ndm_array *a,
+                      const int64_t *axes,
+                      int32_t naxes,
+                      bool keepdims,
+                      const ndm_array *out,
+                      const ndm_ufunc_opts *opts,
+                      ndm_array **result);
 
 /**
  * `a[items]` with NumPy's basic indexing (integers, slices with any step, newaxis, ellipsis):

@@ -81,6 +81,23 @@ macro_rules! float_element {
 }
 float_element!(f32 => u32, f64 => u64);
 
+/// IEEE binary16, NumPy's float16 (`half::f16`: correctly rounded conversions, as NumPy's
+/// `npy_float_to_half` / `npy_double_to_half`).
+pub type F16 = half::f16;
+
+impl Element for F16 {
+    #[inline(always)]
+    unsafe fn load(p: *const u8, swap: bool) -> Self {
+        // SAFETY: forwarded contract.
+        F16::from_bits(unsafe { u16::load(p, swap) })
+    }
+    #[inline(always)]
+    unsafe fn store(self, p: *mut u8, swap: bool) {
+        // SAFETY: forwarded contract.
+        unsafe { self.to_bits().store(p, swap) }
+    }
+}
+
 impl Element for bool {
     #[inline(always)]
     unsafe fn load(p: *const u8, _swap: bool) -> Self {
@@ -212,6 +229,76 @@ macro_rules! bool_and_complex_casts {
 }
 bool_and_complex_casts!(i8, i16, i32, i64, u8, u16, u32, u64, f32, f64);
 
+// float16 as NumPy converts it: integers and binary32 through binary32, binary64 directly; out of
+// float16, through binary32 with that type's rules.
+macro_rules! half_casts {
+    ($($t:ty),*) => {$(
+        impl CastFrom<$t> for F16 {
+            #[inline(always)]
+            fn cast_from(s: $t) -> Self { F16::from_f32(s as f32) }
+        }
+        impl CastFrom<F16> for $t {
+            #[inline(always)]
+            fn cast_from(s: F16) -> Self { <$t as CastFrom<f32>>::cast_from(s.to_f32()) }
+        }
+    )*};
+}
+half_casts!(i8, i16, i32, i64, u8, u16, u32, u64, f32);
+impl CastFrom<f64> for F16 {
+    #[inline(always)]
+    fn cast_from(s: f64) -> Self {
+        F16::from_f64(s)
+    }
+}
+impl CastFrom<F16> for f64 {
+    #[inline(always)]
+    fn cast_from(s: F16) -> Self {
+        s.to_f64()
+    }
+}
+impl CastFrom<F16> for F16 {
+    #[inline(always)]
+    fn cast_from(s: F16) -> Self {
+        s
+    }
+}
+impl CastFrom<bool> for F16 {
+    #[inline(always)]
+    fn cast_from(s: bool) -> Self {
+        F16::from_f32(s as u8 as f32)
+    }
+}
+impl CastFrom<F16> for bool {
+    #[inline(always)]
+    fn cast_from(s: F16) -> Self {
+        s.to_f32() != 0.0
+    }
+}
+impl CastFrom<Complex<f32>> for F16 {
+    #[inline(always)]
+    fn cast_from(s: Complex<f32>) -> Self {
+        F16::from_f32(s.re)
+    }
+}
+impl CastFrom<Complex<f64>> for F16 {
+    #[inline(always)]
+    fn cast_from(s: Complex<f64>) -> Self {
+        F16::from_f64(s.re)
+    }
+}
+impl CastFrom<F16> for Complex<f32> {
+    #[inline(always)]
+    fn cast_from(s: F16) -> Self {
+        Complex::new(s.to_f32(), 0.0)
+    }
+}
+impl CastFrom<F16> for Complex<f64> {
+    #[inline(always)]
+    fn cast_from(s: F16) -> Self {
+        Complex::new(s.to_f64(), 0.0)
+    }
+}
+
 impl CastFrom<bool> for bool {
     #[inline(always)]
     fn cast_from(s: bool) -> Self {
@@ -281,6 +368,7 @@ macro_rules! cast_to {
             ScalarKind::UInt16 => cast_loop::<$S, u16>,
             ScalarKind::UInt32 => cast_loop::<$S, u32>,
             ScalarKind::UInt64 => cast_loop::<$S, u64>,
+            ScalarKind::Float16 => cast_loop::<$S, F16>,
             ScalarKind::Float32 => cast_loop::<$S, f32>,
             ScalarKind::Float64 => cast_loop::<$S, f64>,
             ScalarKind::Complex64 => cast_loop::<$S, Complex<f32>>,
@@ -300,6 +388,7 @@ fn cast_fn(from: ScalarKind, to: ScalarKind) -> CastFn {
         ScalarKind::UInt16 => cast_to!(u16, to),
         ScalarKind::UInt32 => cast_to!(u32, to),
         ScalarKind::UInt64 => cast_to!(u64, to),
+        ScalarKind::Float16 => cast_to!(F16, to),
         ScalarKind::Float32 => cast_to!(f32, to),
         ScalarKind::Float64 => cast_to!(f64, to),
         ScalarKind::Complex64 => cast_to!(Complex<f32>, to),
@@ -436,6 +525,18 @@ macro_rules! affine_float {
     )*};
 }
 affine_float!(f32, f64);
+/// NumPy's `HALF_fill`: the delta and each value in binary32, rounded to binary16.
+impl Affine for F16 {
+    fn from_f64(v: f64) -> Self {
+        F16::from_f64(v)
+    }
+    fn minus(self, o: Self) -> Self {
+        F16::from_f32(self.to_f32() - o.to_f32())
+    }
+    fn step(v0: Self, d: Self, i: usize) -> Self {
+        F16::from_f32(v0.to_f32() + i as f32 * d.to_f32())
+    }
+}
 impl Affine for bool {
     fn from_f64(v: f64) -> Self {
         v != 0.0
@@ -494,6 +595,7 @@ pub unsafe fn arange_fill(kind: ScalarKind, dst: *mut u8, n: usize, start: f64, 
             ScalarKind::UInt16 => fill_affine::<u16>(dst, n, start, step),
             ScalarKind::UInt32 => fill_affine::<u32>(dst, n, start, step),
             ScalarKind::UInt64 => fill_affine::<u64>(dst, n, start, step),
+            ScalarKind::Float16 => fill_affine::<F16>(dst, n, start, step),
             ScalarKind::Float32 => fill_affine::<f32>(dst, n, start, step),
             ScalarKind::Float64 => fill_affine::<f64>(dst, n, start, step),
             ScalarKind::Complex64 => fill_affine::<Complex<f32>>(dst, n, start, step),

@@ -52,9 +52,9 @@ fn safe_scalar(from: ScalarKind, to: ScalarKind) -> bool {
         ('u', 'u') | ('i', 'i') | ('f', 'f') | ('c', 'c') => ts >= fs,
         ('u', 'i') => ts > fs,
         ('i', 'u') => false,
-        // Integers: up to 16 bits fit binary32's significand; everything goes to binary64
-        // (NumPy counts int64 -> float64 as safe).
-        ('u' | 'i', 'f') => ts == 8 || fs <= 2,
+        // Integers: 8 bits fit binary16's significand, 16 bits binary32's; everything goes to
+        // binary64 (NumPy counts int64 -> float64 as safe).
+        ('u' | 'i', 'f') => ts == 8 || fs < ts,
         ('u' | 'i', 'c') => ts == 16 || fs <= 2,
         ('f', 'c') => ts >= 2 * fs,
         _ => false,

@@ -62,6 +62,8 @@ pub enum ScalarKind {
     UInt32,
     /// `u8`.
     UInt64,
+    /// `f2`, IEEE binary16 (arithmetic runs in binary32 and rounds, as NumPy's loops).
+    Float16,
     /// `f4`, IEEE binary32.
     Float32,
     /// `f8`, IEEE binary64.
@@ -74,7 +76,7 @@ pub enum ScalarKind {
 
 impl ScalarKind {
     /// Every scalar kind, in NumPy's type-number order of kinds (bool, signed, unsigned, float, complex).
-    pub const ALL: [ScalarKind; 13] = [
+    pub const ALL: [ScalarKind; 14] = [
         ScalarKind::Bool,
         ScalarKind::Int8,
         ScalarKind::Int16,
@@ -84,6 +86,7 @@ impl ScalarKind {
         ScalarKind::UInt16,
         ScalarKind::UInt32,
         ScalarKind::UInt64,
+        ScalarKind::Float16,
         ScalarKind::Float32,
         ScalarKind::Float64,
         ScalarKind::Complex64,
@@ -95,7 +98,7 @@ impl ScalarKind {
         use ScalarKind::*;
         match self {
             Bool | Int8 | UInt8 => 1,
-            Int16 | UInt16 => 2,
+            Int16 | UInt16 | Float16 => 2,
             Int32 | UInt32 | Float32 => 4,
             Int64 | UInt64 | Float64 | Complex64 => 8,
             Complex128 => 16,
@@ -118,7 +121,7 @@ impl ScalarKind {
             Bool => 'b',
             Int8 | Int16 | Int32 | Int64 => 'i',
             UInt8 | UInt16 | UInt32 | UInt64 => 'u',
-            Float32 | Float64 => 'f',
+            Float16 | Float32 | Float64 => 'f',
             Complex64 | Complex128 => 'c',
         }
     }
@@ -136,6 +139,7 @@ impl ScalarKind {
             UInt16 => "uint16",
             UInt32 => "uint32",
             UInt64 => "uint64",
+            Float16 => "float16",
             Float32 => "float32",
             Float64 => "float64",
             Complex64 => "complex64",

@@ -7,7 +7,7 @@ use crate::error::Result;
 
 /// Candidate results in NumPy's promotion order: for two numeric types the answer is the first
 /// candidate both cast to safely (u1+i1 → i2, u8+i8 → f8, i4+f4 → f8, f8+c8 → c16).
-const LADDER: [ScalarKind; 13] = [
+const LADDER: [ScalarKind; 14] = [
     ScalarKind::Bool,
     ScalarKind::Int8,
     ScalarKind::UInt8,
@@ -17,6 +17,7 @@ const LADDER: [ScalarKind; 13] = [
     ScalarKind::UInt32,
     ScalarKind::Int64,
     ScalarKind::UInt64,
+    ScalarKind::Float16,
     ScalarKind::Float32,
     ScalarKind::Float64,
     ScalarKind::Complex64,
@@ -73,6 +74,10 @@ mod tests {
         assert_eq!(p("u8", "i8"), "<f8");
         assert_eq!(p("i4", "f4"), "<f8");
         assert_eq!(p("i2", "f4"), "<f4");
+        assert_eq!(p("i1", "f2"), "<f2");
+        assert_eq!(p("u1", "f2"), "<f2");
+        assert_eq!(p("i2", "f2"), "<f4");
+        assert_eq!(p("f2", "c8"), "<c8");
         assert_eq!(p("f8", "c8"), "<c16");
         assert_eq!(p("?", "i1"), "|i1");
         assert_eq!(p(">f8", ">f8"), "<f8");

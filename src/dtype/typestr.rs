@@ -22,6 +22,7 @@ fn named(name: &str) -> Option<ScalarKind> {
         "uint16" | "H" | "ushort" => UInt16,
         "uint32" | "I" | "uintc" => UInt32,
         "uint64" | "L" | "Q" | "P" | "ulong" | "ulonglong" | "uint" | "uintp" => UInt64,
+        "float16" | "e" | "half" => Float16,
         "float32" | "f" | "single" => Float32,
         "float64" | "d" | "double" | "float" => Float64,
         "complex64" | "F" | "csingle" => Complex64,
@@ -37,7 +38,6 @@ fn known_unsupported(kind: &str) -> Option<&'static str> {
         "O" | "object" => "Python objects",
         "M" | "M8" | "datetime64" => "datetime64",
         "m" | "m8" | "timedelta64" => "timedelta64",
-        "e" | "float16" | "half" => "float16",
         "g" | "longdouble" | "G" | "clongdouble" => "long double",
         _ => return None,
     })
@@ -88,7 +88,6 @@ fn parse(text: &str) -> Result<Dtype> {
     let (kind, digits) = rest.split_at(split);
     // "f2", "f16", "c32" are valid NumPy typestrs for half and long double.
     let sized_unsupported = match (kind, digits) {
-        ("f", "2") => Some("float16"),
         ("f", "12" | "16") | ("c", "24" | "32") => Some("long double"),
         _ => None,
     };

@@ -67,6 +67,15 @@ pub fn dtype<'a>(h: *const ndm_dtype, what: &str) -> Result<&'a Dtype> {
     Ok(&DTYPES.get(h.cast(), what)?.dtype)
 }
 
+/// Optional axes argument: NULL means "not given".
+pub(crate) fn opt_axes<'a>(axes: *const i64, n: i32, what: &str) -> Result<Option<&'a [i64]>> {
+    if axes.is_null() {
+        Ok(None)
+    } else {
+        Ok(Some(i64s(axes, n.into(), what)?))
+    }
+}
+
 /// A new array handle owned by the caller.
 pub fn new_array(a: ArrayRef) -> *mut ndm_array {
     ARRAYS.insert(a).cast()

@@ -38,6 +38,8 @@ pub const NDM_KIND_COMPLEX128: i32 = 12;
 pub const NDM_KIND_BYTES: i32 = 13;
 /// Element kind code: raw bytes `V<n>`.
 pub const NDM_KIND_VOID: i32 = 14;
+/// Element kind code: float16 (IEEE binary16).
+pub const NDM_KIND_FLOAT16: i32 = 15;
 
 /// Byte order code: not applicable (`|`: single bytes, bool, S, V).
 pub const NDM_BYTEORDER_NA: i32 = 0;
@@ -48,7 +50,7 @@ pub const NDM_BYTEORDER_BIG: i32 = 2;
 /// Byte order code (input only): the machine's order (`=`).
 pub const NDM_BYTEORDER_NATIVE: i32 = 3;
 
-const SCALAR_CODES: [(i32, ScalarKind); 13] = [
+const SCALAR_CODES: [(i32, ScalarKind); 14] = [
     (NDM_KIND_BOOL, ScalarKind::Bool),
     (NDM_KIND_INT8, ScalarKind::Int8),
     (NDM_KIND_INT16, ScalarKind::Int16),
@@ -58,6 +60,7 @@ const SCALAR_CODES: [(i32, ScalarKind); 13] = [
     (NDM_KIND_UINT16, ScalarKind::UInt16),
     (NDM_KIND_UINT32, ScalarKind::UInt32),
     (NDM_KIND_UINT64, ScalarKind::UInt64),
+    (NDM_KIND_FLOAT16, ScalarKind::Float16),
     (NDM_KIND_FLOAT32, ScalarKind::Float32),
     (NDM_KIND_FLOAT64, ScalarKind::Float64),
     (NDM_KIND_COMPLEX64, ScalarKind::Complex64),

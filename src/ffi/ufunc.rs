@@ -1,10 +1,10 @@
-//! Universal functions: `ndm_ufunc_binary`.
+//! Universal functions: `ndm_ufunc_binary`, `ndm_ufunc_unary` and reductions (`ndm_reduce`).
 
 use super::args::{self, new_array};
 use super::handle::{ndm_array, ndm_dtype};
 use super::status::ndm_status;
 use crate::bail;
-use crate::ufunc::{self, BinaryOp, Options, UnaryOp};
+use crate::ufunc::{self, BinaryOp, Options, ReduceOp, ReduceOptions, UnaryOp};
 
 /// Binary op code: `np.add`.
 pub const NDM_ADD: i32 = 0;
@@ -155,6 +155,60 @@ pub unsafe extern "C" fn ndm_ufunc_unary(
         let a = args::array(a, "a")?;
         let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
         *result = new_array(ufunc::unary(op, a, out, &options(opts)?)?);
+        Ok(())
+    }
+}
+
+/// Reduction-only op code for `ndm_reduce`: `np.mean` (the sum divided by the count, in
+/// float64 for integer and bool inputs, binary32 for float16 ones with a float16 result).
+pub const NDM_MEAN: i32 = 64;
+
+/// `op.reduce(a, axis=axes, out=out, keepdims=keepdims, dtype=, where=)` for `op` one of
+/// `NDM_ADD` (np.sum), `NDM_MULTIPLY` (np.prod), `NDM_MAXIMUM` (np.max), `NDM_MINIMUM` (np.min),
+/// `NDM_LOGICAL_AND` (np.all), `NDM_LOGICAL_OR` (np.any) or `NDM_MEAN` (np.mean).
+///
+/// `axes == NULL` reduces every axis (`axis=None`); otherwise the `naxes` axes listed (negative
+/// ones count from the end; `naxes == 0` reduces nothing). The accumulation dtype is
+/// `opts->dtype` or NumPy's default (sum/prod widen bool and small integers to int64/uint64;
+/// all/any give bool). Inputs and result are cast with casting 'unsafe' (NumPy's reductions do;
+/// `opts->casting` is ignored). `opts->where_mask` selects elements (not allowed for
+/// maximum/minimum, which have no identity). Floats are summed pairwise in NumPy's order, so
+/// results equal NumPy's to the bit for the same input. `*result` gets a new handle to the result
+/// (`out` when given; a 0-d array for a full reduction). Errors: `NDM_ERR_AXIS`,
+/// `NDM_ERR_INVALID_ARG` (duplicate axis, wrong `out` shape, empty max/min, read-only out).
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn ndm_reduce(
+    op: i32,
+    a: *const ndm_array,
+    axes: *const i64,
+    naxes: i32,
+    keepdims: bool,
+    out: *const ndm_array,
+    opts: *const ndm_ufunc_opts,
+    result: *mut *mut ndm_array,
+) -> ndm_status {
+    boundary! {
+        let result = args::out(result, "result")?;
+        let op = match op {
+            NDM_ADD => ReduceOp::Add,
+            NDM_MULTIPLY => ReduceOp::Multiply,
+            NDM_MAXIMUM => ReduceOp::Maximum,
+            NDM_MINIMUM => ReduceOp::Minimum,
+            NDM_LOGICAL_AND => ReduceOp::LogicalAnd,
+            NDM_LOGICAL_OR => ReduceOp::LogicalOr,
+            NDM_MEAN => ReduceOp::Mean,
+            _ => bail!(
+                InvalidArg,
+                "op code {op} cannot reduce (NDM_ADD, NDM_MULTIPLY, NDM_MAXIMUM, NDM_MINIMUM, NDM_LOGICAL_AND, NDM_LOGICAL_OR or NDM_MEAN)"
+            ),
+        };
+        let a = args::array(a, "a")?;
+        let axes = args::opt_axes(axes, naxes, "axes")?;
+        let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
+        let o = options(opts)?;
+        let ropts = ReduceOptions { axes: axes.map(<[i64]>::to_vec), keepdims, dtype: o.dtype, mask: o.mask };
+        *result = new_array(ufunc::reduce(op, a, out, &ropts)?);
         Ok(())
     }
 }

@@ -85,15 +85,6 @@ pub unsafe extern "C" fn ndm_index(
     }
 }
 
-/// Optional axes argument: NULL means "not given".
-fn opt_axes<'a>(axes: *const i64, n: i32, what: &str) -> Result<Option<&'a [i64]>> {
-    if axes.is_null() {
-        Ok(None)
-    } else {
-        Ok(Some(args::i64s(axes, n.into(), what)?))
-    }
-}
-
 /// `a.transpose(axes)`: a view with permuted axes; `axes == NULL` reverses them. A wrong count
 /// or a repeated axis is `NDM_ERR_INVALID_ARG`; an out-of-range axis `NDM_ERR_AXIS`.
 #[no_mangle]
@@ -105,7 +96,7 @@ pub unsafe extern "C" fn ndm_transpose(
 ) -> ndm_status {
     boundary! {
         args::produce(out, || {
-            let perm = opt_axes(axes, naxes, "axes")?;
+            let perm = args::opt_axes(axes, naxes, "axes")?;
             Ok(Arc::new(view::transpose(args::array(a, "a")?, perm)?))
         })
     }
@@ -153,7 +144,7 @@ pub unsafe extern "C" fn ndm_squeeze(
 ) -> ndm_status {
     boundary! {
         args::produce(out, || {
-            let which = opt_axes(axes, naxes, "axes")?;
+            let which = args::opt_axes(axes, naxes, "axes")?;
             Ok(Arc::new(view::squeeze(args::array(a, "a")?, which)?))
         })
     }
@@ -363,7 +354,7 @@ pub unsafe extern "C" fn ndm_sliding_window_view(
     boundary! {
         args::produce(out, || {
             let window = args::i64s(window, nwindow.into(), "window")?;
-            let which = opt_axes(axes, nwindow, "axes")?;
+            let which = args::opt_axes(axes, nwindow, "axes")?;
             Ok(Arc::new(view::sliding_window_view(args::array(a, "a")?, window, which, writeable)?))
         })
     }

@@ -3,13 +3,13 @@
 //! wraps (as NumPy's C loops); float maximum/minimum propagate NaN; complex division is
 //! NumPy's (Smith's method) so that results match to the bit.
 
-use super::BinaryOp;
-use crate::cast::Element;
+use super::{simd, BinaryOp};
+use crate::cast::{Element, F16};
 use crate::dtype::ScalarKind;
 use num_complex::Complex;
 
 /// Arithmetic and ordering as NumPy's loops define them for one element type.
-pub(super) trait Arith: Element {
+pub(super) trait Arith: Element + Default {
     fn add(self, o: Self) -> Self;
     fn sub(self, o: Self) -> Self;
     fn mul(self, o: Self) -> Self;
@@ -171,6 +171,52 @@ macro_rules! float_arith {
 }
 float_arith!(f32, f64);
 
+/// NumPy's float16 loops: each operation in binary32, rounded back (exact for + - * /).
+impl Arith for F16 {
+    fn add(self, o: Self) -> Self {
+        F16::from_f32(self.to_f32() + o.to_f32())
+    }
+    fn sub(self, o: Self) -> Self {
+        F16::from_f32(self.to_f32() - o.to_f32())
+    }
+    fn mul(self, o: Self) -> Self {
+        F16::from_f32(self.to_f32() * o.to_f32())
+    }
+    fn div(self, o: Self) -> Self {
+        F16::from_f32(self.to_f32() / o.to_f32())
+    }
+    // NumPy's half maximum/minimum use >= / <= (so equal values give the first operand).
+    fn max_nan(self, o: Self) -> Self {
+        if self.to_f32() >= o.to_f32() || self.is_nan() {
+            self
+        } else {
+            o
+        }
+    }
+    fn min_nan(self, o: Self) -> Self {
+        if self.to_f32() <= o.to_f32() || self.is_nan() {
+            self
+        } else {
+            o
+        }
+    }
+    fn eq(self, o: Self) -> bool {
+        self.to_f32() == o.to_f32()
+    }
+    fn lt(self, o: Self) -> bool {
+        self.to_f32() < o.to_f32()
+    }
+    fn le(self, o: Self) -> bool {
+        self.to_f32() <= o.to_f32()
+    }
+    fn truthy(self) -> bool {
+        self.to_f32() != 0.0
+    }
+    fn divmod_op(self, o: Self, op: BinaryOp) -> Self {
+        F16::from_f32(self.to_f32().divmod_op(o.to_f32(), op))
+    }
+}
+
 impl Arith for bool {
     fn add(self, o: Self) -> Self {
         self | o
@@ -221,7 +267,7 @@ pub type BinaryLoop = unsafe fn(*const u8, isize, *const u8, isize, *mut u8, isi
 /// Every `a + i*sa`, `b + i*sb` must be readable as `T` and `out + i*so` writable as `R`.
 #[inline(always)]
 #[allow(clippy::too_many_arguments)]
-pub(super) unsafe fn each<T: Element, R: Element>(
+pub(super) unsafe fn each<T: Element + Default, R: Element + Default>(
     a: *const u8,
     sa: isize,
     b: *const u8,
@@ -231,6 +277,19 @@ pub(super) unsafe fn each<T: Element, R: Element>(
     n: usize,
     f: impl Fn(T, T) -> R,
 ) {
+    let (ts, rs) = (size_of::<T>() as isize, size_of::<R>() as isize);
+    if so == rs && (sa == ts || sa == 0) && (sb == ts || sb == 0) {
+        // SAFETY: the same elements as the strided loop below, in blocks.
+        unsafe {
+            match (sa != 0, sb != 0) {
+                (true, true) => simd::contiguous::<T, R, true, true>(a, b, out, n, f),
+                (true, false) => simd::contiguous::<T, R, true, false>(a, b, out, n, f),
+                (false, true) => simd::contiguous::<T, R, false, true>(a, b, out, n, f),
+                (false, false) => simd::contiguous::<T, R, false, false>(a, b, out, n, f),
+            }
+        }
+        return;
+    }
     let (mut pa, mut pb, mut po) = (a, b, out);
     for _ in 0..n {
         // SAFETY: the caller guarantees element i is in bounds for every operand.
@@ -399,6 +458,7 @@ pub fn binary_loop(op: BinaryOp, kind: ScalarKind) -> BinaryLoop {
         ScalarKind::UInt16 => for_type::<u16>(op),
         ScalarKind::UInt32 => for_type::<u32>(op),
         ScalarKind::UInt64 => for_type::<u64>(op),
+        ScalarKind::Float16 => for_type::<F16>(op),
         ScalarKind::Float32 => for_type::<f32>(op),
         ScalarKind::Float64 => for_type::<f64>(op),
         ScalarKind::Complex64 => for_type::<Complex<f32>>(op),

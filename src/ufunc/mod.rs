@@ -10,9 +10,12 @@
 //! an input (other than element-wise identically) the result goes to a temporary first.
 
 mod kernels;
+mod reduce;
 mod resolve;
+pub mod simd;
 mod unary;
 
+pub use reduce::{reduce, ReduceOp, ReduceOptions};
 pub use resolve::{resolve, Loop};
 pub use unary::UnaryOp;
 

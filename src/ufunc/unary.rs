@@ -7,7 +7,7 @@
 use super::kernels::{each, BinaryLoop};
 use super::resolve::Loop;
 use crate::bail;
-use crate::cast::{CastFrom, Element};
+use crate::cast::{CastFrom, Element, F16};
 use crate::dtype::{Dtype, ScalarKind};
 use crate::error::Result;
 use num_complex::Complex;
@@ -131,7 +131,7 @@ pub fn resolve(op: UnaryOp, a: &Dtype, forced: Option<&Dtype>) -> Result<Loop> {
 }
 
 /// Element operations for the unary loops.
-trait UnaryArith: Element {
+trait UnaryArith: Element + Default {
     fn neg(self) -> Self;
     fn abs(self) -> Self;
     fn square(self) -> Self;
@@ -212,6 +212,37 @@ macro_rules! float_unary {
 }
 float_unary!(f32, f64);
 
+/// NumPy's float16 loops: sign operations on the bits, the rest in binary32 and rounded.
+impl UnaryArith for F16 {
+    fn neg(self) -> Self {
+        -self
+    }
+    fn abs(self) -> Self {
+        F16::from_bits(self.to_bits() & 0x7fff)
+    }
+    fn square(self) -> Self {
+        F16::from_f32(self.to_f32() * self.to_f32())
+    }
+    fn recip(self) -> Self {
+        F16::from_f32(1.0 / self.to_f32())
+    }
+    fn floor(self) -> Self {
+        F16::from_f32(self.to_f32().floor())
+    }
+    fn ceil(self) -> Self {
+        F16::from_f32(self.to_f32().ceil())
+    }
+    fn truthy(self) -> bool {
+        self.to_f32() != 0.0
+    }
+    fn is_nan(self) -> bool {
+        self.is_nan()
+    }
+    fn is_inf(self) -> bool {
+        self.is_infinite()
+    }
+}
+
 impl UnaryArith for bool {
     fn neg(self) -> Self {
         unreachable!("refused by resolution")
@@ -270,7 +301,7 @@ unsafe fn cabs_loop<F: Magnitude>(
     so: isize,
     n: usize,
 ) where
-    Complex<F>: Element,
+    Complex<F>: Element + Default,
 {
     // SAFETY: forwarded contract.
     unsafe { each::<Complex<F>, F>(a, sa, a, sa, out, so, n, |z, _| F::magnitude(z.re, z.im)) }
@@ -278,7 +309,7 @@ unsafe fn cabs_loop<F: Magnitude>(
 
 /// NumPy's complex absolute value: `max * sqrt(fma(r, r, 1))` with `r = min / max` (not libm's
 /// `hypot`, which differs in the last bit now and then); infinities win over NaN, 0 stays 0.
-trait Magnitude: Element {
+trait Magnitude: Element + Default {
     fn magnitude(re: Self, im: Self) -> Self;
 }
 macro_rules! magnitude {
@@ -336,6 +367,7 @@ pub fn kernel(op: UnaryOp, lp: &Loop) -> BinaryLoop {
         (_, ScalarKind::UInt16) => for_type::<u16>(op),
         (_, ScalarKind::UInt32) => for_type::<u32>(op),
         (_, ScalarKind::UInt64) => for_type::<u64>(op),
+        (_, ScalarKind::Float16) => for_type::<F16>(op),
         (_, ScalarKind::Float32) => for_type::<f32>(op),
         (_, ScalarKind::Float64) => for_type::<f64>(op),
         (_, ScalarKind::Complex64) => for_type::<Complex<f32>>(op),

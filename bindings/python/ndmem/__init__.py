@@ -14,6 +14,7 @@ from ._ufunc import (add, bitwise_and, bitwise_or, bitwise_xor, divide, equal, f
                      greater_equal, install_operators, left_shift, less, less_equal,
                      logical_and, logical_or, logical_xor, maximum, minimum, multiply,
                      not_equal, right_shift, subtract, true_divide)
+from ._reduce import all, amax, amin, any, install_methods, max, mean, min, prod, sum
 from ._views import (as_strided, ascontiguousarray, asfortranarray, broadcast_shapes,
                      broadcast_to, compress, concatenate, diagonal, expand_dims, flatten,
                      is_self_overlapping, may_share_memory, moveaxis, ravel, reshape,
@@ -21,6 +22,7 @@ from ._views import (as_strided, ascontiguousarray, asfortranarray, broadcast_sh
 
 __version__ = lib.ndm_version().decode()
 install_operators(Array)
+install_methods(Array)
 
 __all__ = [
     "Array", "AxisError", "Error", "Flags", "TooHardError", "arange", "as_strided",
@@ -33,5 +35,6 @@ __all__ = [
     "greater_equal", "logical_and", "logical_or", "logical_xor", "bitwise_and", "bitwise_or",
     "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "negative",
     "positive", "absolute", "square", "reciprocal", "conjugate", "conj", "floor", "ceil",
-    "invert", "logical_not", "isnan", "isinf", "isfinite",
+    "invert", "logical_not", "isnan", "isinf", "isfinite", "sum", "prod", "max", "min", "amax",
+    "amin", "all", "any", "mean",
 ]

@@ -36,6 +36,7 @@ NDM_KIND_COMPLEX64 = 11
 NDM_KIND_COMPLEX128 = 12
 NDM_KIND_BYTES = 13
 NDM_KIND_VOID = 14
+NDM_KIND_FLOAT16 = 15
 NDM_BYTEORDER_NA = 0
 NDM_BYTEORDER_LITTLE = 1
 NDM_BYTEORDER_BIG = 2
@@ -83,6 +84,7 @@ NDM_LOGICAL_NOT = 9
 NDM_ISNAN = 10
 NDM_ISINF = 11
 NDM_ISFINITE = 12
+NDM_MEAN = 64
 NDM_INDEX_INT = 0
 NDM_INDEX_SLICE = 1
 NDM_INDEX_NEWAXIS = 2
@@ -179,6 +181,7 @@ FUNCTIONS = {
     'ndm_version': (ctypes.c_char_p, []),
     'ndm_ufunc_binary': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_ufunc_unary': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_reduce': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_bool, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_index': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ndm_index_item), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_transpose': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_swapaxes': (ndm_status, [ctypes.c_void_p, ctypes.c_int64, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)]),

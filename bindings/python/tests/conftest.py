@@ -14,7 +14,7 @@ settings.register_profile(
 )
 settings.load_profile("ci")
 
-KINDS = ["?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f4", "f8", "c8", "c16"]
+KINDS = ["?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8", "c8", "c16"]
 # Canonical dtypes, as np.dtype(text) makes them (native order shows as '=' like NumPy's own).
 NUMERIC = [np.dtype(np.dtype(k).newbyteorder(o).str) for k in KINDS for o in "<>"]
 NUMERIC = list(dict.fromkeys(NUMERIC))  # 1-byte types have one byte order

@@ -1,0 +1,69 @@
+"""Reductions with NumPy's names: sum, prod, max (amax), min (amin), all, any, mean, with
+axis=, dtype=, out=, keepdims=, where=. A reduction to a single value returns a Python scalar
+(NumPy returns a NumPy scalar), unless out= is given."""
+import ctypes
+
+from . import _ffi
+from ._array import Array, asarray
+from ._dtype import dtype as _dtype
+from ._lib import int64s, new_handle
+
+
+def _reduce(code, a, axis, dtype, out, keepdims, where):
+    a = asarray(a)
+    if isinstance(out, tuple):
+        (out,) = out
+    if out is not None and not isinstance(out, Array):
+        raise TypeError("return arrays must be of ArrayType")
+    if axis is None:
+        axes, naxes = None, 0
+    else:
+        axis = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
+        axes, naxes = int64s([int(x) for x in axis]), len(axis)
+    opts = _ffi.ndm_ufunc_opts()
+    keep = []  # handles that must live until the call returns
+    if dtype is not None:
+        keep.append(_dtype(dtype))
+        opts.dtype = keep[-1]._h
+    if where is not True:
+        import numpy
+
+        keep.append(where if isinstance(where, Array) else asarray(numpy.asarray(where, dtype=bool)))
+        opts.where_mask = keep[-1]._h
+    h = new_handle("ndm_reduce", code, a._h, axes, naxes, bool(keepdims),
+                   None if out is None else out._h, ctypes.byref(opts))
+    result = Array._adopt(h)
+    if out is not None:
+        return out
+    return result.item() if result.ndim == 0 else result
+
+
+def _reduction(code, doc):
+    def reduction(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+        return _reduce(code, a, axis, dtype, out, keepdims, where)
+
+    reduction.__doc__ = doc
+    return reduction
+
+
+sum = _reduction(_ffi.NDM_ADD, "np.sum: pairwise summation in NumPy's order.")
+prod = _reduction(_ffi.NDM_MULTIPLY, "np.prod.")
+max = amax = _reduction(_ffi.NDM_MAXIMUM, "np.max (NaN-propagating; no identity).")
+min = amin = _reduction(_ffi.NDM_MINIMUM, "np.min (NaN-propagating; no identity).")
+all = _reduction(_ffi.NDM_LOGICAL_AND, "np.all (logical_and.reduce).")
+any = _reduction(_ffi.NDM_LOGICAL_OR, "np.any (logical_or.reduce).")
+mean = _reduction(_ffi.NDM_MEAN, "np.mean.")
+REDUCTION_NAMES = ("sum", "prod", "max", "min", "all", "any", "mean")
+
+
+def install_methods(cls):
+    """Array.sum(), .prod(), .max(), .min(), .all(), .any(), .mean() as NumPy's methods."""
+    for name in REDUCTION_NAMES:
+        function = globals()[name]
+
+        def method(self, axis=None, dtype=None, out=None, keepdims=False, *, where=True,
+                   _f=function):
+            return _f(self, axis, dtype, out, keepdims, where=where)
+
+        method.__name__ = name
+        setattr(cls, name, method)

@@ -1,0 +1,777 @@
+//! Reductions (`np.add.reduce` and friends, `np.sum/prod/max/min/all/any/mean`) with NumPy's
+//! dtypes, identities, errors and summation order.
+//!
+//! The loop dtype is `dtype=` or NumPy's default (add/multiply widen bool and small integers to
+//! int64/uint64; logical ones use bool); reductions cast inputs and the result with casting
+//! 'unsafe', as NumPy does. The result starts at the identity (maximum/minimum: the first
+//! element), then the input is visited in its memory order, like NumPy's iterator: when the
+//! innermost axis is reduced, that run is folded into one output element — floats and complex by
+//! NumPy's pairwise summation ([`pairwise`]), so that sums match NumPy to the bit on the same
+//! input — otherwise whole output rows are combined element-wise with vectorised loops.
+
+use super::kernels::{each, Arith};
+use super::simd::{self, Level};
+use crate::array::Array;
+use crate::bail;
+use crate::cast::{self, Element, F16};
+use crate::copy;
+use crate::dtype::{Casting, Dtype, ScalarKind};
+use crate::error::Result;
+use crate::iter::Plan;
+use crate::layout::{self, axes::normalize_axis};
+use crate::overlap::{self, Footprint, Overlap};
+use num_complex::Complex;
+use std::sync::Arc;
+
+/// Elements converted per block when the input needs a cast (NumPy's buffer size).
+pub const REDUCE_BLOCK: usize = 8192;
+
+/// The reductions.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum ReduceOp {
+    /// `np.add.reduce` / `np.sum` (identity 0)
+    Add,
+    /// `np.multiply.reduce` / `np.prod` (identity 1)
+    Multiply,
+    /// `np.maximum.reduce` / `np.max` (no identity)
+    Maximum,
+    /// `np.minimum.reduce` / `np.min` (no identity)
+    Minimum,
+    /// `np.logical_and.reduce` / `np.all` (identity True)
+    LogicalAnd,
+    /// `np.logical_or.reduce` / `np.any` (identity False)
+    LogicalOr,
+    /// `np.mean`: the sum divided by the number of elements reduced
+    Mean,
+}
+
+impl ReduceOp {
+    /// NumPy's ufunc name.
+    pub fn name(self) -> &'static str {
+        match self {
+            ReduceOp::Add | ReduceOp::Mean => "add",
+            ReduceOp::Multiply => "multiply",
+            ReduceOp::Maximum => "maximum",
+            ReduceOp::Minimum => "minimum",
+            ReduceOp::LogicalAnd => "logical_and",
+            ReduceOp::LogicalOr => "logical_or",
+        }
+    }
+
+    fn identity(self) -> Option<f64> {
+        match self {
+            ReduceOp::Add | ReduceOp::Mean | ReduceOp::LogicalOr => Some(0.0),
+            ReduceOp::Multiply | ReduceOp::LogicalAnd => Some(1.0),
+            ReduceOp::Maximum | ReduceOp::Minimum => None,
+        }
+    }
+}
+
+/// Arguments of a reduction besides the operation and input.
+#[derive(Clone, Debug, Default)]
+pub struct ReduceOptions {
+    /// Axes to reduce (negative counts from the end); `None` reduces all of them.
+    pub axes: Option<Vec<i64>>,
+    /// Keep reduced axes as length 1.
+    pub keepdims: bool,
+    /// `dtype=`: the accumulation dtype.
+    pub dtype: Option<Dtype>,
+    /// `where=`: a bool array broadcast to the input; unselected elements are skipped.
+    pub mask: Option<Arc<Array>>,
+}
+
+/// NumPy's default accumulation dtype of `op` for input `a`.
+fn default_dtype(op: ReduceOp, a: &Dtype) -> Dtype {
+    use ScalarKind::*;
+    let k = a.scalar_kind().expect("checked numeric");
+    let widened = match (op, k) {
+        (ReduceOp::LogicalAnd | ReduceOp::LogicalOr, _) => Bool,
+        (ReduceOp::Add | ReduceOp::Multiply, Bool | Int8 | Int16 | Int32) => Int64,
+        (ReduceOp::Add | ReduceOp::Multiply, UInt8 | UInt16 | UInt32) => UInt64,
+        (
+            ReduceOp::Mean,
+            Bool | Int8 | Int16 | Int32 | Int64 | UInt8 | UInt16 | UInt32 | UInt64,
+        ) => Float64,
+        (ReduceOp::Mean, Float16) => Float32,
+        (_, k) => k,
+    };
+    Dtype::scalar(widened)
+}
+
+/// `op.reduce(a, axis, dtype, out, keepdims, where)`; returns `out` or the new result.
+pub fn reduce(
+    op: ReduceOp,
+    a: &Arc<Array>,
+    out: Option<&Arc<Array>>,
+    opts: &ReduceOptions,
+) -> Result<Arc<Array>> {
+    if a.dtype().scalar_kind().is_none() {
+        bail!(
+            Dtype,
+            "ufunc '{}' did not contain a loop with signature matching types ({}, {}) -> None",
+            op.name(),
+            a.dtype().repr_name(),
+            a.dtype().repr_name()
+        );
+    }
+    let reduced = reduced_axes(a.ndim(), opts.axes.as_deref())?;
+    let loop_dt = match &opts.dtype {
+        Some(d) => d.to_native(),
+        None => default_dtype(op, a.dtype()),
+    };
+    if loop_dt.scalar_kind().is_none() {
+        bail!(Dtype, "reductions need a numeric dtype, not {}", loop_dt);
+    }
+    let kept: Vec<i64> = a
+        .shape()
+        .iter()
+        .zip(&reduced)
+        .filter_map(|(&n, &r)| (!r).then_some(n))
+        .collect();
+    let full: Vec<i64> = a
+        .shape()
+        .iter()
+        .zip(&reduced)
+        .map(|(&n, &r)| if r { 1 } else { n })
+        .collect();
+    let result_shape = if opts.keepdims { &full } else { &kept };
+    if let Some(o) = out {
+        check_out(op, o, result_shape, opts.keepdims)?;
+    }
+    let count: i64 = a
+        .shape()
+        .iter()
+        .zip(&reduced)
+        .filter_map(|(&n, &r)| r.then_some(n))
+        .product();
+    let mask = match &opts.mask {
+        Some(m) => {
+            if op.identity().is_none() {
+                bail!(
+                    InvalidArg,
+                    "reduction operation '{}' does not have an identity, so to use a where mask one has to specify 'initial'",
+                    op.name()
+                );
+            }
+            if layout::broadcast_strides(m.shape(), m.strides(), a.shape()).is_none() {
+                bail!(
+                    Shape,
+                    "operands could not be broadcast together with shapes {} {}",
+                    layout::shape_str_compact(m.shape()),
+                    layout::shape_str_compact(a.shape())
+                );
+            }
+            Some(m)
+        }
+        None => None,
+    };
+    if count == 0 && op.identity().is_none() && kept.iter().all(|&n| n != 0) {
+        bail!(
+            InvalidArg,
+            "zero-size array to reduction operation {} which has no identity",
+            op.name()
+        );
+    }
+    // Accumulate in a fresh array of the loop dtype unless `out` can take the result directly.
+    let direct = out.filter(|o| {
+        o.dtype() == &loop_dt && op != ReduceOp::Mean && !overlaps(o, a, mask.map(|m| &**m))
+    });
+    let acc = match direct {
+        Some(o) => Arc::clone(o),
+        None => {
+            let kept_strides: Vec<i64> = a
+                .strides()
+                .iter()
+                .zip(&reduced)
+                .filter_map(|(&s, &r)| (!r).then_some(s))
+                .collect();
+            let axes = layout::k_order_axes(&kept, &kept_strides, a.itemsize().max(1));
+            let fresh = Array::allocate(loop_dt.clone(), &kept, &axes, false)?;
+            let fresh = if opts.keepdims {
+                let mut s = fresh.strided();
+                s.shape = full.clone();
+                s.strides = expand(&s.strides, &reduced);
+                Arc::new(fresh).view(s, true)
+            } else {
+                fresh
+            };
+            Arc::new(fresh)
+        }
+    };
+    // Strides of the accumulator over the input's axes (0 along reduced ones).
+    let acc_strides = if opts.keepdims {
+        acc.strides()
+            .iter()
+            .zip(&reduced)
+            .map(|(&s, &r)| if r { 0 } else { s })
+            .collect()
+    } else {
+        expand(acc.strides(), &reduced)
+    };
+    initialize(op, &acc, a, &acc_strides, &reduced)?;
+    accumulate(op, a, &acc, &acc_strides, mask)?;
+    let acc = if op == ReduceOp::Mean {
+        let counts = match mask {
+            // NumPy: the number of selected elements behind each result.
+            Some(m) => {
+                let full_mask = Arc::new(crate::view::broadcast_to(m, a.shape())?);
+                let int64 = Some(Dtype::scalar(ScalarKind::Int64));
+                let copts = ReduceOptions {
+                    dtype: int64,
+                    mask: None,
+                    ..opts.clone()
+                };
+                reduce(ReduceOp::Add, &full_mask, None, &copts)?
+            }
+            None => {
+                let d = Array::zeros(Dtype::scalar(ScalarKind::Int64), &[], layout::MemOrder::C)?;
+                // SAFETY: a fresh 0-d int64 array owns 8 writable bytes.
+                unsafe { count.store(d.data_ptr(), false) };
+                Arc::new(d)
+            }
+        };
+        divide_by(&acc, &counts)?
+    } else {
+        acc
+    };
+    match out {
+        Some(o) if !Arc::ptr_eq(o, &acc) => {
+            copy::copyto(o, &acc, Casting::Unsafe)?;
+            Ok(Arc::clone(o))
+        }
+        Some(o) => Ok(Arc::clone(o)),
+        None if op == ReduceOp::Mean && a.dtype().scalar_kind() == Some(ScalarKind::Float16) => {
+            let half = Dtype::scalar(ScalarKind::Float16);
+            let res = Array::allocate(
+                half,
+                acc.shape(),
+                &layout::order_axes(acc.ndim(), layout::MemOrder::C),
+                false,
+            )?;
+            copy::copyto(&res, &acc, Casting::Unsafe)?;
+            Ok(Arc::new(res))
+        }
+        None => Ok(acc),
+    }
+}
+
+/// Which axes are reduced, with NumPy's AxisError and duplicate errors.
+fn reduced_axes(ndim: usize, axes: Option<&[i64]>) -> Result<Vec<bool>> {
+    let Some(axes) = axes else {
+        return Ok(vec![true; ndim]);
+    };
+    let mut reduced = vec![false; ndim];
+    for &ax in axes {
+        let i = normalize_axis(ax, ndim)?;
+        if reduced[i] {
+            bail!(InvalidArg, "duplicate value in 'axis'");
+        }
+        reduced[i] = true;
+    }
+    Ok(reduced)
+}
+
+/// Inserts 0 strides for the reduced axes into the strides of the kept ones.
+fn expand(kept_strides: &[i64], reduced: &[bool]) -> Vec<i64> {
+    let mut it = kept_strides.iter();
+    reduced
+        .iter()
+        .map(|&r| {
+            if r {
+                0
+            } else {
+                *it.next().expect("one per kept axis")
+            }
+        })
+        .collect()
+}
+
+fn check_out(op: ReduceOp, o: &Array, shape: &[i64], keepdims: bool) -> Result<()> {
+    if o.ndim() != shape.len() {
+        bail!(
+            InvalidArg,
+            "output parameter for reduction operation {} has the wrong number of dimensions: Found {} but expected {}{}",
+            op.name(),
+            o.ndim(),
+            shape.len(),
+            if keepdims { " (must match the operand's when keepdims=True)" } else { "" }
+        );
+    }
+    if o.shape() != shape {
+        bail!(
+            InvalidArg,
+            "output parameter for reduction operation {} has shape {} but the result has shape {}",
+            op.name(),
+            layout::shape_str_compact(o.shape()),
+            layout::shape_str_compact(shape)
+        );
+    }
+    if !o.is_writeable() {
+        bail!(InvalidArg, "output array is read-only");
+    }
+    Ok(())
+}
+
+fn overlaps(o: &Array, a: &Array, m: Option<&Array>) -> bool {
+    [Some(a), m].into_iter().flatten().any(|x| {
+        !overlap::shares_memory(&Footprint::of(o), &Footprint::of(x), 1)
+            .is_ok_and(|r| r == Overlap::No)
+    })
+}
+
+/// Fills the accumulator with the identity, or (maximum/minimum) with the first element along
+/// the reduced axes.
+fn initialize(
+    op: ReduceOp,
+    acc: &Array,
+    a: &Arc<Array>,
+    acc_strides: &[i64],
+    reduced: &[bool],
+) -> Result<()> {
+    if let Some(v) = op.identity() {
+        let f64_dt = Dtype::scalar(ScalarKind::Float64);
+        let fill = cast::transfer(&f64_dt, acc.dtype())?;
+        let bytes = v.to_ne_bytes();
+        let plan = Plan::new(acc.shape(), [acc.strides()], [acc.data_ptr()], true);
+        plan.for_each(|p, st, n| fill(bytes.as_ptr(), 0, p[0], st[0], n));
+        return Ok(());
+    }
+    if acc.size() == 0 {
+        return Ok(());
+    }
+    // The input's element 0 along every reduced axis, broadcast-free: same shape as `acc` over
+    // the input's axes.
+    let first = cast::transfer(a.dtype(), acc.dtype())?;
+    let shape: Vec<i64> = a
+        .shape()
+        .iter()
+        .zip(reduced)
+        .map(|(&n, &r)| if r { 1 } else { n })
+        .collect();
+    let plan = Plan::new(
+        &shape,
+        [acc_strides, a.strides()],
+        [acc.data_ptr(), a.data_ptr()],
+        true,
+    );
+    plan.for_each(|p, st, n| first(p[1], st[1], p[0], st[0], n));
+    Ok(())
+}
+
+/// Divides the sums in `acc` by the int64 `counts` as NumPy's `mean` does, so the division runs
+/// in `promote(dtype, int64)` (float64 or complex128) and rounds back.
+fn divide_by(acc: &Arc<Array>, counts: &Arc<Array>) -> Result<Arc<Array>> {
+    let opts = super::Options {
+        casting: Casting::Unsafe,
+        ..Default::default()
+    };
+    super::binary(super::BinaryOp::TrueDivide, acc, counts, Some(acc), &opts)
+}
+
+/// One reduction inner loop: folds `n` input elements (byte stride `si`) into the accumulator,
+/// which has byte stride `so` (0: all into one element).
+type ReduceLoop = unsafe fn(*const u8, isize, *mut u8, isize, usize);
+
+/// Runs the reduction over the input in memory order (with casting in blocks if needed).
+fn accumulate(
+    op: ReduceOp,
+    a: &Array,
+    acc: &Array,
+    acc_strides: &[i64],
+    mask: Option<&Arc<Array>>,
+) -> Result<()> {
+    let kernel = reduce_loop(op, acc.dtype().scalar_kind().expect("numeric"));
+    let ms = match mask {
+        Some(m) => layout::broadcast_strides(m.shape(), m.strides(), a.shape()).expect("checked"),
+        None => vec![0; a.ndim()],
+    };
+    let mptr = mask.map_or(a.data_ptr(), |m| m.data_ptr());
+    let plan = Plan::new(
+        a.shape(),
+        [a.strides(), acc_strides, &ms],
+        [a.data_ptr(), acc.data_ptr(), mptr],
+        true,
+    );
+    let native = a.dtype() == acc.dtype();
+    let isz = acc.dtype().itemsize();
+    let to_loop = cast::transfer(a.dtype(), acc.dtype())?;
+    let to_bool = match mask {
+        Some(m) => Some(cast::transfer(m.dtype(), &Dtype::scalar(ScalarKind::Bool))?),
+        None => None,
+    };
+    let mut scratch = if native {
+        Vec::new()
+    } else {
+        vec![0u8; REDUCE_BLOCK * isz]
+    };
+    let mut flags = vec![0u8; if mask.is_some() { REDUCE_BLOCK } else { 0 }];
+    plan.for_each(|p, st, n| {
+        let mut done = 0;
+        while done < n {
+            let k = if native && to_bool.is_none() {
+                n
+            } else {
+                REDUCE_BLOCK.min(n - done)
+            };
+            let (mut src, mut ss) = (p[0].wrapping_offset(done as isize * st[0]), st[0]);
+            let dst = p[1].wrapping_offset(done as isize * st[1]);
+            if !native {
+                to_loop(src, ss, scratch.as_mut_ptr(), isz as isize, k);
+                (src, ss) = (scratch.as_mut_ptr(), isz as isize);
+            }
+            match &to_bool {
+                // SAFETY: `src` holds k elements of the loop dtype (the input itself or the
+                // scratch), `dst` walks the accumulator over the same k positions.
+                None => unsafe { kernel(src, ss, dst, st[1], k) },
+                Some(conv) => {
+                    conv(
+                        p[2].wrapping_offset(done as isize * st[2]),
+                        st[2],
+                        flags.as_mut_ptr(),
+                        1,
+                        k,
+                    );
+                    // Selected runs, each folded by the kernel (NumPy's masked loop).
+                    let mut i = 0;
+                    while i < k {
+                        if flags[i] == 0 {
+                            i += 1;
+                            continue;
+                        }
+                        let start = i;
+                        while i < k && flags[i] != 0 {
+                            i += 1;
+                        }
+                        let off = start as isize;
+                        // SAFETY: as above, for the sub-run start..i.
+                        unsafe {
+                            kernel(
+                                src.wrapping_offset(off * ss),
+                                ss,
+                                dst.wrapping_offset(off * st[1]),
+                                st[1],
+                                i - start,
+                            )
+                        };
+                    }
+                }
+            }
+            done += k;
+        }
+    });
+    Ok(())
+}
+
+/// NumPy's pairwise summation (`@TYPE@_pairwise_sum`) of `n` elements at byte stride `s`,
+/// each widened by `w` to the accumulation type (float16 sums in binary32, as NumPy's).
+///
+/// # Safety
+/// `n` elements of `L` at `p + i*s` must be readable.
+#[inline(always)]
+unsafe fn pairwise<L: Element, T: Arith>(p: *const u8, s: isize, n: usize, w: fn(L) -> T) -> T {
+    if s == size_of::<L>() as isize {
+        // SAFETY: forwarded contract.
+        unsafe { pairwise_at::<L, T, true>(p, s, n, w) }
+    } else {
+        // SAFETY: forwarded contract.
+        unsafe { pairwise_at::<L, T, false>(p, s, n, w) }
+    }
+}
+
+/// [`pairwise`] with the stride known to be the element size when `CONTIG` (so the eight
+/// accumulators become one vector).
+///
+/// # Safety
+/// As [`pairwise`].
+#[inline(always)]
+unsafe fn pairwise_at<L: Element, T: Arith, const CONTIG: bool>(
+    p: *const u8,
+    s: isize,
+    n: usize,
+    w: fn(L) -> T,
+) -> T {
+    let s = if CONTIG { size_of::<L>() as isize } else { s };
+    // SAFETY: i < n throughout (caller's contract).
+    let at = |i: usize| w(unsafe { L::load(p.wrapping_offset(i as isize * s), false) });
+    if n < 8 {
+        (0..n).fold(T::default(), |acc, i| acc.add(at(i)))
+    } else if n <= 128 {
+        let mut r: [T; 8] = std::array::from_fn(at);
+        let end = n - n % 8;
+        let mut i = 8;
+        while i < end {
+            for (j, rj) in r.iter_mut().enumerate() {
+                *rj = rj.add(at(i + j));
+            }
+            i += 8;
+        }
+        let mut res = (r[0].add(r[1]).add(r[2].add(r[3]))).add(r[4].add(r[5]).add(r[6].add(r[7])));
+        for k in end..n {
+            res = res.add(at(k));
+        }
+        res
+    } else {
+        let n2 = n / 2;
+        let n2 = n2 - n2 % 8;
+        // SAFETY: both halves lie within the n elements.
+        let (x, y) = unsafe {
+            (
+                pairwise_at::<L, T, CONTIG>(p, s, n2, w),
+                pairwise_at::<L, T, CONTIG>(p.wrapping_offset(n2 as isize * s), s, n - n2, w),
+            )
+        };
+        x.add(y)
+    }
+}
+
+/// NumPy's complex pairwise summation: the real and imaginary parts interleaved as `2n`
+/// scalars, eight accumulators (four per part).
+///
+/// # Safety
+/// As [`pairwise`], for `n` complex elements.
+#[inline(always)]
+unsafe fn cpairwise<F: Arith>(p: *const u8, s: isize, n: usize) -> Complex<F> {
+    let half = size_of::<F>() as isize;
+    // Scalar i of the interleaved sequence: part i % 2 of element i / 2.
+    // SAFETY: i < 2n throughout (caller's contract).
+    let at = |i: usize| unsafe {
+        F::load(
+            p.wrapping_offset((i / 2) as isize * s + (i % 2) as isize * half),
+            false,
+        )
+    };
+    let m = 2 * n;
+    if m < 8 {
+        let (mut rr, mut ri) = (F::default(), F::default());
+        for i in (0..m).step_by(2) {
+            rr = rr.add(at(i));
+            ri = ri.add(at(i + 1));
+        }
+        Complex::new(rr, ri)
+    } else if m <= 128 {
+        let mut r: [F; 8] = std::array::from_fn(at);
+        let end = m - m % 8;
+        let mut i = 8;
+        while i < end {
+            for (j, rj) in r.iter_mut().enumerate() {
+                *rj = rj.add(at(i + j));
+            }
+            i += 8;
+        }
+        let mut rr = r[0].add(r[2]).add(r[4].add(r[6]));
+        let mut ri = r[1].add(r[3]).add(r[5].add(r[7]));
+        for k in (end..m).step_by(2) {
+            rr = rr.add(at(k));
+            ri = ri.add(at(k + 1));
+        }
+        Complex::new(rr, ri)
+    } else {
+        let n2 = m / 2;
+        let n2 = (n2 - n2 % 8) / 2;
+        // SAFETY: both halves lie within the n elements.
+        let (x, y) = unsafe {
+            (
+                cpairwise::<F>(p, s, n2),
+                cpairwise::<F>(p.wrapping_offset(n2 as isize * s), s, n - n2),
+            )
+        };
+        Complex::new(x.re.add(y.re), x.im.add(y.im))
+    }
+}
+
+macro_rules! leveled_sum {
+    ($name:ident, $cname:ident, $($feat:literal)?) => {
+        /// # Safety
+        /// As [`pairwise`], and the CPU has the enabled features.
+        $(#[target_feature(enable = $feat)])?
+        unsafe fn $name<L: Element, T: Arith>(p: *const u8, s: isize, n: usize, w: fn(L) -> T) -> T {
+            // SAFETY: forwarded contract.
+            unsafe { pairwise(p, s, n, w) }
+        }
+        /// # Safety
+        /// As [`cpairwise`], and the CPU has the enabled features.
+        $(#[target_feature(enable = $feat)])?
+        unsafe fn $cname<F: Arith>(p: *const u8, s: isize, n: usize) -> Complex<F> {
+            // SAFETY: forwarded contract.
+            unsafe { cpairwise(p, s, n) }
+        }
+    };
+}
+leveled_sum!(sum_base, csum_base,);
+#[cfg(target_arch = "x86_64")]
+leveled_sum!(
+    sum_avx512,
+    csum_avx512,
+    "avx512f,avx512bw,avx512dq,avx512vl,avx2,fma"
+);
+#[cfg(target_arch = "x86_64")]
+leveled_sum!(sum_avx2, csum_avx2, "avx2,fma");
+
+/// Element operations of one reduction on one element type.
+trait Fold: Arith {
+    /// The type sums accumulate in (binary32 for float16, the type itself otherwise).
+    type Wide: Arith;
+    fn widen(self) -> Self::Wide;
+    fn narrow(w: Self::Wide) -> Self;
+    fn fold(self, x: Self, op: ReduceOp) -> Self {
+        match op {
+            ReduceOp::Add | ReduceOp::Mean | ReduceOp::LogicalOr => self.add(x),
+            ReduceOp::Multiply | ReduceOp::LogicalAnd => self.mul(x),
+            ReduceOp::Maximum => self.max_nan(x),
+            ReduceOp::Minimum => self.min_nan(x),
+        }
+    }
+    /// The pairwise sum of a run, at the process's SIMD level.
+    ///
+    /// # Safety
+    /// As [`pairwise`].
+    unsafe fn sum(p: *const u8, s: isize, n: usize) -> Self::Wide;
+}
+
+macro_rules! fold_real {
+    ($($t:ty => $wide:ty, $widen:expr, $narrow:expr;)*) => {$(
+        impl Fold for $t {
+            type Wide = $wide;
+            fn widen(self) -> $wide { $widen(self) }
+            fn narrow(w: $wide) -> Self { $narrow(w) }
+            unsafe fn sum(p: *const u8, s: isize, n: usize) -> $wide {
+                let w: fn($t) -> $wide = $widen;
+                // SAFETY: forwarded contract; the level is never above the CPU's.
+                unsafe {
+                    match simd::level() {
+                        #[cfg(target_arch = "x86_64")]
+                        Level::Avx512 => sum_avx512(p, s, n, w),
+                        #[cfg(target_arch = "x86_64")]
+                        Level::Avx2 => sum_avx2(p, s, n, w),
+                        _ => sum_base(p, s, n, w),
+                    }
+                }
+            }
+        }
+    )*};
+}
+fold_real! {
+    bool => bool, |x| x, |x| x;
+    i8 => i8, |x| x, |x| x;
+    i16 => i16, |x| x, |x| x;
+    i32 => i32, |x| x, |x| x;
+    i64 => i64, |x| x, |x| x;
+    u8 => u8, |x| x, |x| x;
+    u16 => u16, |x| x, |x| x;
+    u32 => u32, |x| x, |x| x;
+    u64 => u64, |x| x, |x| x;
+    f32 => f32, |x| x, |x| x;
+    f64 => f64, |x| x, |x| x;
+    F16 => f32, |x: F16| x.to_f32(), F16::from_f32;
+}
+
+macro_rules! fold_complex {
+    ($($t:ty),*) => {$(
+        impl Fold for Complex<$t> {
+            type Wide = Self;
+            fn widen(self) -> Self { self }
+            fn narrow(w: Self) -> Self { w }
+            unsafe fn sum(p: *const u8, s: isize, n: usize) -> Self {
+                // SAFETY: forwarded contract; the level is never above the CPU's.
+                unsafe {
+                    match simd::level() {
+                        #[cfg(target_arch = "x86_64")]
+                        Level::Avx512 => csum_avx512::<$t>(p, s, n),
+                        #[cfg(target_arch = "x86_64")]
+                        Level::Avx2 => csum_avx2::<$t>(p, s, n),
+                        _ => csum_base::<$t>(p, s, n),
+                    }
+                }
+            }
+        }
+    )*};
+}
+fold_complex!(f32, f64);
+
+/// # Safety
+/// As [`ReduceLoop`]: `n` input elements of `T` at stride `si`; the accumulator at stride `so`.
+unsafe fn fold_loop<T: Fold, const OP: u8>(
+    inp: *const u8,
+    si: isize,
+    acc: *mut u8,
+    so: isize,
+    n: usize,
+) {
+    let op = OPS[OP as usize];
+    if so != 0 {
+        // Element-wise into an accumulator row: acc[j] = acc[j] op in[j], one closure per
+        // operation so that each loop vectorises.
+        // SAFETY (all arms): forwarded contract (acc is read and written at the same positions).
+        unsafe {
+            match op {
+                ReduceOp::Add | ReduceOp::Mean | ReduceOp::LogicalOr => {
+                    each::<T, T>(acc, so, inp, si, acc, so, n, |x, y| x.add(y))
+                }
+                ReduceOp::Multiply | ReduceOp::LogicalAnd => {
+                    each::<T, T>(acc, so, inp, si, acc, so, n, |x, y| x.mul(y))
+                }
+                ReduceOp::Maximum => {
+                    each::<T, T>(acc, so, inp, si, acc, so, n, |x, y| x.max_nan(y))
+                }
+                ReduceOp::Minimum => {
+                    each::<T, T>(acc, so, inp, si, acc, so, n, |x, y| x.min_nan(y))
+                }
+            }
+        }
+        return;
+    }
+    // SAFETY: forwarded contract.
+    unsafe {
+        let cur = T::load(acc, false);
+        let r = if matches!(op, ReduceOp::Add | ReduceOp::Mean) {
+            T::narrow(cur.widen().add(T::sum(inp, si, n)))
+        } else {
+            let mut r = cur;
+            for i in 0..n {
+                r = r.fold(T::load(inp.wrapping_offset(i as isize * si), false), op);
+            }
+            r
+        };
+        r.store(acc, false);
+    }
+}
+
+const OPS: [ReduceOp; 7] = [
+    ReduceOp::Add,
+    ReduceOp::Multiply,
+    ReduceOp::Maximum,
+    ReduceOp::Minimum,
+    ReduceOp::LogicalAnd,
+    ReduceOp::LogicalOr,
+    ReduceOp::Mean,
+];
+
+fn for_type<T: Fold>(op: ReduceOp) -> ReduceLoop {
+    match op {
+        ReduceOp::Add | ReduceOp::Mean => fold_loop::<T, 0>,
+        ReduceOp::Multiply => fold_loop::<T, 1>,
+        ReduceOp::Maximum => fold_loop::<T, 2>,
+        ReduceOp::Minimum => fold_loop::<T, 3>,
+        ReduceOp::LogicalAnd => fold_loop::<T, 4>,
+        ReduceOp::LogicalOr => fold_loop::<T, 5>,
+    }
+}
+
+fn reduce_loop(op: ReduceOp, kind: ScalarKind) -> ReduceLoop {
+    match kind {
+        ScalarKind::Bool => for_type::<bool>(op),
+        ScalarKind::Int8 => for_type::<i8>(op),
+        ScalarKind::Int16 => for_type::<i16>(op),
+        ScalarKind::Int32 => for_type::<i32>(op),
+        ScalarKind::Int64 => for_type::<i64>(op),
+        ScalarKind::UInt8 => for_type::<u8>(op),
+        ScalarKind::UInt16 => for_type::<u16>(op),
+        ScalarKind::UInt32 => for_type::<u32>(op),
+        ScalarKind::UInt64 => for_type::<u64>(op),
+        ScalarKind::Float16 => for_type::<F16>(op),
+        ScalarKind::Float32 => for_type::<f32>(op),
+        ScalarKind::Float64 => for_type::<f64>(op),
+        ScalarKind::Complex64 => for_type::<Complex<f32>>(op),
+        ScalarKind::Complex128 => for_type::<Complex<f64>>(op),
+    }
+}

@@ -1,0 +1,172 @@
+//! Contiguous inner loops compiled for the best vector instruction set of the running CPU.
+//!
+//! Every element-wise kernel funnels its contiguous (or contiguous-with-a-broadcast-scalar)
+//! runs through [`contiguous`], which processes [`LANES`] elements at a time through local
+//! arrays: all loads of a block happen before its stores, so the same code is correct for exact
+//! in-place calls (`out == a`) and the compiler vectorises it without runtime alias checks. The
+//! block loop is instantiated three times — baseline, AVX2+FMA and AVX-512 — and the level is
+//! chosen once per process ([`level`]), overridable with `NDMEM_SIMD=baseline|avx2|avx512`
+//! (a level the CPU lacks is never used).
+
+use crate::cast::Element;
+use std::sync::OnceLock;
+
+/// Elements per block of a contiguous loop.
+pub const LANES: usize = 16;
+
+/// The instruction-set level the kernels run at.
+#[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Level {
+    /// The target's baseline (SSE2 on x86-64).
+    Baseline,
+    /// AVX2 with FMA.
+    Avx2,
+    /// AVX-512 F/BW/DQ/VL.
+    Avx512,
+}
+
+impl Level {
+    /// The level's name, as `NDMEM_SIMD` spells it.
+    pub fn name(self) -> &'static str {
+        match self {
+            Level::Baseline => "baseline",
+            Level::Avx2 => "avx2",
+            Level::Avx512 => "avx512",
+        }
+    }
+}
+
+fn detect() -> Level {
+    #[cfg(target_arch = "x86_64")]
+    {
+        let has512 = is_x86_feature_detected!("avx512f")
+            && is_x86_feature_detected!("avx512bw")
+            && is_x86_feature_detected!("avx512dq")
+            && is_x86_feature_detected!("avx512vl");
+        if has512 {
+            return Level::Avx512;
+        }
+        if is_x86_feature_detected!("avx2") && is_x86_feature_detected!("fma") {
+            return Level::Avx2;
+        }
+    }
+    Level::Baseline
+}
+
+/// The level in use: the best the CPU has, lowered by `NDMEM_SIMD` when set.
+pub fn level() -> Level {
+    static LEVEL: OnceLock<Level> = OnceLock::new();
+    *LEVEL.get_or_init(|| {
+        let best = detect();
+        let asked = match std::env::var("NDMEM_SIMD").as_deref() {
+            Ok("baseline") => Level::Baseline,
+            Ok("avx2") => Level::Avx2,
+            _ => Level::Avx512,
+        };
+        best.min(asked)
+    })
+}
+
+/// `out[i] = f(a[i*A], b[i*B])` for `i < n`, where `A`/`B` are 1 for a contiguous operand and 0
+/// for a broadcast one, in blocks of [`LANES`].
+///
+/// # Safety
+/// `a`/`b` must be readable for `n` (or 1, if broadcast) elements of `T`, `out` writable for `n`
+/// elements of `R`; `out` may equal `a` or `b` but must not otherwise overlap them.
+#[inline(always)]
+unsafe fn blocks<T, R, const A: bool, const B: bool>(
+    a: *const u8,
+    b: *const u8,
+    out: *mut u8,
+    n: usize,
+    f: &impl Fn(T, T) -> R,
+) where
+    T: Element + Default,
+    R: Element + Default,
+{
+    let (ts, rs) = (size_of::<T>(), size_of::<R>());
+    let at = |i: usize| if A { i * ts } else { 0 };
+    let bt = |i: usize| if B { i * ts } else { 0 };
+    let mut i = 0;
+    while i + LANES <= n {
+        let mut xa = [T::default(); LANES];
+        let mut xb = [T::default(); LANES];
+        let mut r = [R::default(); LANES];
+        for j in 0..LANES {
+            // SAFETY: element i + j < n of each operand is in bounds (caller's contract).
+            unsafe {
+                xa[j] = T::load(a.add(at(i + j)), false);
+                xb[j] = T::load(b.add(bt(i + j)), false);
+            }
+        }
+        for j in 0..LANES {
+            r[j] = f(xa[j], xb[j]);
+        }
+        for (j, v) in r.iter().enumerate() {
+            // SAFETY: as above; every load of this block happened before this store.
+            unsafe { v.store(out.add((i + j) * rs), false) };
+        }
+        i += LANES;
+    }
+    while i < n {
+        // SAFETY: as above, one element at a time.
+        unsafe {
+            let v = f(T::load(a.add(at(i)), false), T::load(b.add(bt(i)), false));
+            v.store(out.add(i * rs), false);
+        }
+        i += 1;
+    }
+}
+
+macro_rules! leveled {
+    ($name:ident, $($feat:literal)?) => {
+        /// # Safety
+        /// As [`blocks`], and the CPU has the enabled features.
+        $(#[target_feature(enable = $feat)])?
+        unsafe fn $name<T, R, const A: bool, const B: bool>(
+            a: *const u8,
+            b: *const u8,
+            out: *mut u8,
+            n: usize,
+            f: &impl Fn(T, T) -> R,
+        ) where
+            T: Element + Default,
+            R: Element + Default,
+        {
+            // SAFETY: forwarded contract.
+            unsafe { blocks::<T, R, A, B>(a, b, out, n, f) }
+        }
+    };
+}
+leveled!(run_baseline,);
+#[cfg(target_arch = "x86_64")]
+leveled!(run_avx2, "avx2,fma");
+#[cfg(target_arch = "x86_64")]
+leveled!(run_avx512, "avx512f,avx512bw,avx512dq,avx512vl,avx2,fma");
+
+/// Runs [`blocks`] at the process's [`level`].
+///
+/// # Safety
+/// As [`blocks`].
+#[inline(always)]
+pub unsafe fn contiguous<T, R, const A: bool, const B: bool>(
+    a: *const u8,
+    b: *const u8,
+    out: *mut u8,
+    n: usize,
+    f: impl Fn(T, T) -> R,
+) where
+    T: Element + Default,
+    R: Element + Default,
+{
+    match level() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: the level is never above what the CPU reported.
+        Level::Avx512 => unsafe { run_avx512::<T, R, A, B>(a, b, out, n, &f) },
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: as above.
+        Level::Avx2 => unsafe { run_avx2::<T, R, A, B>(a, b, out, n, &f) },
+        // SAFETY: forwarded contract.
+        _ => unsafe { run_baseline::<T, R, A, B>(a, b, out, n, &f) },
+    }
+}
