@@ -402,6 +402,51 @@
 #define NDM_ISFINITE 12
 
 /**
+ * Unary op code: `np.sqrt` (integers and bool go to float16/32/64 by size, as NumPy's loops).
+ */
+#define NDM_SQRT 13
+
+/**
+ * Unary op code: `np.exp`.
+ */
+#define NDM_EXP 14
+
+/**
+ * Unary op code: `np.expm1`.
+ */
+#define NDM_EXPM1 15
+
+/**
+ * Unary op code: `np.log`.
+ */
+#define NDM_LOG 16
+
+/**
+ * Unary op code: `np.log1p`.
+ */
+#define NDM_LOG1P 17
+
+/**
+ * Unary op code: `np.sin` (float64: vectorised, below 1 ULP).
+ */
+#define NDM_SIN 18
+
+/**
+ * Unary op code: `np.cos` (float64: vectorised, below 1 ULP).
+ */
+#define NDM_COS 19
+
+/**
+ * Unary op code: `np.tan`.
+ */
+#define NDM_TAN 20
+
+/**
+ * Unary op code: `np.rint` (round half to even).
+ */
+#define NDM_RINT 21
+
+/**
  * Reduction-only op code for `ndm_reduce`: `np.mean` (the sum divided by the count, in
  * float64 for integer and bool inputs, binary32 for float16 ones with a float16 result).
  */
@@ -595,8 +640,6 @@ typedef struct {
  * A bug in ndmem: a panic was caught at the boundary (the message has its text).
  */
 #define NDM_ERR_INTERNAL 17
-
-
 
 
 
@@ -934,7 +977,7 @@ ndm_status ndm_ufunc_binary(int32_t op,
                             ndm_array **result);
 
 /**
- * `op(a, out=out)` for a unary operation (`NDM_NEGATIVE` .. `NDM_ISFINITE`), with the same
+ * `op(a, out=out)` for a unary operation (`NDM_NEGATIVE` .. `NDM_RINT`), with the same
  * conventions as `ndm_ufunc_binary`.
  */
 ndm_status ndm_ufunc_unary(int32_t op,

@@ -201,6 +201,11 @@ fn c_test_ufunc() {
 }
 
 #[test]
+fn c_test_reduce() {
+    c_program("test_reduce");
+}
+
+#[test]
 fn c_test_errors() {
     c_program("test_errors");
 }

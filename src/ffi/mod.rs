@@ -31,6 +31,7 @@ pub mod dtype;
 pub mod getters;
 pub mod handle;
 pub mod item;
+pub(crate) mod libm;
 pub mod overlap;
 pub mod select;
 pub mod status;

@@ -79,6 +79,24 @@ pub const NDM_ISNAN: i32 = 10;
 pub const NDM_ISINF: i32 = 11;
 /// Unary op code: `np.isfinite` (bool result).
 pub const NDM_ISFINITE: i32 = 12;
+/// Unary op code: `np.sqrt` (integers and bool go to float16/32/64 by size, as NumPy's loops).
+pub const NDM_SQRT: i32 = 13;
+/// Unary op code: `np.exp`.
+pub const NDM_EXP: i32 = 14;
+/// Unary op code: `np.expm1`.
+pub const NDM_EXPM1: i32 = 15;
+/// Unary op code: `np.log`.
+pub const NDM_LOG: i32 = 16;
+/// Unary op code: `np.log1p`.
+pub const NDM_LOG1P: i32 = 17;
+/// Unary op code: `np.sin` (float64: vectorised, below 1 ULP).
+pub const NDM_SIN: i32 = 18;
+/// Unary op code: `np.cos` (float64: vectorised, below 1 ULP).
+pub const NDM_COS: i32 = 19;
+/// Unary op code: `np.tan`.
+pub const NDM_TAN: i32 = 20;
+/// Unary op code: `np.rint` (round half to even).
+pub const NDM_RINT: i32 = 21;
 
 /// Optional ufunc arguments; pass NULL for NumPy's defaults (casting same_kind, no dtype,
 /// no mask).
@@ -137,7 +155,7 @@ fn options(opts: *const ndm_ufunc_opts) -> crate::error::Result<Options> {
     Ok(options)
 }
 
-/// `op(a, out=out)` for a unary operation (`NDM_NEGATIVE` .. `NDM_ISFINITE`), with the same
+/// `op(a, out=out)` for a unary operation (`NDM_NEGATIVE` .. `NDM_RINT`), with the same
 /// conventions as `ndm_ufunc_binary`.
 #[no_mangle]
 pub unsafe extern "C" fn ndm_ufunc_unary(
@@ -150,7 +168,7 @@ pub unsafe extern "C" fn ndm_ufunc_unary(
     boundary! {
         let result = args::out(result, "result")?;
         let Some(&op) = usize::try_from(op).ok().and_then(|i| UnaryOp::ALL.get(i)) else {
-            bail!(InvalidArg, "op code {op} is not one of the unary NDM_* op codes (0..=12)");
+            bail!(InvalidArg, "op code {op} is not one of the unary NDM_* op codes (0..=21)");
         };
         let a = args::array(a, "a")?;
         let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
@@ -214,4 +232,4 @@ pub unsafe extern "C" fn ndm_reduce(
 }
 
 const _: () = assert!(NDM_REMAINDER as usize == BinaryOp::ALL.len() - 1);
-const _: () = assert!(NDM_ISFINITE as usize == UnaryOp::ALL.len() - 1);
+const _: () = assert!(NDM_RINT as usize == UnaryOp::ALL.len() - 1);

@@ -10,11 +10,13 @@
 //! an input (other than element-wise identically) the result goes to a temporary first.
 
 mod kernels;
+mod math;
 mod reduce;
 mod resolve;
 pub mod simd;
 mod unary;
 
+pub use math::MathFn;
 pub use reduce::{reduce, ReduceOp, ReduceOptions};
 pub use resolve::{resolve, Loop};
 pub use unary::UnaryOp;

@@ -725,6 +725,13 @@ unsafe fn fold_loop<T: Fold, const OP: u8>(
         let cur = T::load(acc, false);
         let r = if matches!(op, ReduceOp::Add | ReduceOp::Mean) {
             T::narrow(cur.widen().add(T::sum(inp, si, n)))
+        } else if op == ReduceOp::Multiply {
+            // Products run in the wide type too (float16: binary32 until the run ends).
+            let mut r = cur.widen();
+            for i in 0..n {
+                r = r.mul(T::load(inp.wrapping_offset(i as isize * si), false).widen());
+            }
+            T::narrow(r)
         } else {
             let mut r = cur;
             for i in 0..n {

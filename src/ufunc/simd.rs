@@ -5,8 +5,9 @@
 //! arrays: all loads of a block happen before its stores, so the same code is correct for exact
 //! in-place calls (`out == a`) and the compiler vectorises it without runtime alias checks. The
 //! block loop is instantiated three times — baseline, AVX2+FMA and AVX-512 — and the level is
-//! chosen once per process ([`level`]), overridable with `NDMEM_SIMD=baseline|avx2|avx512`
-//! (a level the CPU lacks is never used).
+//! chosen once per process ([`level`] for memory-bound loops, [`compute_level`] for
+//! compute-bound ones), overridable with `NDMEM_SIMD=baseline|avx2|avx512` (a level the CPU
+//! lacks is never used).
 
 use crate::cast::Element;
 use std::sync::OnceLock;
@@ -53,18 +54,28 @@ fn detect() -> Level {
     Level::Baseline
 }
 
-/// The level in use: the best the CPU has, lowered by `NDMEM_SIMD` when set.
+fn asked() -> Option<Level> {
+    match std::env::var("NDMEM_SIMD").as_deref() {
+        Ok("baseline") => Some(Level::Baseline),
+        Ok("avx2") => Some(Level::Avx2),
+        Ok("avx512") => Some(Level::Avx512),
+        _ => None,
+    }
+}
+
+/// The level for memory-bound loops (element-wise arithmetic, sqrt, reductions): AVX2 unless
+/// `NDMEM_SIMD=avx512` asks for more, because 512-bit stores measured 20-60% slower than
+/// 256-bit ones on streaming loops here (benches/compare_ufunc.py); never above the CPU's.
 pub fn level() -> Level {
     static LEVEL: OnceLock<Level> = OnceLock::new();
-    *LEVEL.get_or_init(|| {
-        let best = detect();
-        let asked = match std::env::var("NDMEM_SIMD").as_deref() {
-            Ok("baseline") => Level::Baseline,
-            Ok("avx2") => Level::Avx2,
-            _ => Level::Avx512,
-        };
-        best.min(asked)
-    })
+    *LEVEL.get_or_init(|| detect().min(asked().unwrap_or(Level::Avx2)))
+}
+
+/// The level for compute-bound loops (sin, cos, exp): the best the CPU has, lowered by
+/// `NDMEM_SIMD` when set.
+pub fn compute_level() -> Level {
+    static LEVEL: OnceLock<Level> = OnceLock::new();
+    *LEVEL.get_or_init(|| detect().min(asked().unwrap_or(Level::Avx512)))
 }
 
 /// `out[i] = f(a[i*A], b[i*B])` for `i < n`, where `A`/`B` are 1 for a contiguous operand and 0

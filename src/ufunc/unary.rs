@@ -5,6 +5,7 @@
 //! ignore their second operand.
 
 use super::kernels::{each, BinaryLoop};
+use super::math::MathFn;
 use super::resolve::Loop;
 use crate::bail;
 use crate::cast::{CastFrom, Element, F16};
@@ -41,11 +42,13 @@ pub enum UnaryOp {
     IsInf,
     /// `np.isfinite` (bool result)
     IsFinite,
+    /// A floating-point function (sqrt, exp, expm1, log, log1p, sin, cos, tan, rint).
+    Math(MathFn),
 }
 
 impl UnaryOp {
     /// Every unary operation, in the order of their C codes.
-    pub const ALL: [UnaryOp; 13] = [
+    pub const ALL: [UnaryOp; 22] = [
         UnaryOp::Negative,
         UnaryOp::Positive,
         UnaryOp::Absolute,
@@ -59,6 +62,15 @@ impl UnaryOp {
         UnaryOp::IsNan,
         UnaryOp::IsInf,
         UnaryOp::IsFinite,
+        UnaryOp::Math(MathFn::Sqrt),
+        UnaryOp::Math(MathFn::Exp),
+        UnaryOp::Math(MathFn::Expm1),
+        UnaryOp::Math(MathFn::Log),
+        UnaryOp::Math(MathFn::Log1p),
+        UnaryOp::Math(MathFn::Sin),
+        UnaryOp::Math(MathFn::Cos),
+        UnaryOp::Math(MathFn::Tan),
+        UnaryOp::Math(MathFn::Rint),
     ];
 
     /// NumPy's ufunc name.
@@ -77,6 +89,17 @@ impl UnaryOp {
             UnaryOp::IsNan => "isnan",
             UnaryOp::IsInf => "isinf",
             UnaryOp::IsFinite => "isfinite",
+            UnaryOp::Math(f) => match f {
+                MathFn::Sqrt => "sqrt",
+                MathFn::Exp => "exp",
+                MathFn::Expm1 => "expm1",
+                MathFn::Log => "log",
+                MathFn::Log1p => "log1p",
+                MathFn::Sin => "sin",
+                MathFn::Cos => "cos",
+                MathFn::Tan => "tan",
+                MathFn::Rint => "rint",
+            },
         }
     }
 }
@@ -113,6 +136,12 @@ pub fn resolve(op: UnaryOp, a: &Dtype, forced: Option<&Dtype>) -> Result<Loop> {
         (UnaryOp::Square | UnaryOp::Reciprocal | UnaryOp::Conjugate, ScalarKind::Bool) => ScalarKind::Int8,
         (UnaryOp::Invert, _) if kc == 'f' || kc == 'c' => return Err(unsupported()),
         (UnaryOp::Floor | UnaryOp::Ceil, _) if kc == 'c' => return Err(unsupported()),
+        // NumPy's float loops e, f, d, F, D: the smallest that holds the input safely.
+        (UnaryOp::Math(_), k) if kc != 'f' && kc != 'c' => match k.itemsize() {
+            1 => ScalarKind::Float16,
+            2 => ScalarKind::Float32,
+            _ => ScalarKind::Float64,
+        },
         _ => kind,
     };
     let output = match (op, input) {
@@ -350,12 +379,14 @@ fn for_type<T: UnaryArith>(op: UnaryOp) -> BinaryLoop {
         UnaryOp::IsNan => isnan_loop::<T>,
         UnaryOp::IsInf => isinf_loop::<T>,
         UnaryOp::IsFinite => isfinite_loop::<T>,
+        UnaryOp::Math(_) => unreachable!("math functions have their own loops"),
     }
 }
 
 /// The inner loop of a resolved unary call.
 pub fn kernel(op: UnaryOp, lp: &Loop) -> BinaryLoop {
     match (op, lp.input.scalar_kind().expect("numeric loop")) {
+        (UnaryOp::Math(f), k) => super::math::kernel(f, k),
         (UnaryOp::Absolute, ScalarKind::Complex64) => cabs_loop::<f32>,
         (UnaryOp::Absolute, ScalarKind::Complex128) => cabs_loop::<f64>,
         (_, ScalarKind::Bool) => for_type::<bool>(op),

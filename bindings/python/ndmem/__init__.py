@@ -9,6 +9,7 @@ from ._dtype import can_cast, dtype
 from ._lib import AxisError, Error, TooHardError, last_error, lib
 from ._ufunc import (absolute, ceil, conj, conjugate, floor, invert, isfinite, isinf, isnan,
                      logical_not, negative, positive, reciprocal, square)
+from ._ufunc import cos, exp, expm1, log, log1p, rint, sin, sqrt, tan
 from ._ufunc import (add, bitwise_and, bitwise_or, bitwise_xor, divide, equal, floor_divide,
                      greater, remainder,
                      greater_equal, install_operators, left_shift, less, less_equal,
@@ -36,5 +37,6 @@ __all__ = [
     "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "negative",
     "positive", "absolute", "square", "reciprocal", "conjugate", "conj", "floor", "ceil",
     "invert", "logical_not", "isnan", "isinf", "isfinite", "sum", "prod", "max", "min", "amax",
-    "amin", "all", "any", "mean",
+    "amin", "all", "any", "mean", "sqrt", "exp", "expm1", "log", "log1p", "sin", "cos", "tan",
+    "rint",
 ]
