@@ -21,6 +21,13 @@ static void test_results_and_overlap(void) {
     CHECK_OK(ndm_ufunc_binary(NDM_MULTIPLY, all, all, all, NULL, &r));
     CHECK(a[2] == 9 && a[9] == 289);
     ndm_array_free(r);
+    /* with out= the result pointer may be NULL (no handle made); without out= it may not */
+    CHECK_OK(ndm_ufunc_binary(NDM_SUBTRACT, all, all, all, NULL, NULL));
+    CHECK(a[2] == 0 && a[9] == 0);
+    CHECK_OK(ndm_ufunc_unary(NDM_NEGATIVE, all, all, NULL, NULL));
+    CHECK_ERR(ndm_ufunc_binary(NDM_ADD, all, all, NULL, NULL, NULL), NDM_ERR_NULL_ARG, "'result'");
+    CHECK_ERR(ndm_ufunc_unary(NDM_NEGATIVE, all, NULL, NULL, NULL), NDM_ERR_NULL_ARG, "'result'");
+    for (int i = 0; i < 10; i++) a[i] = i * i;
 
     /* broadcasting and an allocated result: (3,1) + (4,) -> (3,4) float64 */
     ndm_array *col = NULL, *row = NULL, *c = NULL;

@@ -966,8 +966,10 @@ const char *ndm_version(void);
  * `op(a, b, out=out)`: element-wise with broadcasting, NumPy 2's type resolution and casting
  * rules, and results as if the inputs had been copied first even when `out` overlaps them.
  * `out` may be NULL (a new K-ordered array is allocated); it is never broadcast. `*result`
- * gets a new handle to the result (`out` itself when given). Errors: `NDM_ERR_CASTING` (with
- * NumPy's message), `NDM_ERR_SHAPE` (broadcasting), `NDM_ERR_INVALID_ARG` (read-only out).
+ * gets a new handle to the result (`out` itself when given); `result` may be NULL when `out` is
+ * given (nothing to return: the cheapest call, no handle is made). Errors: `NDM_ERR_CASTING`
+ * (with NumPy's message), `NDM_ERR_SHAPE` (broadcasting), `NDM_ERR_INVALID_ARG` (read-only
+ * out). Small same-dtype contiguous calls with `out` take an allocation-free path.
  */
 ndm_status ndm_ufunc_binary(int32_t op,
                             const ndm_array *a,

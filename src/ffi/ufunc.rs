@@ -115,8 +115,10 @@ pub struct ndm_ufunc_opts {
 /// `op(a, b, out=out)`: element-wise with broadcasting, NumPy 2's type resolution and casting
 /// rules, and results as if the inputs had been copied first even when `out` overlaps them.
 /// `out` may be NULL (a new K-ordered array is allocated); it is never broadcast. `*result`
-/// gets a new handle to the result (`out` itself when given). Errors: `NDM_ERR_CASTING` (with
-/// NumPy's message), `NDM_ERR_SHAPE` (broadcasting), `NDM_ERR_INVALID_ARG` (read-only out).
+/// gets a new handle to the result (`out` itself when given); `result` may be NULL when `out` is
+/// given (nothing to return: the cheapest call, no handle is made). Errors: `NDM_ERR_CASTING`
+/// (with NumPy's message), `NDM_ERR_SHAPE` (broadcasting), `NDM_ERR_INVALID_ARG` (read-only
+/// out). Small same-dtype contiguous calls with `out` take an allocation-free path.
 #[no_mangle]
 pub unsafe extern "C" fn ndm_ufunc_binary(
     op: i32,
@@ -127,15 +129,36 @@ pub unsafe extern "C" fn ndm_ufunc_binary(
     result: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let result = args::out(result, "result")?;
+        let result = optional_result(result, out)?;
         let Some(&op) = usize::try_from(op).ok().and_then(|i| BinaryOp::ALL.get(i)) else {
             bail!(InvalidArg, "op code {op} is not one of the binary NDM_* op codes (0..=21)");
         };
         let (a, b) = (args::array(a, "a")?, args::array(b, "b")?);
         let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
-        *result = new_array(ufunc::binary(op, a, b, out, &options(opts)?)?);
+        if let (None, true, Some(o)) = (&result, opts.is_null(), out) {
+            // No handle to return and default options: try the path that touches no reference
+            // count and allocates nothing.
+            if ufunc::try_same_layout(op, a, b, o) {
+                return Ok(());
+            }
+        }
+        let r = ufunc::binary(op, a, b, out, &options(opts)?)?;
+        if let Some(result) = result {
+            *result = new_array(r);
+        }
         Ok(())
     }
+}
+
+/// The result out-pointer: required unless `out` is given.
+fn optional_result<'a>(
+    result: *mut *mut ndm_array,
+    out: *const ndm_array,
+) -> crate::error::Result<Option<&'a mut *mut ndm_array>> {
+    if result.is_null() && !out.is_null() {
+        return Ok(None);
+    }
+    args::out(result, "result").map(Some)
 }
 
 /// Decodes the optional arguments (NULL: NumPy's defaults).
@@ -166,13 +189,16 @@ pub unsafe extern "C" fn ndm_ufunc_unary(
     result: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let result = args::out(result, "result")?;
+        let result = optional_result(result, out)?;
         let Some(&op) = usize::try_from(op).ok().and_then(|i| UnaryOp::ALL.get(i)) else {
             bail!(InvalidArg, "op code {op} is not one of the unary NDM_* op codes (0..=21)");
         };
         let a = args::array(a, "a")?;
         let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
-        *result = new_array(ufunc::unary(op, a, out, &options(opts)?)?);
+        let r = ufunc::unary(op, a, out, &options(opts)?)?;
+        if let Some(result) = result {
+            *result = new_array(r);
+        }
         Ok(())
     }
 }

@@ -197,6 +197,11 @@ pub fn binary(
     out: Option<&Arc<Array>>,
     opts: &Options,
 ) -> Result<Arc<Array>> {
+    if let Some(o) = out {
+        if opts.mask.is_none() && opts.dtype.is_none() && try_same_layout(op, a, b, o) {
+            return Ok(Arc::clone(o));
+        }
+    }
     let lp = resolve(op, a.dtype(), b.dtype(), opts.dtype.as_ref())?;
     resolve::check_inputs(op.name(), &[a.dtype(), b.dtype()], &lp, opts.casting)?;
     let (ka, kb) = (lp.input.scalar_kind(), lp.input_b.scalar_kind());
@@ -205,6 +210,44 @@ pub fn binary(
         _ => kernels::binary_loop(op, ka.expect("numeric loop")),
     };
     apply(op.name(), &lp, kernel, a, b, out, opts)
+}
+
+/// The allocation-free path for the commonest small call, `op(a, b, out=o)` with three
+/// C-contiguous operands of one native dtype and shape that resolves to that same dtype (so no
+/// casting check can fail) and inputs that are `o` itself or disjoint from it: one kernel call,
+/// no plan, no temporaries. Returns false (having done nothing) when the call does not qualify.
+pub fn try_same_layout(op: BinaryOp, a: &Array, b: &Array, o: &Array) -> bool {
+    let Some(kind) = o.dtype().scalar_kind() else {
+        return false;
+    };
+    let kc = kind.kind_char();
+    let same_type_result = match op {
+        BinaryOp::Add | BinaryOp::Multiply | BinaryOp::Maximum | BinaryOp::Minimum => true,
+        BinaryOp::Subtract => kc != 'b',
+        BinaryOp::TrueDivide => kc == 'f' || kc == 'c',
+        _ => false,
+    };
+    let same = |x: &Array| {
+        x.dtype() == o.dtype() && x.shape() == o.shape() && x.is_c_contiguous()
+    };
+    if !same_type_result || !o.dtype().is_native() || !o.is_writeable() || !o.is_c_contiguous() || !same(a) || !same(b) {
+        return false;
+    }
+    let bytes = o.nbytes();
+    let (o0, o1) = (o.data_ptr() as usize, o.data_ptr() as usize + bytes);
+    let apart = |x: &Array| {
+        let x0 = x.data_ptr() as usize;
+        x0 == o0 || x0 + bytes <= o0 || o1 <= x0
+    };
+    if !apart(a) || !apart(b) {
+        return false;
+    }
+    let size = kind.itemsize() as isize;
+    let kernel = kernels::binary_loop(op, kind);
+    // SAFETY: three contiguous arrays of o.size() native elements of the kernel's type, the
+    // inputs either identical to the output or disjoint from it (checked above).
+    unsafe { kernel(a.data_ptr(), size, b.data_ptr(), size, o.data_ptr(), size, o.size()) };
+    true
 }
 
 /// `op(a, out=out, ...)` for a unary operation: returns `out` (or the new result array).
