@@ -189,7 +189,55 @@ static void test_unary(void) {
     ndm_dtype_free(f8);
 }
 
+/* Python-style scalars (NEP 50): int8 + 3 stays int8, int8 += 300 overflows, 1 - x. */
+static void test_scalars(void) {
+    int8_t v[4] = {1, 2, 3, 100};
+    int64_t four = 4;
+    ndm_dtype *i1 = dt("i1"), *got = NULL;
+    ndm_array *a = NULL, *r = NULL;
+    CHECK_OK(ndm_from_ptr(v, sizeof v, 0, i1, 1, &four, NULL, NDM_FLAG_WRITEABLE, NULL, NULL, &a));
+    ndm_scalar three = {NDM_SCALAR_INT, 3, 0, 0};
+    CHECK_OK(ndm_ufunc_scalar(NDM_ADD, a, &three, false, a, NULL, NULL));
+    CHECK(v[0] == 4 && v[3] == 103);
+    CHECK_OK(ndm_ufunc_scalar(NDM_SUBTRACT, a, &three, true, NULL, NULL, &r)); /* 3 - a */
+    CHECK_OK(ndm_array_dtype(r, &got));
+    CHECK(strcmp(ndm_dtype_str(got), "|i1") == 0);
+    int64_t i0 = 0;
+    int64_t first = 0;
+    CHECK_OK(ndm_get_item(r, &i0, 1, NDM_KIND_INT64, &first));
+    CHECK(first == -1);
+    ndm_dtype_free(got);
+    ndm_array_free(r);
+    ndm_scalar big = {NDM_SCALAR_INT, 300, 0, 0};
+    CHECK_ERR(ndm_ufunc_scalar(NDM_ADD, a, &big, false, a, NULL, NULL), NDM_ERR_OVERFLOW,
+              "Python integer 300 out of bounds for int8");
+    CHECK(v[0] == 4); /* untouched */
+    /* comparisons with out-of-range integers are exact */
+    CHECK_OK(ndm_ufunc_scalar(NDM_LESS, a, &big, false, NULL, NULL, &r));
+    bool lt = false;
+    CHECK_OK(ndm_get_item(r, &i0, 1, NDM_KIND_BOOL, &lt));
+    CHECK(lt);
+    ndm_array_free(r);
+    /* a float scalar with an int array gives float64; into the int array it is a casting error */
+    ndm_scalar half = {NDM_SCALAR_FLOAT, 0, 0.5, 0};
+    CHECK_OK(ndm_ufunc_scalar(NDM_MULTIPLY, a, &half, false, NULL, NULL, &r));
+    CHECK_OK(ndm_array_dtype(r, &got));
+    CHECK(strcmp(ndm_dtype_str(got), "<f8") == 0);
+    ndm_dtype_free(got);
+    ndm_array_free(r);
+    CHECK_ERR(ndm_ufunc_scalar(NDM_MULTIPLY, a, &half, false, a, NULL, NULL), NDM_ERR_CASTING,
+              "Cannot cast ufunc 'multiply' output from dtype('float64') to dtype('int8')");
+    ndm_scalar bad = {42, 0, 0, 0};
+    CHECK_ERR(ndm_ufunc_scalar(NDM_ADD, a, &bad, false, NULL, NULL, &r), NDM_ERR_INVALID_ARG,
+              "scalar kind 42");
+    CHECK_ERR(ndm_ufunc_scalar(NDM_ADD, a, NULL, false, NULL, NULL, &r), NDM_ERR_NULL_ARG, "'s'");
+    CHECK_ERR(ndm_ufunc_scalar(99, a, &three, false, NULL, NULL, &r), NDM_ERR_INVALID_ARG, "op code 99");
+    ndm_array_free(a);
+    ndm_dtype_free(i1);
+}
+
 int main(void) {
+    test_scalars();
     test_unary();
     test_results_and_overlap();
     test_errors();

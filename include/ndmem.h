@@ -447,6 +447,31 @@
 #define NDM_RINT 21
 
 /**
+ * Scalar kind code for `ndm_scalar`: a Python `bool` (`value.b`).
+ */
+#define NDM_SCALAR_BOOL 0
+
+/**
+ * Scalar kind code: a Python `int` that fits int64 (`value.i`).
+ */
+#define NDM_SCALAR_INT 1
+
+/**
+ * Scalar kind code: a Python `int` in 2^63 .. 2^64-1 (`value.u`).
+ */
+#define NDM_SCALAR_UINT 2
+
+/**
+ * Scalar kind code: a Python `float` (`value.f`).
+ */
+#define NDM_SCALAR_FLOAT 3
+
+/**
+ * Scalar kind code: a Python `complex` (`value.f` real part, `imag` imaginary part).
+ */
+#define NDM_SCALAR_COMPLEX 4
+
+/**
  * Reduction-only op code for `ndm_reduce`: `np.mean` (the sum divided by the count, in
  * float64 for integer and bool inputs, binary32 for float16 ones with a float16 result).
  */
@@ -522,6 +547,31 @@ typedef struct {
      */
     const ndm_array *where_mask;
 } ndm_ufunc_opts;
+
+/**
+ * A "weak" scalar operand (NumPy 2's rules for Python scalars, NEP 50): it takes the other
+ * operand's dtype when its kind allows, so `int8 + 3` stays int8 and `int8 + 300` is
+ * `NDM_ERR_OVERFLOW`.
+ */
+typedef struct {
+    /**
+     * `NDM_SCALAR_*`.
+     */
+    int32_t kind;
+    /**
+     * Bool and integer kinds: the value (`NDM_SCALAR_BOOL`: 0 or 1; `NDM_SCALAR_UINT`: the
+     * uint64 bit pattern).
+     */
+    int64_t i;
+    /**
+     * `NDM_SCALAR_FLOAT` / `NDM_SCALAR_COMPLEX`: the (real) value.
+     */
+    double f;
+    /**
+     * `NDM_SCALAR_COMPLEX`: the imaginary part.
+     */
+    double imag;
+} ndm_scalar;
 
 /**
  * One entry of a basic index for `ndm_index`.
@@ -974,6 +1024,20 @@ const char *ndm_version(void);
 ndm_status ndm_ufunc_binary(int32_t op,
                             const ndm_array *a,
                             const ndm_array *b,
+                            const ndm_array *out,
+                            const ndm_ufunc_opts *opts,
+                            ndm_array **result);
+
+/**
+ * `op(a, s)`, or `op(s, a)` when `scalar_first`, with `s` a weak Python-style scalar (see
+ * `ndm_scalar`): NumPy 2 semantics for `a + 1`, `a *= 2.5`, `1 - a`. Other arguments and
+ * errors as `ndm_ufunc_binary`; an integer that `a`'s integer dtype cannot hold is
+ * `NDM_ERR_OVERFLOW` ("Python integer 300 out of bounds for int8") except in comparisons.
+ */
+ndm_status ndm_ufunc_scalar(int32_t op,
+                            const ndm_array *a,
+                            const ndm_scalar *s,
+                            bool scalar_first,
                             const ndm_array *out,
                             const ndm_ufunc_opts *opts,
                             ndm_array **result);

@@ -4,7 +4,7 @@ use super::args::{self, new_array};
 use super::handle::{ndm_array, ndm_dtype};
 use super::status::ndm_status;
 use crate::bail;
-use crate::ufunc::{self, BinaryOp, Options, ReduceOp, ReduceOptions, UnaryOp};
+use crate::ufunc::{self, BinaryOp, Options, ReduceOp, ReduceOptions, Scalar, UnaryOp};
 
 /// Binary op code: `np.add`.
 pub const NDM_ADD: i32 = 0;
@@ -159,6 +159,77 @@ fn optional_result<'a>(
         return Ok(None);
     }
     args::out(result, "result").map(Some)
+}
+
+/// Scalar kind code for `ndm_scalar`: a Python `bool` (`value.b`).
+pub const NDM_SCALAR_BOOL: i32 = 0;
+/// Scalar kind code: a Python `int` that fits int64 (`value.i`).
+pub const NDM_SCALAR_INT: i32 = 1;
+/// Scalar kind code: a Python `int` in 2^63 .. 2^64-1 (`value.u`).
+pub const NDM_SCALAR_UINT: i32 = 2;
+/// Scalar kind code: a Python `float` (`value.f`).
+pub const NDM_SCALAR_FLOAT: i32 = 3;
+/// Scalar kind code: a Python `complex` (`value.f` real part, `imag` imaginary part).
+pub const NDM_SCALAR_COMPLEX: i32 = 4;
+
+/// A "weak" scalar operand (NumPy 2's rules for Python scalars, NEP 50): it takes the other
+/// operand's dtype when its kind allows, so `int8 + 3` stays int8 and `int8 + 300` is
+/// `NDM_ERR_OVERFLOW`.
+#[repr(C)]
+#[derive(Clone, Copy, Debug)]
+pub struct ndm_scalar {
+    /// `NDM_SCALAR_*`.
+    pub kind: i32,
+    /// Bool and integer kinds: the value (`NDM_SCALAR_BOOL`: 0 or 1; `NDM_SCALAR_UINT`: the
+    /// uint64 bit pattern).
+    pub i: i64,
+    /// `NDM_SCALAR_FLOAT` / `NDM_SCALAR_COMPLEX`: the (real) value.
+    pub f: f64,
+    /// `NDM_SCALAR_COMPLEX`: the imaginary part.
+    pub imag: f64,
+}
+
+/// `op(a, s)`, or `op(s, a)` when `scalar_first`, with `s` a weak Python-style scalar (see
+/// `ndm_scalar`): NumPy 2 semantics for `a + 1`, `a *= 2.5`, `1 - a`. Other arguments and
+/// errors as `ndm_ufunc_binary`; an integer that `a`'s integer dtype cannot hold is
+/// `NDM_ERR_OVERFLOW` ("Python integer 300 out of bounds for int8") except in comparisons.
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn ndm_ufunc_scalar(
+    op: i32,
+    a: *const ndm_array,
+    s: *const ndm_scalar,
+    scalar_first: bool,
+    out: *const ndm_array,
+    opts: *const ndm_ufunc_opts,
+    result: *mut *mut ndm_array,
+) -> ndm_status {
+    boundary! {
+        let result = optional_result(result, out)?;
+        let Some(&op) = usize::try_from(op).ok().and_then(|i| BinaryOp::ALL.get(i)) else {
+            bail!(InvalidArg, "op code {op} is not one of the binary NDM_* op codes (0..=21)");
+        };
+        let a = args::array(a, "a")?;
+        if s.is_null() {
+            bail!(NullArg, "argument 's' is NULL");
+        }
+        // SAFETY: non-NULL; the caller guarantees it points to an ndm_scalar.
+        let s = unsafe { *s };
+        let value = match s.kind {
+            NDM_SCALAR_BOOL => Scalar::Bool(s.i != 0),
+            NDM_SCALAR_INT => Scalar::Int(s.i.into()),
+            NDM_SCALAR_UINT => Scalar::Int((s.i as u64).into()),
+            NDM_SCALAR_FLOAT => Scalar::Float(s.f),
+            NDM_SCALAR_COMPLEX => Scalar::Complex(s.f, s.imag),
+            k => bail!(InvalidArg, "scalar kind {k} is not one of the NDM_SCALAR_* codes (0..=4)"),
+        };
+        let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
+        let r = ufunc::binary_scalar(op, a, value, scalar_first, out, &options(opts)?)?;
+        if let Some(result) = result {
+            *result = new_array(r);
+        }
+        Ok(())
+    }
 }
 
 /// Decodes the optional arguments (NULL: NumPy's defaults).

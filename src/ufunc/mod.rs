@@ -13,12 +13,14 @@ mod kernels;
 mod math;
 mod reduce;
 mod resolve;
+mod scalar;
 pub mod simd;
 mod unary;
 
 pub use math::MathFn;
 pub use reduce::{reduce, ReduceOp, ReduceOptions};
 pub use resolve::{resolve, Loop};
+pub use scalar::{binary_scalar, Scalar};
 pub use unary::UnaryOp;
 
 use crate::array::Array;
@@ -227,10 +229,14 @@ pub fn try_same_layout(op: BinaryOp, a: &Array, b: &Array, o: &Array) -> bool {
         BinaryOp::TrueDivide => kc == 'f' || kc == 'c',
         _ => false,
     };
-    let same = |x: &Array| {
-        x.dtype() == o.dtype() && x.shape() == o.shape() && x.is_c_contiguous()
-    };
-    if !same_type_result || !o.dtype().is_native() || !o.is_writeable() || !o.is_c_contiguous() || !same(a) || !same(b) {
+    let same = |x: &Array| x.dtype() == o.dtype() && x.shape() == o.shape() && x.is_c_contiguous();
+    if !same_type_result
+        || !o.dtype().is_native()
+        || !o.is_writeable()
+        || !o.is_c_contiguous()
+        || !same(a)
+        || !same(b)
+    {
         return false;
     }
     let bytes = o.nbytes();
@@ -246,7 +252,17 @@ pub fn try_same_layout(op: BinaryOp, a: &Array, b: &Array, o: &Array) -> bool {
     let kernel = kernels::binary_loop(op, kind);
     // SAFETY: three contiguous arrays of o.size() native elements of the kernel's type, the
     // inputs either identical to the output or disjoint from it (checked above).
-    unsafe { kernel(a.data_ptr(), size, b.data_ptr(), size, o.data_ptr(), size, o.size()) };
+    unsafe {
+        kernel(
+            a.data_ptr(),
+            size,
+            b.data_ptr(),
+            size,
+            o.data_ptr(),
+            size,
+            o.size(),
+        )
+    };
     true
 }
 

@@ -93,6 +93,11 @@ NDM_SIN = 18
 NDM_COS = 19
 NDM_TAN = 20
 NDM_RINT = 21
+NDM_SCALAR_BOOL = 0
+NDM_SCALAR_INT = 1
+NDM_SCALAR_UINT = 2
+NDM_SCALAR_FLOAT = 3
+NDM_SCALAR_COMPLEX = 4
 NDM_MEAN = 64
 NDM_INDEX_INT = 0
 NDM_INDEX_SLICE = 1
@@ -130,6 +135,17 @@ class ndm_ufunc_opts(ctypes.Structure):
         ('casting', ctypes.c_int32),
         ('dtype', ctypes.c_void_p),
         ('where_mask', ctypes.c_void_p),
+    ]
+
+
+class ndm_scalar(ctypes.Structure):
+    """C struct ndm_scalar."""
+
+    _fields_ = [
+        ('kind', ctypes.c_int32),
+        ('i', ctypes.c_int64),
+        ('f', ctypes.c_double),
+        ('imag', ctypes.c_double),
     ]
 
 
@@ -189,6 +205,7 @@ FUNCTIONS = {
     'ndm_status_str': (ctypes.c_char_p, [ndm_status]),
     'ndm_version': (ctypes.c_char_p, []),
     'ndm_ufunc_binary': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_ufunc_scalar': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.POINTER(ndm_scalar), ctypes.c_bool, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_ufunc_unary': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_reduce': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_bool, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_index': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ndm_index_item), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),

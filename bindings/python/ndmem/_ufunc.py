@@ -8,50 +8,31 @@ from ._array import Array, asarray, casting_code
 from ._dtype import dtype
 from ._lib import new_handle
 
-_FLOAT_FOR_COMPLEX = {"c8": "f4", "c16": "f8"}
-_COMPLEX_FOR_FLOAT = {4: "c8", 8: "c16"}
 
 
-def _weak_scalar(value, other):
-    """A Python scalar as NumPy 2 (NEP 50) treats it next to an array: it takes the array's dtype
-    when its kind allows, else NumPy's default for its own kind."""
-    import numpy
+_SCALARS = (bool, int, float, complex)
 
-    kind = other.dtype.kind
+
+def _scalar(value):
+    """An ndm_scalar for a Python bool/int/float/complex (NumPy 2's weak scalars, NEP 50)."""
+    s = _ffi.ndm_scalar()
     if isinstance(value, builtins.bool):
-        target = "bool"
+        s.kind, s.i = _ffi.NDM_SCALAR_BOOL, int(value)
     elif isinstance(value, int):
-        target = other.dtype.str if kind in "iufc" else "int64"
-        if kind in "iu":
-            info = numpy.iinfo(target)
-            if not info.min <= value <= info.max:
-                raise OverflowError(f"Python integer {value} out of bounds for {numpy.dtype(target).name}")
-    elif isinstance(value, float):
-        target = other.dtype.str if kind in "fc" else "float64"
-    elif isinstance(value, complex):
-        if kind == "c":
-            target = other.dtype.str
-        elif kind == "f":
-            target = _COMPLEX_FOR_FLOAT[other.itemsize]
+        if -2**63 <= value < 2**63:
+            s.kind, s.i = _ffi.NDM_SCALAR_INT, value
+        elif 2**63 <= value < 2**64:
+            s.kind, s.i = _ffi.NDM_SCALAR_UINT, value - 2**64
         else:
-            target = "complex128"
+            raise OverflowError(f"Python int too large to convert to C long: {value}")
+    elif isinstance(value, float):
+        s.kind, s.f = _ffi.NDM_SCALAR_FLOAT, value
     else:
-        return asarray(value)
-    return asarray(numpy.array(value, dtype=target))
+        s.kind, s.f, s.imag = _ffi.NDM_SCALAR_COMPLEX, value.real, value.imag
+    return s
 
 
-def _operands(a, b):
-    scalars = (int, float, complex)
-    if isinstance(a, scalars) and not isinstance(b, scalars):
-        b = asarray(b)
-        return _weak_scalar(a, b), b
-    if isinstance(b, scalars) and not isinstance(a, scalars):
-        a = asarray(a)
-        return a, _weak_scalar(b, a)
-    return asarray(a), asarray(b)
-
-
-def _call(function, code, inputs, out, where, casting, dtype_):
+def _call(function, code, inputs, out, where, casting, dtype_, extra=()):
     """Run `ndm_ufunc_<function>` on the input arrays with NumPy's keyword semantics."""
     if isinstance(out, tuple):
         (out,) = out
@@ -68,7 +49,7 @@ def _call(function, code, inputs, out, where, casting, dtype_):
 
         keep.append(where if isinstance(where, Array) else asarray(numpy.asarray(where, dtype=bool)))
         opts.where_mask = keep[-1]._h
-    h = new_handle(f"ndm_ufunc_{function}", code, *[x._h for x in inputs],
+    h = new_handle(f"ndm_ufunc_{function}", code, *[x._h for x in inputs], *extra,
                    None if out is None else out._h, ctypes.byref(opts))
     result = Array._adopt(h)
     return out if out is not None else result
@@ -76,7 +57,13 @@ def _call(function, code, inputs, out, where, casting, dtype_):
 
 def _binary(code):
     def ufunc(a, b, out=None, *, where=True, casting="same_kind", dtype=None):
-        return _call("binary", code, _operands(a, b), out, where, casting, dtype)
+        a_scalar, b_scalar = isinstance(a, _SCALARS), isinstance(b, _SCALARS)
+        if a_scalar != b_scalar:  # one Python scalar next to an array: the C scalar form
+            array = asarray(b if a_scalar else a)
+            s = _scalar(a if a_scalar else b)
+            return _call("scalar", code, (array,), out, where, casting, dtype,
+                         extra=(ctypes.byref(s), a_scalar))
+        return _call("binary", code, (asarray(a), asarray(b)), out, where, casting, dtype)
 
     return ufunc
 

@@ -245,3 +245,49 @@ def test_int64_uint64_comparisons_are_exact_like_numpy(op):
     ubig = np.array([2**63 - 1, 2**64 - 1, 0, 2**53, 2**63], dtype=np.uint64)
     for a, b in [(big, ubig), (ubig, big), (big.astype("i1", casting="unsafe"), ubig)]:
         same_bytes(getattr(ndmem, op)(a, b), getattr(np, op)(a, b))
+
+
+SCALARS = [True, 0, 3, -1, 300, 2**63 + 5, -2**63, 2.5, -0.0, 1e300, 2 + 1j]
+
+
+@pytest.mark.parametrize("dt", ["?", "i1", "u1", "i2", "i8", "u8", "f2", "f4", "f8", "c8", "c16"])
+@pytest.mark.parametrize("op", ["add", "subtract", "multiply", "true_divide", "maximum", "less",
+                                "equal", "floor_divide", "bitwise_and"])
+def test_python_scalars_follow_nep50_like_numpy(dt, op):
+    """The C scalar form (ndm_ufunc_scalar): result dtypes, values and OverflowErrors as NumPy 2."""
+    a = np.arange(1, 6).astype(dt)
+    for v in SCALARS:
+        for first in (False, True):
+            def theirs():
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    return getattr(np, op)(v, a) if first else getattr(np, op)(a, v)
+
+            def ours():
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore")
+                    x = ndmem.asarray(a)
+                    return np.asarray(getattr(ndmem, op)(v, x) if first else getattr(ndmem, op)(x, v))
+
+            try:
+                expected = theirs()
+            except Exception:  # noqa: BLE001 - the same class must come from ndmem
+                same_error(ours, theirs)
+                continue
+            got = ours()
+            assert got.dtype == expected.dtype, (v, first)
+            assert np.array_equal(got, expected, equal_nan=True), (v, first, got, expected)
+
+
+def test_in_place_python_scalars():
+    x = np.zeros(3, dtype="i1")
+    with pytest.raises(OverflowError, match="Python integer 300 out of bounds for int8"):
+        a = ndmem.asarray(x)
+        a += 300
+    y = np.arange(4, dtype="f4")
+    a = ndmem.asarray(y)
+    a *= 2.5
+    assert np.array_equal(y, np.arange(4, dtype="f4") * np.float32(2.5))
+    with pytest.raises(TypeError, match="Cannot cast ufunc 'add' output from dtype\\('float64'\\)"):
+        b = ndmem.asarray(np.zeros(2, dtype="i8"))
+        b += 1.5
