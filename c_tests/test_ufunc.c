@@ -232,6 +232,15 @@ static void test_scalars(void) {
               "scalar kind 42");
     CHECK_ERR(ndm_ufunc_scalar(NDM_ADD, a, NULL, false, NULL, NULL, &r), NDM_ERR_NULL_ARG, "'s'");
     CHECK_ERR(ndm_ufunc_scalar(99, a, &three, false, NULL, NULL, &r), NDM_ERR_INVALID_ARG, "op code 99");
+    /* power: integers by squaring (wrapping), negative integer exponents refused */
+    ndm_scalar two = {NDM_SCALAR_INT, 2, 0, 0}, minus = {NDM_SCALAR_INT, -1, 0, 0};
+    CHECK_OK(ndm_ufunc_scalar(NDM_POWER, a, &two, false, NULL, NULL, &r));
+    int64_t sq = 0, i3 = 3;
+    CHECK_OK(ndm_get_item(r, &i3, 1, NDM_KIND_INT64, &sq));
+    CHECK(sq == (int8_t)(103 * 103));
+    ndm_array_free(r);
+    CHECK_ERR(ndm_ufunc_scalar(NDM_POWER, a, &minus, false, NULL, NULL, &r), NDM_ERR_INVALID_ARG,
+              "Integers to negative integer powers are not allowed.");
     ndm_array_free(a);
     ndm_dtype_free(i1);
 }

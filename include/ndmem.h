@@ -337,6 +337,11 @@
 #define NDM_REMAINDER 21
 
 /**
+ * Binary op code: `np.power` (integers: a negative exponent is `NDM_ERR_INVALID_ARG`).
+ */
+#define NDM_POWER 22
+
+/**
  * Unary op code: `np.negative` (integers wrap; bool refused).
  */
 #define NDM_NEGATIVE 0

@@ -1,5 +1,5 @@
 //! The C library's complex functions, which NumPy's npymath calls for complex sqrt, exp, log,
-//! sin, cos and tan. (Imports, not exports: `double complex` is passed like a `repr(C)` pair of
+//! sin, cos, tan and power. (Imports, not exports: `double complex` is passed like a `repr(C)` pair of
 //! doubles on the supported platforms.)
 
 use num_complex::Complex;
@@ -13,6 +13,7 @@ mod sys {
         pub fn csin(z: Complex<f64>) -> Complex<f64>;
         pub fn ccos(z: Complex<f64>) -> Complex<f64>;
         pub fn ctan(z: Complex<f64>) -> Complex<f64>;
+        pub fn cpow(z: Complex<f64>, w: Complex<f64>) -> Complex<f64>;
     }
 }
 
@@ -26,3 +27,9 @@ macro_rules! wrap {
     )*};
 }
 wrap!(csqrt, cexp, clog, csin, ccos, ctan);
+
+/// The C library's `cpow`.
+pub(crate) fn cpow(z: Complex<f64>, w: Complex<f64>) -> Complex<f64> {
+    // SAFETY: a pure libm function taking and returning complex doubles by value.
+    unsafe { sys::cpow(z, w) }
+}

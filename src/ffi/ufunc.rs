@@ -52,6 +52,8 @@ pub const NDM_RIGHT_SHIFT: i32 = 19;
 pub const NDM_FLOOR_DIVIDE: i32 = 20;
 /// Binary op code: `np.remainder` (integers and floats; the sign of the divisor).
 pub const NDM_REMAINDER: i32 = 21;
+/// Binary op code: `np.power` (integers: a negative exponent is `NDM_ERR_INVALID_ARG`).
+pub const NDM_POWER: i32 = 22;
 
 /// Unary op code: `np.negative` (integers wrap; bool refused).
 pub const NDM_NEGATIVE: i32 = 0;
@@ -131,7 +133,7 @@ pub unsafe extern "C" fn ndm_ufunc_binary(
     boundary! {
         let result = optional_result(result, out)?;
         let Some(&op) = usize::try_from(op).ok().and_then(|i| BinaryOp::ALL.get(i)) else {
-            bail!(InvalidArg, "op code {op} is not one of the binary NDM_* op codes (0..=21)");
+            bail!(InvalidArg, "op code {op} is not one of the binary NDM_* op codes (0..=22)");
         };
         let (a, b) = (args::array(a, "a")?, args::array(b, "b")?);
         let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
@@ -207,7 +209,7 @@ pub unsafe extern "C" fn ndm_ufunc_scalar(
     boundary! {
         let result = optional_result(result, out)?;
         let Some(&op) = usize::try_from(op).ok().and_then(|i| BinaryOp::ALL.get(i)) else {
-            bail!(InvalidArg, "op code {op} is not one of the binary NDM_* op codes (0..=21)");
+            bail!(InvalidArg, "op code {op} is not one of the binary NDM_* op codes (0..=22)");
         };
         let a = args::array(a, "a")?;
         if s.is_null() {
@@ -328,5 +330,5 @@ pub unsafe extern "C" fn ndm_reduce(
     }
 }
 
-const _: () = assert!(NDM_REMAINDER as usize == BinaryOp::ALL.len() - 1);
+const _: () = assert!(NDM_POWER as usize == BinaryOp::ALL.len() - 1);
 const _: () = assert!(NDM_RINT as usize == UnaryOp::ALL.len() - 1);

@@ -25,6 +25,9 @@ pub(super) trait Arith: Element + Default {
     fn divmod_op(self, _o: Self, _op: BinaryOp) -> Self {
         unreachable!("type resolution sends only integers and floats here")
     }
+    /// `np.power`: integers by binary exponentiation with wrapping (negative exponents are
+    /// refused before the loop runs), floats by the C library's `pow`, complex as NumPy's.
+    fn pow(self, o: Self) -> Self;
     /// Bitwise operations and shifts: integers (and bool for the bitwise ones) only.
     fn bits(self, _o: Self, _op: BinaryOp) -> Self {
         unreachable!("type resolution sends only integers here")
@@ -57,6 +60,23 @@ macro_rules! int_arith {
                     let rem = self.wrapping_rem(o);
                     if (self > 0) == (o > 0) || rem == 0 { rem } else { rem.wrapping_add(o) }
                 }
+            }
+            #[allow(unused_comparisons)]
+            fn pow(self, o: Self) -> Self {
+                if o <= 0 {
+                    return 1; // negative exponents were refused before the loop
+                }
+                let (mut base, mut e) = (self, o);
+                let mut out: Self = if e & 1 == 1 { base } else { 1 };
+                e >>= 1;
+                while e > 0 {
+                    base = base.wrapping_mul(base);
+                    if e & 1 == 1 {
+                        out = out.wrapping_mul(base);
+                    }
+                    e >>= 1;
+                }
+                out
             }
             fn bits(self, o: Self, op: BinaryOp) -> Self {
                 const BITS: u64 = <$t>::BITS as u64;
@@ -93,6 +113,7 @@ macro_rules! float_arith {
             fn eq(self, o: Self) -> bool { self == o }
             fn lt(self, o: Self) -> bool { self < o }
             fn le(self, o: Self) -> bool { self <= o }
+            fn pow(self, o: Self) -> Self { self.powf(o) }
             fn truthy(self) -> bool { self != 0.0 }
             fn divmod_op(self, o: Self, op: BinaryOp) -> Self {
                 // NumPy's npy_floor_divide / npy_remainder (npymath's npy_divmod).
@@ -165,6 +186,36 @@ macro_rules! float_arith {
                 (self.re < o.re && !self.im.is_nan() && !o.im.is_nan())
                     || (self.re == o.re && self.im <= o.im)
             }
+            fn pow(self, o: Self) -> Self {
+                // NumPy's nc_pow: small integral real exponents by repeated multiplication,
+                // everything else by the C library's cpow (exp(b log a)).
+                let (one, zero) = (<$t>::from(1u8), <$t>::from(0u8));
+                if o.re == zero && o.im == zero {
+                    return Complex::new(one, zero);
+                }
+                if self.re == zero && self.im == zero {
+                    return if o.re > zero {
+                        Complex::new(zero, zero)
+                    } else {
+                        Complex::new(<$t>::NAN, <$t>::NAN)
+                    };
+                }
+                let n = o.re as i64;
+                if o.im == zero && o.re == n as $t && n > -100 && n < 100 {
+                    let (mut acc, mut base, mut e) = (Complex::new(one, zero), self, n.unsigned_abs());
+                    while e > 0 {
+                        if e & 1 == 1 {
+                            acc = acc * base;
+                        }
+                        base = base * base;
+                        e >>= 1;
+                    }
+                    return if n < 0 { Complex::new(one, zero).div(acc) } else { acc };
+                }
+                let wide = |z: Complex<$t>| Complex::new(z.re as f64, z.im as f64);
+                let r = crate::ffi::libm::cpow(wide(self), wide(o));
+                Complex::new(r.re as $t, r.im as $t)
+            }
             fn truthy(self) -> bool { self.re != 0.0 || self.im != 0.0 }
         }
     )*};
@@ -215,6 +266,9 @@ impl Arith for F16 {
     fn divmod_op(self, o: Self, op: BinaryOp) -> Self {
         F16::from_f32(self.to_f32().divmod_op(o.to_f32(), op))
     }
+    fn pow(self, o: Self) -> Self {
+        F16::from_f32(self.to_f32().powf(o.to_f32()))
+    }
 }
 
 impl Arith for bool {
@@ -249,6 +303,9 @@ impl Arith for bool {
     }
     fn truthy(self) -> bool {
         self
+    }
+    fn pow(self, _o: Self) -> Self {
+        unreachable!("bool power resolves to int8")
     }
     fn bits(self, o: Self, op: BinaryOp) -> Self {
         match op {
@@ -343,6 +400,7 @@ loops! {
     shr_loop -> T = |x, y| x.bits(y, BinaryOp::RightShift);
     floordiv_loop -> T = |x, y| x.divmod_op(y, BinaryOp::FloorDivide);
     rem_loop -> T = |x, y| x.divmod_op(y, BinaryOp::Remainder);
+    pow_loop -> T = |x, y| x.pow(y);
 }
 
 fn for_type<T: Arith>(op: BinaryOp) -> BinaryLoop {
@@ -369,6 +427,7 @@ fn for_type<T: Arith>(op: BinaryOp) -> BinaryLoop {
         BinaryOp::RightShift => shr_loop::<T>,
         BinaryOp::FloorDivide => floordiv_loop::<T>,
         BinaryOp::Remainder => rem_loop::<T>,
+        BinaryOp::Power => pow_loop::<T>,
     }
 }
 

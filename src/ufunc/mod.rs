@@ -84,11 +84,13 @@ pub enum BinaryOp {
     FloorDivide,
     /// `np.remainder` (the sign of the divisor, as Python's `%`)
     Remainder,
+    /// `np.power` (integers: negative exponents are an error, as NumPy's)
+    Power,
 }
 
 impl BinaryOp {
     /// Every binary operation, in the order of their C codes.
-    pub const ALL: [BinaryOp; 22] = [
+    pub const ALL: [BinaryOp; 23] = [
         BinaryOp::Add,
         BinaryOp::Subtract,
         BinaryOp::Multiply,
@@ -111,6 +113,7 @@ impl BinaryOp {
         BinaryOp::RightShift,
         BinaryOp::FloorDivide,
         BinaryOp::Remainder,
+        BinaryOp::Power,
     ];
 
     /// NumPy's ufunc name.
@@ -138,6 +141,7 @@ impl BinaryOp {
             BinaryOp::RightShift => "right_shift",
             BinaryOp::FloorDivide => "floor_divide",
             BinaryOp::Remainder => "remainder",
+            BinaryOp::Power => "power",
         }
     }
 
@@ -211,7 +215,33 @@ pub fn binary(
         (Some(ka), Some(kb)) if ka != kb => kernels::mixed_int_compare(op, ka),
         _ => kernels::binary_loop(op, ka.expect("numeric loop")),
     };
+    if op == BinaryOp::Power && lp.input.scalar_kind().is_some_and(|k| k.kind_char() == 'i') {
+        refuse_negative_exponents(b)?;
+    }
     apply(op.name(), &lp, kernel, a, b, out, opts)
+}
+
+/// NumPy's integer power refuses negative exponents ("Integers to negative integer powers are
+/// not allowed."); checked over the exponent operand before anything is written.
+fn refuse_negative_exponents(b: &Array) -> Result<()> {
+    let i64_dt = Dtype::scalar(ScalarKind::Int64);
+    let to_i64 = cast::transfer(b.dtype(), &i64_dt)?;
+    let mut negative = false;
+    let plan = Plan::new(b.shape(), [b.strides()], [b.data_ptr()], true);
+    plan.for_each(|p, st, n| {
+        for i in 0..n as isize {
+            let mut v = [0u8; 8];
+            to_i64(p[0].wrapping_offset(i * st[0]), 0, v.as_mut_ptr(), 0, 1);
+            negative |= i64::from_ne_bytes(v) < 0;
+        }
+    });
+    if negative {
+        bail!(
+            InvalidArg,
+            "Integers to negative integer powers are not allowed."
+        );
+    }
+    Ok(())
 }
 
 /// The allocation-free path for the commonest small call, `op(a, b, out=o)` with three

@@ -56,7 +56,11 @@ pub fn resolve(op: BinaryOp, a: &Dtype, b: &Dtype, forced: Option<&Dtype>) -> Re
     // first safe loop.
     let input = if matches!(
         op,
-        BinaryOp::LeftShift | BinaryOp::RightShift | BinaryOp::FloorDivide | BinaryOp::Remainder
+        BinaryOp::LeftShift
+            | BinaryOp::RightShift
+            | BinaryOp::FloorDivide
+            | BinaryOp::Remainder
+            | BinaryOp::Power
     ) && input.scalar_kind() == Some(ScalarKind::Bool)
     {
         Dtype::scalar(ScalarKind::Int8)

@@ -14,7 +14,7 @@ from ._ufunc import (add, bitwise_and, bitwise_or, bitwise_xor, divide, equal, f
                      greater, remainder,
                      greater_equal, install_operators, left_shift, less, less_equal,
                      logical_and, logical_or, logical_xor, maximum, minimum, multiply,
-                     not_equal, right_shift, subtract, true_divide)
+                     not_equal, power, right_shift, subtract, true_divide)
 from ._reduce import all, amax, amin, any, install_methods, max, mean, min, prod, sum
 from ._views import (as_strided, ascontiguousarray, asfortranarray, broadcast_shapes,
                      broadcast_to, compress, concatenate, diagonal, expand_dims, flatten,
@@ -37,6 +37,6 @@ __all__ = [
     "bitwise_xor", "left_shift", "right_shift", "floor_divide", "remainder", "negative",
     "positive", "absolute", "square", "reciprocal", "conjugate", "conj", "floor", "ceil",
     "invert", "logical_not", "isnan", "isinf", "isfinite", "sum", "prod", "max", "min", "amax",
-    "amin", "all", "any", "mean", "sqrt", "exp", "expm1", "log", "log1p", "sin", "cos", "tan",
+    "amin", "all", "any", "mean", "power", "sqrt", "exp", "expm1", "log", "log1p", "sin", "cos", "tan",
     "rint",
 ]

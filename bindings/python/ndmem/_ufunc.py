@@ -123,11 +123,12 @@ left_shift = _binary(_ffi.NDM_LEFT_SHIFT)
 right_shift = _binary(_ffi.NDM_RIGHT_SHIFT)
 floor_divide = _binary(_ffi.NDM_FLOOR_DIVIDE)
 remainder = mod = _binary(_ffi.NDM_REMAINDER)
+power = _binary(_ffi.NDM_POWER)
 
 NAMES = ("add", "subtract", "multiply", "true_divide", "maximum", "minimum", "equal",
          "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
          "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
-         "right_shift", "floor_divide", "remainder")
+         "right_shift", "floor_divide", "remainder", "power")
 for _name in NAMES + UNARY_NAMES:
     globals()[_name].__name__ = _name
     _args = "a" if _name in UNARY_NAMES else "a, b"
@@ -136,7 +137,8 @@ for _name in NAMES + UNARY_NAMES:
 
 _OPERATORS = {"add": add, "sub": subtract, "mul": multiply, "truediv": true_divide,
               "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor, "lshift": left_shift,
-              "rshift": right_shift, "floordiv": floor_divide, "mod": remainder}
+              "rshift": right_shift, "floordiv": floor_divide, "mod": remainder,
+              "pow": power}
 _COMPARISONS = {"eq": equal, "ne": not_equal, "lt": less, "le": less_equal, "gt": greater,
                 "ge": greater_equal}
 
