@@ -205,7 +205,7 @@ macro_rules! float_arith {
                     let (mut acc, mut base, mut e) = (Complex::new(one, zero), self, n.unsigned_abs());
                     while e > 0 {
                         if e & 1 == 1 {
-                            acc = acc * base;
+                            acc *= base;
                         }
                         base = base * base;
                         e >>= 1;
