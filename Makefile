@@ -45,6 +45,9 @@ bench: build $(VENV)/.ready
 	$(CARGO) bench
 	$(PYENV) $(PY) benches/compare_alloc.py
 	$(PYENV) $(PY) benches/compare_copy.py
+	$(PYENV) $(PY) benches/compare_ufunc.py
+	$(CC) -O2 -Iinclude benches/c/small_call.c -Ltarget/release -lndmem \
+		-Wl,-rpath,$(CURDIR)/target/release -o target/small_call && target/small_call
 
 fmt-check:
 	$(CARGO) fmt --check

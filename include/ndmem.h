@@ -1034,6 +1034,14 @@ ndm_status ndm_ufunc_binary(int32_t op,
                             ndm_array **result);
 
 /**
+ * The vector instruction set the kernels use: "baseline", "avx2" or "avx512" for memory-bound
+ * loops, then "/" and the level for compute-bound ones (sin, cos, exp), e.g. "avx2/avx512".
+ * Chosen once per process from the CPU; `NDMEM_SIMD=baseline|avx2|avx512` lowers or raises
+ * it (never above what the CPU has). Static string.
+ */
+const char *ndm_simd_level(void);
+
+/**
  * `op(a, s)`, or `op(s, a)` when `scalar_first`, with `s` a weak Python-style scalar (see
  * `ndm_scalar`): NumPy 2 semantics for `a + 1`, `a *= 2.5`, `1 - a`. Other arguments and
  * errors as `ndm_ufunc_binary`; an integer that `a`'s integer dtype cannot hold is

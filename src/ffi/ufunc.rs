@@ -163,6 +163,21 @@ fn optional_result<'a>(
     args::out(result, "result").map(Some)
 }
 
+/// The vector instruction set the kernels use: "baseline", "avx2" or "avx512" for memory-bound
+/// loops, then "/" and the level for compute-bound ones (sin, cos, exp), e.g. "avx2/avx512".
+/// Chosen once per process from the CPU; `NDMEM_SIMD=baseline|avx2|avx512` lowers or raises
+/// it (never above what the CPU has). Static string.
+#[no_mangle]
+pub extern "C" fn ndm_simd_level() -> *const std::ffi::c_char {
+    use crate::ufunc::simd::{compute_level, level};
+    static TEXT: std::sync::OnceLock<std::ffi::CString> = std::sync::OnceLock::new();
+    TEXT.get_or_init(|| {
+        let text = format!("{}/{}", level().name(), compute_level().name());
+        std::ffi::CString::new(text).expect("level names have no NUL")
+    })
+    .as_ptr()
+}
+
 /// Scalar kind code for `ndm_scalar`: a Python `bool` (`value.b`).
 pub const NDM_SCALAR_BOOL: i32 = 0;
 /// Scalar kind code: a Python `int` that fits int64 (`value.i`).

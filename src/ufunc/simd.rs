@@ -95,37 +95,124 @@ unsafe fn blocks<T, R, const A: bool, const B: bool>(
     T: Element + Default,
     R: Element + Default,
 {
-    let (ts, rs) = (size_of::<T>(), size_of::<R>());
-    let at = |i: usize| if A { i * ts } else { 0 };
-    let bt = |i: usize| if B { i * ts } else { 0 };
+    let rs = size_of::<R>();
     let mut i = 0;
     while i + LANES <= n {
-        let mut xa = [T::default(); LANES];
-        let mut xb = [T::default(); LANES];
-        let mut r = [R::default(); LANES];
-        for j in 0..LANES {
-            // SAFETY: element i + j < n of each operand is in bounds (caller's contract).
-            unsafe {
-                xa[j] = T::load(a.add(at(i + j)), false);
-                xb[j] = T::load(b.add(bt(i + j)), false);
-            }
-        }
-        for j in 0..LANES {
-            r[j] = f(xa[j], xb[j]);
-        }
+        // SAFETY: elements i .. i + LANES are in bounds (caller's contract).
+        let r = unsafe { block::<T, R, A, B>(a, b, i, f) };
         for (j, v) in r.iter().enumerate() {
             // SAFETY: as above; every load of this block happened before this store.
             unsafe { v.store(out.add((i + j) * rs), false) };
         }
         i += LANES;
     }
-    while i < n {
-        // SAFETY: as above, one element at a time.
+    // SAFETY: the remaining elements, one at a time.
+    unsafe { tail::<T, R, A, B>(a, b, out, i, n, f) };
+}
+
+/// The results of elements `i .. i + LANES`, loaded before anything is stored.
+///
+/// # Safety
+/// Those elements are in bounds for every operand.
+#[inline(always)]
+unsafe fn block<T, R, const A: bool, const B: bool>(
+    a: *const u8,
+    b: *const u8,
+    i: usize,
+    f: &impl Fn(T, T) -> R,
+) -> [R; LANES]
+where
+    T: Element + Default,
+    R: Element + Default,
+{
+    let ts = size_of::<T>();
+    let mut xa = [T::default(); LANES];
+    let mut xb = [T::default(); LANES];
+    let mut r = [R::default(); LANES];
+    for j in 0..LANES {
+        // SAFETY: forwarded contract.
         unsafe {
-            let v = f(T::load(a.add(at(i)), false), T::load(b.add(bt(i)), false));
-            v.store(out.add(i * rs), false);
+            xa[j] = T::load(a.add(if A { (i + j) * ts } else { 0 }), false);
+            xb[j] = T::load(b.add(if B { (i + j) * ts } else { 0 }), false);
         }
-        i += 1;
+    }
+    for j in 0..LANES {
+        r[j] = f(xa[j], xb[j]);
+    }
+    r
+}
+
+/// Elements `from .. n` one at a time.
+///
+/// # Safety
+/// As [`blocks`].
+#[inline(always)]
+unsafe fn tail<T, R, const A: bool, const B: bool>(
+    a: *const u8,
+    b: *const u8,
+    out: *mut u8,
+    from: usize,
+    n: usize,
+    f: &impl Fn(T, T) -> R,
+) where
+    T: Element + Default,
+    R: Element + Default,
+{
+    let (ts, rs) = (size_of::<T>(), size_of::<R>());
+    for i in from..n {
+        // SAFETY: element i < n (caller's contract).
+        unsafe {
+            let x = T::load(a.add(if A { i * ts } else { 0 }), false);
+            let y = T::load(b.add(if B { i * ts } else { 0 }), false);
+            f(x, y).store(out.add(i * rs), false);
+        }
+    }
+}
+
+/// Outputs at least this large, written by a loop whose output is disjoint from its inputs,
+/// bypass the cache (non-temporal stores): they would evict the inputs and cost a read for
+/// ownership per line; NumPy writes through the cache.
+pub const STREAM_BYTES: usize = 8 << 20;
+
+/// [`blocks`] with non-temporal 32-byte stores for the aligned middle of a large output.
+///
+/// # Safety
+/// As [`blocks`], `out` disjoint from both inputs, and the CPU has AVX2.
+#[cfg(target_arch = "x86_64")]
+#[target_feature(enable = "avx2,fma")]
+unsafe fn run_avx2_stream<T, R, const A: bool, const B: bool>(
+    a: *const u8,
+    b: *const u8,
+    out: *mut u8,
+    n: usize,
+    f: &impl Fn(T, T) -> R,
+) where
+    T: Element + Default,
+    R: Element + Default,
+{
+    use std::arch::x86_64::{__m256i, _mm256_loadu_si256, _mm256_stream_si256, _mm_sfence};
+    let rs = size_of::<R>();
+    let head = ((32 - out as usize % 32) % 32 / rs).min(n);
+    // SAFETY: the first `head` elements through the cache, then aligned blocks.
+    unsafe { tail::<T, R, A, B>(a, b, out, 0, head, f) };
+    let mut i = head;
+    while i + LANES <= n {
+        // SAFETY: elements i .. i + LANES are in bounds; out + i*rs is 32-byte aligned (the
+        // head reached alignment and LANES * rs is a multiple of 32, checked by the caller).
+        unsafe {
+            let r = block::<T, R, A, B>(a, b, i, f);
+            let src = r.as_ptr().cast::<u8>();
+            for k in 0..LANES * rs / 32 {
+                let v = _mm256_loadu_si256(src.add(32 * k).cast::<__m256i>());
+                _mm256_stream_si256(out.add(i * rs + 32 * k).cast::<__m256i>(), v);
+            }
+        }
+        i += LANES;
+    }
+    // SAFETY: the remaining elements; the fence orders the streamed stores before later ones.
+    unsafe {
+        tail::<T, R, A, B>(a, b, out, i, n, f);
+        _mm_sfence();
     }
 }
 
@@ -170,7 +257,19 @@ pub unsafe fn contiguous<T, R, const A: bool, const B: bool>(
     T: Element + Default,
     R: Element + Default,
 {
+    let rs = size_of::<R>();
+    let stream = n * rs >= STREAM_BYTES
+        && (LANES * rs) % 32 == 0
+        && (out as usize) % rs == 0
+        && out.cast_const() != a
+        && out.cast_const() != b;
     match level() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: the level is at least AVX2 and `out` is disjoint from the inputs (the caller
+        // allows only equal or disjoint pointers, and it equals neither).
+        Level::Avx2 | Level::Avx512 if stream => unsafe {
+            run_avx2_stream::<T, R, A, B>(a, b, out, n, &f)
+        },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: the level is never above what the CPU reported.
         Level::Avx512 => unsafe { run_avx512::<T, R, A, B>(a, b, out, n, &f) },
