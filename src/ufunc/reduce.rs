@@ -165,7 +165,7 @@ pub fn reduce(
         }
         None => None,
     };
-    if count == 0 && op.identity().is_none() && kept.iter().all(|&n| n != 0) {
+    if count == 0 && op.identity().is_none() {
         bail!(
             InvalidArg,
             "zero-size array to reduction operation {} which has no identity",
