@@ -280,8 +280,9 @@ pub fn try_same_layout(op: BinaryOp, a: &Array, b: &Array, o: &Array) -> bool {
     }
     let size = kind.itemsize() as isize;
     let kernel = kernels::binary_loop(op, kind);
-    // SAFETY: three contiguous arrays of o.size() native elements of the kernel's type, the
-    // inputs either identical to the output or disjoint from it (checked above).
+    // Three contiguous arrays of o.size() native elements of the kernel's type, the inputs
+    // either identical to the output or disjoint from it (checked above).
+    // SAFETY: in bounds, typed and non-overlapping, as just described.
     unsafe {
         kernel(
             a.data_ptr(),

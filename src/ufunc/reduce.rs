@@ -420,8 +420,9 @@ fn accumulate(
                 (src, ss) = (scratch.as_mut_ptr(), isz as isize);
             }
             match &to_bool {
-                // SAFETY: `src` holds k elements of the loop dtype (the input itself or the
-                // scratch), `dst` walks the accumulator over the same k positions.
+                // `src` holds k elements of the loop dtype (the input itself or the scratch),
+                // `dst` walks the accumulator over the same k positions.
+                // SAFETY: both ranges are in bounds, as just described.
                 None => unsafe { kernel(src, ss, dst, st[1], k) },
                 Some(conv) => {
                     conv(

@@ -197,8 +197,9 @@ unsafe fn run_avx2_stream<T, R, const A: bool, const B: bool>(
     unsafe { tail::<T, R, A, B>(a, b, out, 0, head, f) };
     let mut i = head;
     while i + LANES <= n {
-        // SAFETY: elements i .. i + LANES are in bounds; out + i*rs is 32-byte aligned (the
-        // head reached alignment and LANES * rs is a multiple of 32, checked by the caller).
+        // Elements i .. i + LANES are in bounds; out + i*rs is 32-byte aligned (the head
+        // reached alignment and LANES * rs is a multiple of 32, checked by the caller).
+        // SAFETY: in bounds and aligned, as just described.
         unsafe {
             let r = block::<T, R, A, B>(a, b, i, f);
             let src = r.as_ptr().cast::<u8>();
@@ -265,8 +266,9 @@ pub unsafe fn contiguous<T, R, const A: bool, const B: bool>(
         && out.cast_const() != b;
     match level() {
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: the level is at least AVX2 and `out` is disjoint from the inputs (the caller
-        // allows only equal or disjoint pointers, and it equals neither).
+        // `out` is disjoint from the inputs: the caller allows only equal or disjoint
+        // pointers, and it equals neither.
+        // SAFETY: the level is at least AVX2 and `out` is disjoint from the inputs.
         Level::Avx2 | Level::Avx512 if stream => unsafe {
             run_avx2_stream::<T, R, A, B>(a, b, out, n, &f)
         },
