@@ -145,9 +145,7 @@ pub unsafe extern "C" fn ndm_ufunc_binary(
             }
         }
         let r = ufunc::binary(op, a, b, out, &options(opts)?)?;
-        if let Some(result) = result {
-            *result = new_array(r);
-        }
+        deliver(result, r);
         Ok(())
     }
 }
@@ -242,10 +240,15 @@ pub unsafe extern "C" fn ndm_ufunc_scalar(
         };
         let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
         let r = ufunc::binary_scalar(op, a, value, scalar_first, out, &options(opts)?)?;
-        if let Some(result) = result {
-            *result = new_array(r);
-        }
+        deliver(result, r);
         Ok(())
+    }
+}
+
+/// Hands `r` to the caller when a result pointer was given.
+fn deliver(result: Option<&mut *mut ndm_array>, r: crate::ffi::args::ArrayRef) {
+    if let Some(result) = result {
+        *result = new_array(r);
     }
 }
 
@@ -284,9 +287,7 @@ pub unsafe extern "C" fn ndm_ufunc_unary(
         let a = args::array(a, "a")?;
         let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
         let r = ufunc::unary(op, a, out, &options(opts)?)?;
-        if let Some(result) = result {
-            *result = new_array(r);
-        }
+        deliver(result, r);
         Ok(())
     }
 }

@@ -5,31 +5,20 @@ import ctypes
 
 from . import _ffi
 from ._array import Array, asarray
-from ._dtype import dtype as _dtype
+from ._ufunc import check_out, options
 from ._lib import int64s, new_handle
 
 
 def _reduce(code, a, axis, dtype, out, keepdims, where):
     a = asarray(a)
-    if isinstance(out, tuple):
-        (out,) = out
-    if out is not None and not isinstance(out, Array):
-        raise TypeError("return arrays must be of ArrayType")
+    out = check_out(out)
     if axis is None:
         axes, naxes = None, 0
     else:
         axis = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
         axes, naxes = int64s([int(x) for x in axis]), len(axis)
-    opts = _ffi.ndm_ufunc_opts()
-    keep = []  # handles that must live until the call returns
-    if dtype is not None:
-        keep.append(_dtype(dtype))
-        opts.dtype = keep[-1]._h
-    if where is not True:
-        import numpy
-
-        keep.append(where if isinstance(where, Array) else asarray(numpy.asarray(where, dtype=bool)))
-        opts.where_mask = keep[-1]._h
+    # Reductions cast with 'unsafe' like NumPy's (the C function ignores opts.casting).
+    opts, keep = options("unsafe", dtype, where)  # noqa: F841 - keep lives across the call
     h = new_handle("ndm_reduce", code, a._h, axes, naxes, bool(keepdims),
                    None if out is None else out._h, ctypes.byref(opts))
     result = Array._adopt(h)

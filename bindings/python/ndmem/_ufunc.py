@@ -32,15 +32,20 @@ def _scalar(value):
     return s
 
 
-def _call(function, code, inputs, out, where, casting, dtype_, extra=()):
-    """Run `ndm_ufunc_<function>` on the input arrays with NumPy's keyword semantics."""
+def check_out(out):
+    """NumPy's out= argument: an Array, a 1-tuple holding one, or None."""
     if isinstance(out, tuple):
         (out,) = out
     if out is not None and not isinstance(out, Array):
         raise TypeError("return arrays must be of ArrayType")
+    return out
+
+
+def options(casting, dtype_, where):
+    """An ndm_ufunc_opts and the handles it points to (keep them alive across the call)."""
     opts = _ffi.ndm_ufunc_opts()
     opts.casting = casting_code(casting)
-    keep = []  # handles that must live until the call returns
+    keep = []
     if dtype_ is not None:
         keep.append(dtype(dtype_))
         opts.dtype = keep[-1]._h
@@ -49,6 +54,13 @@ def _call(function, code, inputs, out, where, casting, dtype_, extra=()):
 
         keep.append(where if isinstance(where, Array) else asarray(numpy.asarray(where, dtype=bool)))
         opts.where_mask = keep[-1]._h
+    return opts, keep
+
+
+def _call(function, code, inputs, out, where, casting, dtype_, extra=()):
+    """Run `ndm_ufunc_<function>` on the input arrays with NumPy's keyword semantics."""
+    out = check_out(out)
+    opts, keep = options(casting, dtype_, where)  # noqa: F841 - keep lives across the call
     h = new_handle(f"ndm_ufunc_{function}", code, *[x._h for x in inputs], *extra,
                    None if out is None else out._h, ctypes.byref(opts))
     result = Array._adopt(h)
