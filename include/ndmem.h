@@ -167,6 +167,12 @@
 #define NDM_KIND_FLOAT16 15
 
 /**
+ * Element kind code: a structured record (typestr `|V<itemsize>`); built with
+ * `ndm_dtype_record_*` or parsed from text, never by `ndm_dtype_new`.
+ */
+#define NDM_KIND_RECORD 16
+
+/**
  * Byte order code: not applicable (`|`: single bytes, bool, S, V).
  */
 #define NDM_BYTEORDER_NA 0
@@ -185,6 +191,11 @@
  * Byte order code (input only): the machine's order (`=`).
  */
 #define NDM_BYTEORDER_NATIVE 3
+
+/**
+ * Most names `ndm_fields` accepts in one call.
+ */
+#define NDM_MAX_FIELDS (1 << 20)
 
 /**
  * Flag bit: C-contiguous (NumPy's definition: length-1 axes ignored, size 0 always true).
@@ -225,6 +236,16 @@
  * Overlap answer: the work limit was reached first.
  */
 #define NDM_OVERLAP_TOO_HARD 2
+
+/**
+ * Byte order code for `ndm_dtype_newbyteorder` only: swap every field's order (NumPy's `'S'`).
+ */
+#define NDM_BYTEORDER_SWAP 4
+
+/**
+ * Most subarray axes a field may have.
+ */
+#define NDM_MAX_FIELD_NDIM 32
 
 /**
  * Binary op code: `np.add`.
@@ -523,6 +544,11 @@ typedef struct ndm_array ndm_array;
 typedef struct ndm_dtype ndm_dtype;
 
 /**
+ * Opaque handle to a record dtype under construction.
+ */
+typedef struct ndm_record_builder ndm_record_builder;
+
+/**
  * Result of every fallible ndmem function: `NDM_OK` (0) or one of the `NDM_ERR_*` codes.
  */
 typedef int32_t ndm_status;
@@ -532,6 +558,37 @@ typedef int32_t ndm_status;
  * `ctx` given to `ndm_from_ptr`. It may run on any thread (whichever frees the last array).
  */
 typedef void (*ndm_release_fn)(void *data, void *ctx);
+
+/**
+ * Facts about one record field, filled by `ndm_dtype_field`. The pointers stay valid while the
+ * dtype handle lives.
+ */
+typedef struct {
+    /**
+     * The field name (NUL-terminated UTF-8).
+     */
+    const char *name;
+    /**
+     * The title, or NULL when the field has none.
+     */
+    const char *title;
+    /**
+     * Byte offset of the field inside the record.
+     */
+    int64_t offset;
+    /**
+     * Number of subarray axes (0 for a plain field).
+     */
+    int32_t ndim;
+    /**
+     * Subarray axis lengths (`ndim` values; NULL when `ndim` is 0).
+     */
+    const int64_t *shape;
+    /**
+     * Bytes the field occupies (its dtype's itemsize times the subarray size).
+     */
+    int64_t itemsize;
+} ndm_field_info;
 
 /**
  * Optional ufunc arguments; pass NULL for NumPy's defaults (casting same_kind, no dtype,
@@ -864,6 +921,42 @@ int32_t ndm_dtype_equal(const ndm_dtype *a, const ndm_dtype *b);
 ndm_status ndm_can_cast(const ndm_dtype *from, const ndm_dtype *to, int32_t casting, bool *result);
 
 /**
+ * `a[name]` for a record array: a view (no copy) with the field's dtype, the parent's strides
+ * and the data pointer moved by the field's offset; a subarray field appends its axes. `name`
+ * may be a title. `NDM_ERR_INDEX` for a non-record array, `NDM_ERR_INVALID_ARG` for a name
+ * that is not a field.
+ */
+ndm_status ndm_field(const ndm_array *a, const char *name, ndm_array **out);
+
+/**
+ * `a[[names...]]`: a view (no copy) whose record dtype holds just these `n` fields, in this
+ * order, at their original offsets, with the original itemsize (NumPy's multi-field index).
+ * A repeated or unknown name is `NDM_ERR_INVALID_ARG`. `ndm_repack` packs the result.
+ */
+ndm_status ndm_fields(const ndm_array *a, const char *const *names, int64_t n, ndm_array **out);
+
+/**
+ * A new array with `a`'s record fields packed in order with no padding (NumPy's
+ * `repack_fields`), memory order kept (order K). Always a copy.
+ */
+ndm_status ndm_repack(const ndm_array *a, ndm_array **out);
+
+/**
+ * `a.view(dtype)`: the same memory read as `dtype` (no copy, no conversion: a byte-order change
+ * relabels the bytes). A different itemsize rescales the last axis, which must be contiguous,
+ * with NumPy's rules and messages (`NDM_ERR_INVALID_ARG`).
+ */
+ndm_status ndm_view_dtype(const ndm_array *a, const ndm_dtype *dtype, ndm_array **out);
+
+/**
+ * `a.byteswap(inplace)`: every number's bytes reversed (complex per component, records per
+ * field, bytes untouched), dtype unchanged. With `inplace`, `a`'s memory is swapped
+ * (`NDM_ERR_READONLY` if it cannot be written) and `*out` gets a new handle to `a`; otherwise
+ * `*out` is a swapped copy. `out` may be NULL when `inplace` is true.
+ */
+ndm_status ndm_byteswap(const ndm_array *a, bool inplace, ndm_array **out);
+
+/**
  * Number of axes, or -1 for a bad handle.
  */
 int32_t ndm_ndim(const ndm_array *a);
@@ -966,6 +1059,99 @@ ndm_status ndm_shares_memory(const ndm_array *a,
  * most `max_work` failed branches (`< 0`: unlimited).
  */
 ndm_status ndm_is_self_overlapping(const ndm_array *a, int64_t max_work, int32_t *answer);
+
+/**
+ * Starts an empty record dtype. Add fields with `ndm_dtype_record_add_field[_ex]`, make dtypes
+ * with `ndm_dtype_record_finish` (as often as wanted), release with `ndm_dtype_record_free`.
+ */
+ndm_status ndm_dtype_record_new(ndm_record_builder **out);
+
+/**
+ * Releases a builder. NULL is a no-op; a freed or foreign handle is `NDM_ERR_BAD_HANDLE`.
+ */
+ndm_status ndm_dtype_record_free(ndm_record_builder *builder);
+
+/**
+ * Appends a field `name` of `dtype` at byte `offset`, or laid out after the previous field when
+ * `offset` is -1 (all fields of a record use explicit offsets, or none do). An empty name
+ * becomes `f<position>` like NumPy's. The dtype is copied; the caller keeps its handle.
+ */
+ndm_status ndm_dtype_record_add_field(ndm_record_builder *builder,
+                                      const char *name,
+                                      const ndm_dtype *dtype,
+                                      int64_t offset);
+
+/**
+ * `ndm_dtype_record_add_field` with a title (NULL for none) and subarray axes (`ndim` values
+ * at `shape`, each >= 0; `ndim` 0 for a plain field), like NumPy's `(('title', 'name'), fmt, shape)`.
+ */
+ndm_status ndm_dtype_record_add_field_ex(ndm_record_builder *builder,
+                                         const char *name,
+                                         const char *title,
+                                         const ndm_dtype *dtype,
+                                         int32_t ndim,
+                                         const int64_t *shape,
+                                         int64_t offset);
+
+/**
+ * Makes the record dtype: packed (`align` false: fields back to back, alignment 1) or with the C
+ * compiler's struct layout (`align` true: each field at a multiple of its alignment, itemsize
+ * rounded up to the largest). `itemsize` 0 means the computed size; a larger value adds tail
+ * padding, a smaller one is `NDM_ERR_DTYPE`. Duplicate names are `NDM_ERR_DTYPE`.
+ */
+ndm_status ndm_dtype_record_finish(ndm_record_builder *builder,
+                                   bool align,
+                                   int64_t itemsize,
+                                   ndm_dtype **out);
+
+/**
+ * `ndm_dtype_parse` with NumPy's `align` (`np.dtype(text, align=True)`): record forms get the C
+ * struct layout, nested lists too. Accepts typestrs, names, comma strings (`"i1,f8"`), descr
+ * lists (`"[('a', '<i4'), ('b', '<f8', (2, 3))]"`) and the dict form (`"{'names': [...],
+ * 'formats': [...], 'offsets': [...], 'itemsize': n}"`).
+ */
+ndm_status ndm_dtype_parse_align(const char *text, bool align, ndm_dtype **out);
+
+/**
+ * NumPy's `dtype.descr` as Python literal text (`"[('', '<f8')]"`, or the field list with
+ * `('', '|V<n>')` padding entries), valid while the handle lives. NULL with `NDM_ERR_DTYPE` as
+ * the last error for records with overlapping or out-of-order fields, as NumPy refuses.
+ */
+const char *ndm_dtype_descr(const ndm_dtype *dtype);
+
+/**
+ * Number of fields: 0 for a non-record dtype, -1 for a bad handle.
+ */
+int64_t ndm_dtype_nfields(const ndm_dtype *dtype);
+
+/**
+ * 1 if the dtype is a record built with C-struct layout (NumPy's `isalignedstruct`), 0 if
+ * not, -1 for a bad handle.
+ */
+int32_t ndm_dtype_is_aligned_struct(const ndm_dtype *dtype);
+
+/**
+ * Fills `*info` with field `index` (0-based, definition order) of a record dtype.
+ * `NDM_ERR_DTYPE` for a non-record, `NDM_ERR_INDEX` for an index out of range.
+ */
+ndm_status ndm_dtype_field(const ndm_dtype *dtype, int64_t index, ndm_field_info *info);
+
+/**
+ * A new handle to the dtype of field `index` (the base type for a subarray field).
+ */
+ndm_status ndm_dtype_field_dtype(const ndm_dtype *dtype, int64_t index, ndm_dtype **out);
+
+/**
+ * The index of the field called `name` (a name or a title), or -1 when there is none (not an
+ * error: no last error is set) or for a bad argument (with the last error set).
+ */
+int64_t ndm_dtype_field_index(const ndm_dtype *dtype, const char *name);
+
+/**
+ * NumPy's `dtype.newbyteorder(order)`: `NDM_BYTEORDER_SWAP` swaps, `_LITTLE`/`_BIG`/`_NATIVE`
+ * set, `_NA` leaves it unchanged; applied to every field of a record, nested ones too.
+ */
+ndm_status ndm_dtype_newbyteorder(const ndm_dtype *dtype, int32_t order, ndm_dtype **out);
 
 /**
  * `np.take(a, indices, axis)`: a new array of the elements at integer `indices` along `*axis`

@@ -62,7 +62,9 @@ impl Array {
 
     /// A new array whose axes are laid out contiguously in `axes` order (outermost first).
     /// A 0-byte result gets all-zero strides, as NumPy gives fresh empty arrays.
+    /// Records are always zero-filled, so that padding bytes never hold stale memory.
     pub fn allocate(dtype: Dtype, shape: &[i64], axes: &[usize], zeroed: bool) -> Result<Array> {
+        let zeroed = zeroed || dtype.as_record().is_some();
         let size = layout::check_shape(shape, dtype.itemsize())?;
         let nbytes = size * dtype.itemsize();
         let buffer = Buffer::allocate(
@@ -285,6 +287,12 @@ impl Array {
     /// The caller guarantees that `s` reaches only elements inside the buffer (layout functions
     /// derive views from in-bounds layouts; `as_strided` checks explicitly).
     pub fn view(self: &Arc<Self>, s: Strided, writeable: bool) -> Array {
+        self.view_as(s, self.dtype.clone(), writeable)
+    }
+
+    /// [`Array::view`] with the elements read as `dtype` (field views, dtype reinterpretation).
+    /// The caller guarantees that every `dtype` element of `s` lies inside the buffer.
+    pub fn view_as(self: &Arc<Self>, s: Strided, dtype: Dtype, writeable: bool) -> Array {
         let base = match &self.base {
             Some(b) if self.flags & flags::OWNDATA == 0 => Arc::clone(b),
             _ => Arc::clone(self),
@@ -294,7 +302,7 @@ impl Array {
             Array::checked_strides(
                 self.buffer.len(),
                 offset,
-                &self.dtype,
+                &dtype,
                 &s.shape,
                 Some(&s.strides)
             )
@@ -306,7 +314,7 @@ impl Array {
             offset as usize,
             s.shape,
             s.strides,
-            self.dtype.clone(),
+            dtype,
             writeable && self.is_writeable(),
             false,
             Some(base),

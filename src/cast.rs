@@ -484,11 +484,94 @@ pub fn transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
             }))
         }
         (DtypeKind::Void(a), DtypeKind::Void(b)) if a == b => transfer(from, from),
+        (DtypeKind::Record(_), _) | (_, DtypeKind::Record(_)) => record_transfer(from, to),
         _ => bail!(
             Dtype,
             "ndmem cannot convert elements of dtype '{from}' to dtype '{to}'"
         ),
     }
+}
+
+/// One piece of a record conversion: `count` elements converted by `run`, the i-th read at
+/// `src_offset + i * src_step` and written at `dst_offset + i * dst_step` inside each item.
+struct Part {
+    run: InnerLoop,
+    src_offset: usize,
+    src_step: usize,
+    dst_offset: usize,
+    dst_step: usize,
+    count: usize,
+}
+
+/// Conversions involving records, as NumPy 2 does them: record to record field by field in
+/// position order (a plain field broadcasts into a subarray field), a one-field record to its
+/// field's type, and a number into every field (and subarray element) of a record.
+fn record_transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
+    let cannot = || {
+        crate::error::Error::new(
+            crate::error::ErrorKind::Dtype,
+            format!(
+                "ndmem cannot convert elements of dtype '{}' to dtype '{}'",
+                from.repr_name(),
+                to.repr_name()
+            ),
+        )
+    };
+    let mut parts = Vec::new();
+    match (from.as_record(), to.as_record()) {
+        (Some(a), Some(b)) if a.fields().len() == b.fields().len() => {
+            for (fa, fb) in a.fields().iter().zip(b.fields()) {
+                let src_step = match (fa.shape == fb.shape, fa.shape.is_empty()) {
+                    (true, _) => fa.dtype.itemsize(),
+                    (false, true) => 0,
+                    (false, false) => return Err(cannot()),
+                };
+                parts.push(Part {
+                    run: transfer(&fa.dtype, &fb.dtype)?,
+                    src_offset: fa.offset,
+                    src_step,
+                    dst_offset: fb.offset,
+                    dst_step: fb.dtype.itemsize(),
+                    count: fb.count(),
+                });
+            }
+        }
+        (Some(a), None) => match a.fields() {
+            [f] if f.shape.is_empty() => parts.push(Part {
+                run: transfer(&f.dtype, to)?,
+                src_offset: f.offset,
+                src_step: 0,
+                dst_offset: 0,
+                dst_step: 0,
+                count: 1,
+            }),
+            _ => return Err(cannot()),
+        },
+        (None, Some(b)) if !matches!(from.kind(), DtypeKind::Void(_)) => {
+            for fb in b.fields() {
+                parts.push(Part {
+                    run: transfer(from, &fb.dtype)?,
+                    src_offset: 0,
+                    src_step: 0,
+                    dst_offset: fb.offset,
+                    dst_step: fb.dtype.itemsize(),
+                    count: fb.count(),
+                });
+            }
+        }
+        _ => return Err(cannot()),
+    }
+    Ok(Box::new(move |s, ss, d, ds, n| {
+        for p in &parts {
+            for i in 0..p.count {
+                let si = p.src_offset + i * p.src_step;
+                let di = p.dst_offset + i * p.dst_step;
+                // The part's elements lie inside each source and destination item, so the
+                // caller's in-bounds guarantee for whole items covers them.
+                (p.run)(s.wrapping_add(si), ss, d.wrapping_add(di), ds, n);
+            }
+        }
+    }))
 }
 
 /// Element types that `arange` can fill: `v0 + i * delta` in the type's own arithmetic.

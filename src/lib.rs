@@ -15,10 +15,12 @@ pub mod error;
 
 pub mod array;
 pub mod buffer;
+pub mod byteswap;
 pub mod cast;
 pub mod copy;
 pub mod dtype;
 pub mod ffi;
+pub mod fields;
 pub mod iter;
 pub mod layout;
 pub mod overlap;

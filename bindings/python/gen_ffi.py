@@ -41,8 +41,9 @@ def ctype(decl, aliases, opaque):
     if base in opaque:
         # Handles are passed as plain addresses.
         inner, stars = "ctypes.c_void_p", stars - 1
-    elif base == "char" and stars == 1:
-        return "ctypes.c_char_p"
+    elif base == "char" and stars >= 1:
+        # Strings are c_char_p, so arrays of strings are POINTER(c_char_p).
+        inner, stars = "ctypes.c_char_p", stars - 1
     elif base == "void" and stars >= 1:
         inner, stars = "ctypes.c_void_p", stars - 1
     elif base in SCALARS:

@@ -1,7 +1,7 @@
 //! NumPy's casting rules: which conversions `casting='no' | 'equiv' | 'safe' | 'same_kind' |
 //! 'unsafe'` allows (`np.can_cast(from, to, casting)`).
 
-use super::{Dtype, DtypeKind, ScalarKind};
+use super::{Dtype, DtypeKind, Record, ScalarKind};
 
 /// How permissive a conversion may be, as NumPy's `casting=` argument.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, PartialOrd, Ord, Hash)]
@@ -63,23 +63,64 @@ fn safe_scalar(from: ScalarKind, to: ScalarKind) -> bool {
 
 /// Whether NumPy's `can_cast(from, to, casting)` allows the conversion.
 pub fn can_cast(from: &Dtype, to: &Dtype, casting: Casting) -> bool {
-    if casting == Casting::Unsafe || from == to {
-        return true;
+    cast_level(from, to).is_some_and(|needed| needed <= casting)
+}
+
+/// The least permissive `casting` that allows converting `from` to `to`, or `None` when NumPy
+/// has no conversion at all (records with different field counts, a record to raw bytes).
+pub fn cast_level(from: &Dtype, to: &Dtype) -> Option<Casting> {
+    if from == to {
+        return Some(Casting::No);
     }
-    let equiv = from.kind() == to.kind();
-    match casting {
-        Casting::No => false,
-        Casting::Equiv => equiv,
-        Casting::Safe | Casting::SameKind => match (from.kind(), to.kind()) {
-            (DtypeKind::Scalar(f), DtypeKind::Scalar(t)) => {
-                safe_scalar(*f, *t)
-                    || (casting == Casting::SameKind && kind_rank(*f) <= kind_rank(*t))
+    Some(match (from.kind(), to.kind()) {
+        (DtypeKind::Record(a), DtypeKind::Record(b)) => return record_level(a, b),
+        // A one-field record converts to its field's type; a number fills every field.
+        (DtypeKind::Record(a), _) => match a.fields() {
+            [f] if f.shape.is_empty() && f.dtype.as_record().is_none() => {
+                cast_level(&f.dtype, to)?;
+                Casting::Unsafe
             }
-            (DtypeKind::Bytes(n), DtypeKind::Bytes(m)) => casting == Casting::SameKind || m >= n,
-            _ => equiv,
+            _ => return None,
         },
-        Casting::Unsafe => true,
+        (DtypeKind::Scalar(_) | DtypeKind::Bytes(_), DtypeKind::Record(_)) => Casting::Unsafe,
+        (_, DtypeKind::Record(_)) => return None,
+        (DtypeKind::Scalar(f), DtypeKind::Scalar(t)) if f == t => Casting::Equiv,
+        (DtypeKind::Scalar(f), DtypeKind::Scalar(t)) if safe_scalar(*f, *t) => Casting::Safe,
+        (DtypeKind::Scalar(f), DtypeKind::Scalar(t)) if kind_rank(*f) <= kind_rank(*t) => {
+            Casting::SameKind
+        }
+        (DtypeKind::Bytes(n), DtypeKind::Bytes(m)) if m >= n => Casting::Safe,
+        (DtypeKind::Bytes(_), DtypeKind::Bytes(_)) => Casting::SameKind,
+        _ => Casting::Unsafe,
+    })
+}
+
+/// Records convert field by field in position order (NumPy 2): names may differ (at least
+/// `safe`), offsets and itemsize may differ (at least `equiv`), the field counts may not.
+fn record_level(a: &Record, b: &Record) -> Option<Casting> {
+    if a.fields().len() != b.fields().len() {
+        return None;
     }
+    let mut level = Casting::No;
+    for (fa, fb) in a.fields().iter().zip(b.fields()) {
+        let field = cast_level(&fa.dtype, &fb.dtype)?;
+        let field = match (fa.shape == fb.shape, fa.shape.is_empty()) {
+            (true, _) => field,
+            (false, true) => field.max(Casting::Safe),
+            (false, false) => Casting::Unsafe,
+        };
+        level = level.max(field);
+        if fa.name != fb.name || fa.title != fb.title {
+            level = level.max(Casting::Safe);
+        }
+        if fa.offset != fb.offset {
+            level = level.max(Casting::Equiv);
+        }
+    }
+    if a.itemsize() != b.itemsize() {
+        level = level.max(Casting::Equiv);
+    }
+    Some(level)
 }
 
 #[cfg(test)]
@@ -103,5 +144,28 @@ mod tests {
         assert!(!can_cast(&d("<f8"), &d(">f8"), Casting::No));
         assert!(can_cast(&d("S3"), &d("S5"), Casting::Safe));
         assert!(!can_cast(&d("S5"), &d("S3"), Casting::Safe));
+    }
+
+    #[test]
+    fn records_cast_by_position() {
+        let p = d("[('a','i4'),('b','f8')]");
+        let aligned =
+            super::super::spec::parse_with_align("[('a','i4'),('b','f8')]", true).unwrap();
+        assert_eq!(cast_level(&p, &aligned), Some(Casting::Equiv));
+        assert_eq!(
+            cast_level(&p, &d("[('x','i4'),('y','f8')]")),
+            Some(Casting::Safe)
+        );
+        assert_eq!(
+            cast_level(&p, &d("[('a','i2'),('b','f8')]")),
+            Some(Casting::SameKind)
+        );
+        assert_eq!(cast_level(&p, &d("[('a','i4')]")), None);
+        assert_eq!(cast_level(&p, &d("f8")), None);
+        assert_eq!(
+            cast_level(&d("[('a','f8')]"), &d("f8")),
+            Some(Casting::Unsafe)
+        );
+        assert_eq!(cast_level(&d("f8"), &p), Some(Casting::Unsafe));
     }
 }

@@ -1,16 +1,21 @@
 //! Data types: what one element's bytes mean.
 //!
 //! A [`Dtype`] is a kind ([`DtypeKind`]) plus a byte order. Numbers are [`ScalarKind`]s; `S<n>`
-//! (fixed bytes) and `V<n>` (raw bytes) are flexible kinds with an explicit itemsize. Structured
-//! records are a further `DtypeKind` variant added by the records work; every function here
-//! matches on the kind, so that variant slots in without changing callers.
+//! (fixed bytes) and `V<n>` (raw bytes) are flexible kinds with an explicit itemsize; records
+//! ([`Record`]) are named fields at byte offsets, each with its own dtype and byte order.
 
 mod casting;
+pub mod literal;
 mod promote;
+mod record;
+mod spec;
 mod typestr;
 
 pub use casting::{can_cast, Casting};
 pub use promote::{promote, promote_all};
+pub use record::{Field, FieldSpec, Record};
+pub use spec::parse_with_align;
+use std::sync::Arc;
 
 /// Byte order of a dtype, as NumPy's typestr prefix says it.
 #[derive(Clone, Copy, Debug, PartialEq, Eq, Hash)]
@@ -164,12 +169,15 @@ pub enum DtypeKind {
     Bytes(usize),
     /// `V<n>`: raw bytes with no interpretation.
     Void(usize),
+    /// A structured record (typestr `|V<itemsize>`).
+    Record(Arc<Record>),
 }
 
 /// A data type: element kind plus byte order.
 ///
-/// Byte order is normalised on construction: types whose elements are single bytes (and `S`/`V`)
-/// always have [`ByteOrder::NotApplicable`], so two dtypes describing the same bytes compare equal.
+/// Byte order is normalised on construction: types whose elements are single bytes (and `S`/`V`
+/// and records, whose fields carry their own) always have [`ByteOrder::NotApplicable`], so two
+/// dtypes describing the same bytes compare equal.
 #[derive(Clone, Debug, PartialEq, Eq, Hash)]
 pub struct Dtype {
     kind: DtypeKind,
@@ -214,14 +222,41 @@ impl Dtype {
         self.order
     }
 
-    /// True when the elements are stored in the machine's byte order (or have none).
+    /// True when the elements are stored in the machine's byte order (or have none); for a
+    /// record, when every field is.
     pub fn is_native(&self) -> bool {
-        self.order != ByteOrder::NATIVE.swapped()
+        match &self.kind {
+            DtypeKind::Record(r) => r.fields().iter().all(|f| f.dtype.is_native()),
+            _ => self.order != ByteOrder::NATIVE.swapped(),
+        }
     }
 
-    /// The same dtype in native byte order.
+    /// The same dtype in native byte order (record fields included).
     pub fn to_native(&self) -> Dtype {
-        Dtype::new(self.kind.clone(), ByteOrder::NATIVE)
+        self.new_byte_order(NewOrder::Set(ByteOrder::NATIVE))
+    }
+
+    /// NumPy's `dtype.newbyteorder(order)`: applied to every field of a record, nested ones too.
+    pub fn new_byte_order(&self, order: NewOrder) -> Dtype {
+        match (&self.kind, order) {
+            (DtypeKind::Record(r), _) => Dtype::record(r.map_dtypes(&|d| d.new_byte_order(order))),
+            (_, NewOrder::Swap) => Dtype::new(self.kind.clone(), self.order.swapped()),
+            (_, NewOrder::Set(o)) => Dtype::new(self.kind.clone(), o),
+            (_, NewOrder::Keep) => self.clone(),
+        }
+    }
+
+    /// A record dtype.
+    pub fn record(r: Record) -> Dtype {
+        Dtype::new(DtypeKind::Record(Arc::new(r)), ByteOrder::NotApplicable)
+    }
+
+    /// The record layout, if this is a record dtype.
+    pub fn as_record(&self) -> Option<&Record> {
+        match &self.kind {
+            DtypeKind::Record(r) => Some(r),
+            _ => None,
+        }
     }
 
     /// The same dtype with byte order `order`.
@@ -234,6 +269,7 @@ impl Dtype {
         match self.kind {
             DtypeKind::Scalar(k) => k.itemsize(),
             DtypeKind::Bytes(n) | DtypeKind::Void(n) => n,
+            DtypeKind::Record(ref r) => r.itemsize(),
         }
     }
 
@@ -242,8 +278,33 @@ impl Dtype {
         match self.kind {
             DtypeKind::Scalar(k) => k.alignment(),
             DtypeKind::Bytes(_) | DtypeKind::Void(_) => 1,
+            DtypeKind::Record(ref r) => r.alignment(),
         }
     }
+
+    /// NumPy's `dtype.descr` text: `[('', '<f8')]` for a plain dtype, the field list with
+    /// padding entries for a record (an error for overlapping or out-of-order fields).
+    pub fn descr(&self) -> crate::error::Result<String> {
+        match &self.kind {
+            DtypeKind::Record(r) => {
+                let mut s = String::new();
+                r.write_descr(&mut s)?;
+                Ok(s)
+            }
+            _ => Ok(format!("[('', '{self}')]")),
+        }
+    }
+}
+
+/// The byte order requested of [`Dtype::new_byte_order`] (NumPy's `'S'`, `'<'`, `'>'`, `'='`, `'|'`).
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum NewOrder {
+    /// Swap the current order.
+    Swap,
+    /// Set this order.
+    Set(ByteOrder),
+    /// Leave as it is (`'|'`).
+    Keep,
 }
 
 impl ByteOrder {

@@ -60,6 +60,14 @@ fn not_understood(text: &str) -> crate::error::Error {
 }
 
 fn parse(text: &str) -> Result<Dtype> {
+    if let Some(d) = super::spec::parse_structured(text, false)? {
+        return Ok(d);
+    }
+    parse_plain(text)
+}
+
+/// A typestr or name: one element type, no fields.
+pub(super) fn parse_plain(text: &str) -> Result<Dtype> {
     if let Some(k) = named(text) {
         return Ok(Dtype::scalar(k));
     }
@@ -127,7 +135,7 @@ impl fmt::Display for Dtype {
         let kind = match self.kind() {
             DtypeKind::Scalar(k) => k.kind_char(),
             DtypeKind::Bytes(_) => 'S',
-            DtypeKind::Void(_) => 'V',
+            DtypeKind::Void(_) | DtypeKind::Record(_) => 'V',
         };
         write!(
             f,
@@ -148,6 +156,14 @@ impl Dtype {
             DtypeKind::Scalar(_) => self.to_string(),
             DtypeKind::Bytes(n) => format!("S{n}"),
             DtypeKind::Void(n) => format!("V{n}"),
+            DtypeKind::Record(r) if r.is_packed() && !r.is_aligned_struct() => {
+                self.descr().unwrap_or_default()
+            }
+            DtypeKind::Record(r) => {
+                let mut s = String::new();
+                r.write_dict(&mut s);
+                s
+            }
         }
     }
 }

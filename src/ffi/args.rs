@@ -46,12 +46,26 @@ pub const NDM_COPY_NEVER: i32 = 2;
 /// The value that a handle to an array holds.
 pub type ArrayRef = Arc<Array>;
 
-/// A dtype handle's value: the dtype and its typestr, kept for `ndm_dtype_str`.
+/// A dtype handle's value: the dtype and the text the getters hand out, valid while it lives.
 pub struct DtypeValue {
     /// The data type.
     pub dtype: Dtype,
     /// Its NumPy typestr, NUL-terminated.
     pub text: CString,
+    /// Its descr text (or why there is none), made on first request.
+    pub descr: std::sync::OnceLock<std::result::Result<CString, crate::error::Error>>,
+    /// Field names, titles and subarray shapes as C data, made on first request.
+    pub fields: std::sync::OnceLock<Vec<FieldText>>,
+}
+
+/// One record field's name, title and subarray shape as C data.
+pub struct FieldText {
+    /// The name, NUL-terminated.
+    pub name: CString,
+    /// The title, if any.
+    pub title: Option<CString>,
+    /// Subarray axes.
+    pub shape: Vec<i64>,
 }
 
 pub(crate) static ARRAYS: Pool<ArrayRef> = Pool::new("ndm_array");
@@ -84,7 +98,14 @@ pub fn new_array(a: ArrayRef) -> *mut ndm_array {
 /// A new dtype handle owned by the caller.
 pub fn new_dtype(d: Dtype) -> *mut ndm_dtype {
     let text = CString::new(d.to_string()).expect("typestr has no NUL");
-    DTYPES.insert(DtypeValue { dtype: d, text }).cast()
+    DTYPES
+        .insert(DtypeValue {
+            dtype: d,
+            text,
+            descr: std::sync::OnceLock::new(),
+            fields: std::sync::OnceLock::new(),
+        })
+        .cast()
 }
 
 /// The common body of every function that returns a new array handle: checks `out` before

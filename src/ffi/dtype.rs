@@ -40,6 +40,9 @@ pub const NDM_KIND_BYTES: i32 = 13;
 pub const NDM_KIND_VOID: i32 = 14;
 /// Element kind code: float16 (IEEE binary16).
 pub const NDM_KIND_FLOAT16: i32 = 15;
+/// Element kind code: a structured record (typestr `|V<itemsize>`); built with
+/// `ndm_dtype_record_*` or parsed from text, never by `ndm_dtype_new`.
+pub const NDM_KIND_RECORD: i32 = 16;
 
 /// Byte order code: not applicable (`|`: single bytes, bool, S, V).
 pub const NDM_BYTEORDER_NA: i32 = 0;
@@ -84,6 +87,7 @@ fn kind_code(d: &Dtype) -> i32 {
             .expect("every scalar kind has a code"),
         DtypeKind::Bytes(_) => NDM_KIND_BYTES,
         DtypeKind::Void(_) => NDM_KIND_VOID,
+        DtypeKind::Record(_) => NDM_KIND_RECORD,
     }
 }
 

@@ -4,7 +4,7 @@ Arrays are handles to shared buffers: `ndmem.asarray(np_array)` wraps NumPy memo
 and `np.asarray(ndmem_array)` views ndmem memory with no copy. Names and semantics follow NumPy.
 """
 from . import _ffi
-from ._array import Array, Flags, arange, asarray, copyto, empty, full, zeros
+from ._array import Array, Flags, arange, asarray, copyto, empty, full, repack_fields, zeros
 from ._dtype import can_cast, dtype
 from ._lib import AxisError, Error, TooHardError, last_error, lib
 from ._ufunc import (absolute, ceil, conj, conjugate, floor, invert, isfinite, isinf, isnan,
@@ -38,5 +38,5 @@ __all__ = [
     "positive", "absolute", "square", "reciprocal", "conjugate", "conj", "floor", "ceil",
     "invert", "logical_not", "isnan", "isinf", "isfinite", "sum", "prod", "max", "min", "amax",
     "amin", "all", "any", "mean", "power", "sqrt", "exp", "expm1", "log", "log1p", "sin", "cos", "tan",
-    "rint",
+    "rint", "repack_fields",
 ]

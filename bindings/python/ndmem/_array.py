@@ -160,11 +160,12 @@ class Array:
         # None means "C-contiguous with fresh strides"; anything else is given exactly, so that
         # NumPy sees the same strides (size-0 and length-1 axes included).
         exact = strides == tuple(reversed(fresh))
+        d = self.dtype
         return {
             "version": 3,
             "shape": shape,
-            "typestr": self.dtype.str,
-            "descr": self.dtype.descr,
+            "typestr": d.str,
+            "descr": _interface_descr(d),
             "data": (self.data_ptr, not flags.writeable),
             "strides": None if exact else strides,
         }
@@ -209,6 +210,10 @@ class Array:
                 idx.append(flat % n)
                 flat //= n
             index = tuple(reversed(idx))
+        if self.dtype.names is not None:
+            import numpy
+
+            return numpy.asarray(self).item(index)
         kind = self.dtype.kind
         if kind in "SV":
             buf = ctypes.create_string_buffer(self.itemsize)
@@ -294,11 +299,61 @@ class Array:
         return Array._adopt(new_handle("ndm_astype", self._h, d._h, casting_code(casting),
                                        order_code(order), mode))
 
+    def view(self, dtype_):
+        """The same memory read as `dtype_` (NumPy's `view(dtype)`): no copy, no conversion; a
+        different itemsize rescales the contiguous last axis."""
+        d = dtype(dtype_)
+        return Array._adopt(new_handle("ndm_view_dtype", self._h, d._h))
+
+    def byteswap(self, inplace=False):
+        """Every number's bytes reversed, dtype unchanged (NumPy's `byteswap`); with
+        inplace=True this array's memory is swapped and the array itself returned."""
+        h = new_handle("ndm_byteswap", self._h, bool(inplace))
+        if inplace:
+            lib.ndm_array_free(h)
+            return self
+        return Array._adopt(h)
+
     def tolist(self):
         """The elements as nested Python lists."""
         import numpy
 
         return numpy.asarray(self).tolist()
+
+
+def _interface_descr(d):
+    """`__array_interface__['descr']`: NumPy's descr list when NumPy rebuilds the same dtype
+    from it; for records with padding, titles-free gaps, overlapping or out-of-order fields, the
+    dict form, because NumPy would turn a list's padding entries into named fields."""
+    if d.names is None:
+        return d.descr
+    try:
+        descr = d.descr
+    except ValueError:
+        descr = None
+    if descr is not None and _no_padding(descr):
+        return descr
+    return d.dtype if _has_numpy() else descr
+
+
+def _no_padding(descr):
+    return all(e[0] != "" and (not isinstance(e[1], list) or _no_padding(e[1])) for e in descr)
+
+
+def _has_numpy():
+    try:
+        import numpy  # noqa: F401
+
+        return True
+    except ImportError:
+        return False
+
+
+def repack_fields(a):
+    """A copy of record array `a` with its fields packed in order with no padding (NumPy's
+    `numpy.lib.recfunctions.repack_fields`, but always a new array)."""
+    a = asarray(a)
+    return Array._adopt(new_handle("ndm_repack", a._h))
 
 
 _ITEM_TYPES = {
@@ -344,7 +399,7 @@ def full(shape, fill_value, dtype=None, order="C"):
 def _numpy_dtype(d):
     import numpy
 
-    return numpy.dtype(d.str) if isinstance(d, dtype) else numpy.dtype(d)
+    return d.dtype if isinstance(d, dtype) else numpy.dtype(d)
 
 
 def arange(start, stop=None, step=None, dtype=None):

@@ -3,7 +3,7 @@ import builtins
 import sys
 
 from . import _ffi
-from ._lib import call, lib, new_handle
+from ._lib import call, last_error, lib, new_handle
 
 _PYTHON_TYPES = {builtins.float: "float64", builtins.int: "int64", builtins.bool: "bool",
                  builtins.complex: "complex128"}
@@ -17,41 +17,30 @@ class dtype:
 
     Accepts what `np.dtype` accepts for the supported kinds: typestrs ('<f8', '>i4', '|S32'),
     names ('float64'), one-letter codes ('d'), Python types (float, int, bool, complex), NumPy
-    dtypes and ndmem dtypes. Unsupported or unknown specs raise TypeError.
+    dtypes and ndmem dtypes, and records: descr lists ([('a', 'i1'), ('b', '<f8', (2, 3))]),
+    comma strings ('i1,f8'), the dict form ({'names': ..., 'formats': ..., 'offsets': ...}),
+    with `align=True` for the C compiler's struct layout. Unsupported specs raise TypeError,
+    invalid layouts ValueError, as NumPy does.
     """
 
-    __slots__ = ("_h",)
+    __slots__ = ("_h", "_shape")
 
-    def __init__(self, spec=None):
+    def __init__(self, spec=None, align=False):
         self._h = None
+        self._shape = ()
         if isinstance(spec, dtype):
+            if spec._shape:
+                raise TypeError("subarray dtypes are supported only as record fields")
             self._h = new_handle("ndm_dtype_clone", spec._h)
             return
-        if spec is None:
-            text = "float64"
-        elif isinstance(spec, str):
-            text = spec
-        elif isinstance(spec, type) and spec in _PYTHON_TYPES:
-            text = _PYTHON_TYPES[spec]
-        elif hasattr(spec, "str") and hasattr(spec, "itemsize"):  # numpy.dtype
-            if getattr(spec, "fields", None):
-                raise TypeError(f"data type {spec!r}: structured dtypes are not supported yet")
-            text = spec.str
-        elif hasattr(spec, "dtype") and hasattr(spec.dtype, "str"):  # numpy scalar types
-            text = spec.dtype.str
-        else:
-            try:
-                import numpy
-
-                text = numpy.dtype(spec).str
-            except Exception:
-                raise TypeError(f"data type {spec!r} not understood") from None
-        self._h = new_handle("ndm_dtype_parse", text.encode())
+        text = _spec_text(spec)
+        self._h = new_handle("ndm_dtype_parse_align", text.encode(), bool(align))
 
     @classmethod
-    def _adopt(cls, handle):
+    def _adopt(cls, handle, shape=()):
         d = cls.__new__(cls)
         d._h = handle
+        d._shape = tuple(shape)
         return d
 
     def __del__(self):
@@ -61,13 +50,18 @@ class dtype:
 
     @property
     def str(self):
-        """NumPy's typestr: '<f8', '|b1', '>i4', '|S32'."""
+        """NumPy's typestr: '<f8', '|b1', '>i4', '|S32', '|V24' for records and subarrays."""
+        if self._shape:
+            return f"|V{self.itemsize}"
         return lib.ndm_dtype_str(self._h).decode()
 
     @property
     def itemsize(self):
-        """Bytes per element."""
-        return lib.ndm_dtype_itemsize(self._h)
+        """Bytes per element (a subarray's whole size)."""
+        n = lib.ndm_dtype_itemsize(self._h)
+        for k in self._shape:
+            n *= k
+        return n
 
     @property
     def alignment(self):
@@ -82,6 +76,8 @@ class dtype:
     @property
     def byteorder(self):
         """'=' for native, '<', '>' for explicit non-native order, '|' when not applicable."""
+        if self._shape:
+            return self.base.byteorder
         code = lib.ndm_dtype_byteorder(self._h)
         if code == _ffi.NDM_BYTEORDER_NA:
             return "|"
@@ -92,47 +88,260 @@ class dtype:
 
     @property
     def isnative(self):
-        """True if the elements are in the machine's byte order (or have none)."""
+        """True if the elements are in the machine's byte order (or have none); for a record,
+        if every field is."""
+        if self.names is not None:
+            return all(f[0].isnative for f in self._field_list())
         return self.byteorder in "=|"
 
     @property
     def name(self):
-        """NumPy's name: 'float64', 'bool', 'bytes40' (S5), 'void64' (V8)."""
+        """NumPy's name: 'float64', 'bool', 'bytes40' (S5), 'void64' (V8 and records)."""
         kind = self.kind
         if kind == "b":
             return "bool"
         bits = self.itemsize * 8
         return f"{_KIND_CHARS[kind]}{bits}"
 
+    # --- records -----------------------------------------------------------------------------
+    @property
+    def shape(self):
+        """Subarray axes of a field's dtype; () otherwise."""
+        return self._shape
+
+    @property
+    def base(self):
+        """The element type of a subarray dtype; the dtype itself otherwise."""
+        return dtype._adopt(new_handle("ndm_dtype_clone", self._h)) if self._shape else self
+
+    @property
+    def subdtype(self):
+        """(base, shape) for a subarray dtype, else None."""
+        return (self.base, self._shape) if self._shape else None
+
+    def _field_list(self):
+        """[(dtype, offset, title, name)] in definition order."""
+        import ctypes
+
+        if self._shape:
+            return []
+        out = []
+        for i in range(lib.ndm_dtype_nfields(self._h)):
+            info = _ffi.ndm_field_info()
+            call("ndm_dtype_field", self._h, i, ctypes.byref(info))
+            shape = tuple(info.shape[k] for k in range(info.ndim))
+            fd = dtype._adopt(new_handle("ndm_dtype_field_dtype", self._h, i), shape)
+            title = info.title.decode() if info.title else None
+            out.append((fd, info.offset, title, info.name.decode()))
+        return out
+
+    @property
+    def names(self):
+        """Field names in definition order, or None for a non-record dtype."""
+        fields = self._field_list()
+        return tuple(f[3] for f in fields) if fields else None
+
+    @property
+    def fields(self):
+        """{name: (dtype, offset)} ({name: (dtype, offset, title)} with titles, and the title as
+        a key too), or None for a non-record dtype, as NumPy's."""
+        fields = self._field_list()
+        if not fields:
+            return None
+        out = {}
+        for fd, off, title, name in fields:
+            out[name] = (fd, off) if title is None else (fd, off, title)
+            if title is not None:
+                out[title] = (fd, off, title)
+        return out
+
+    @property
+    def isalignedstruct(self):
+        """True for a record built with align=True (C-struct layout)."""
+        return lib.ndm_dtype_is_aligned_struct(self._h) == 1
+
+    def __getitem__(self, key):
+        fields = self._field_list()
+        if not fields:
+            raise KeyError(f"There are no fields in dtype {self}.")
+        if isinstance(key, int):
+            return fields[key][0]
+        for fd, _, title, name in fields:
+            if key in (name, title):
+                return fd
+        raise KeyError(f"Field named '{key}' not found.")
+
+    def __len__(self):
+        return len(self._field_list())
+
+    def newbyteorder(self, new_order="S"):
+        """NumPy's newbyteorder: 'S' swap, '<'/'L', '>'/'B', '='/'N' native, '|'/'I' unchanged;
+        applied to every field of a record."""
+        codes = {"S": _ffi.NDM_BYTEORDER_SWAP, "<": _ffi.NDM_BYTEORDER_LITTLE,
+                 "L": _ffi.NDM_BYTEORDER_LITTLE, ">": _ffi.NDM_BYTEORDER_BIG,
+                 "B": _ffi.NDM_BYTEORDER_BIG, "=": _ffi.NDM_BYTEORDER_NATIVE,
+                 "N": _ffi.NDM_BYTEORDER_NATIVE, "|": _ffi.NDM_BYTEORDER_NA,
+                 "I": _ffi.NDM_BYTEORDER_NA}
+        key = new_order[:1].upper() if isinstance(new_order, builtins.str) else None
+        if key not in codes:
+            raise ValueError(f"{new_order!r} is an invalid value for keyword new_order")
+        return dtype._adopt(new_handle("ndm_dtype_newbyteorder", self._h, codes[key]), self._shape)
+
     @property
     def descr(self):
-        """NumPy's `__array_interface__` descr: [('', typestr)] for non-structured types."""
-        return [("", self.str)]
+        """NumPy's `dtype.descr`: [('', typestr)] for plain types; records list their fields with
+        ('', '|V<n>') padding entries (ValueError for overlapping or out-of-order fields)."""
+        import ast
+
+        if self._shape:
+            return [("", self.str)]
+        text = lib.ndm_dtype_descr(self._h)
+        if text is None:
+            raise ValueError(last_error())
+        return ast.literal_eval(text.decode())
+
+    def _text(self):
+        """Text that ndm_dtype_parse turns back into exactly this dtype (records: the dict form
+        with explicit offsets, itemsize and 'aligned')."""
+        if self._shape:
+            return f"({self.base._text()}, {self._shape!r})"
+        fields = self._field_list()
+        if not fields:
+            return repr(self.str)
+        names = ", ".join(repr(f[3]) for f in fields)
+        formats = ", ".join(f[0]._text() for f in fields)
+        offsets = ", ".join(str(f[1]) for f in fields)
+        titles = ", ".join(repr(f[2]) for f in fields)
+        return (f"{{'names': [{names}], 'formats': [{formats}], 'offsets': [{offsets}], "
+                f"'titles': [{titles}], 'itemsize': {self.itemsize}, "
+                f"'aligned': {self.isalignedstruct}}}")
 
     @property
     def dtype(self):
         """The equal `numpy.dtype` (so that `np.dtype(x.dtype)` works)."""
         import numpy
 
-        return numpy.dtype(self.str)
+        if self._shape:
+            return numpy.dtype((self.base.dtype, self._shape))
+        fields = self._field_list()
+        if not fields:
+            return numpy.dtype(self.str)
+        spec = {"names": [f[3] for f in fields], "formats": [f[0].dtype for f in fields],
+                "offsets": [f[1] for f in fields], "itemsize": self.itemsize}
+        if any(f[2] is not None for f in fields):
+            spec["titles"] = [f[2] for f in fields]
+        return numpy.dtype(spec, align=self.isalignedstruct)
 
     def __eq__(self, other):
         try:
             other = other if isinstance(other, dtype) else dtype(other)
         except (TypeError, ValueError):
             return NotImplemented
+        if self._shape != other._shape:
+            return False
         return lib.ndm_dtype_equal(self._h, other._h) == 1
 
     def __hash__(self):
-        return hash(self.str)
+        return hash((self.str, self.names))
 
     def __repr__(self):
+        if self._shape:
+            return f"dtype(({self.base.str!r}, {self._shape!r}))"
+        if self.names is not None:
+            try:
+                return repr(self.dtype)
+            except ImportError:
+                return f"dtype({self._text()})"
         if self.isnative and self.kind in "biufc":
             return f"dtype('{self.name}')"
         text = self.str
         return f"dtype('{text[1:] if text[0] == '|' else text}')"
 
     __str__ = __repr__
+
+
+def _spec_text(spec):
+    """The text ndm_dtype_parse_align reads for anything np.dtype accepts."""
+    if spec is None:
+        return "float64"
+    if isinstance(spec, builtins.str):
+        return spec  # a typestr, name, comma string or literal list/dict
+    if isinstance(spec, dtype):
+        return spec._text()
+    if isinstance(spec, type) and spec in _PYTHON_TYPES:
+        return _PYTHON_TYPES[spec]
+    if isinstance(spec, list):
+        return "[" + ", ".join(_field_text(f) for f in spec) + "]"
+    if isinstance(spec, dict):
+        parts = []
+        for key, value in spec.items():
+            if key == "formats":
+                parts.append(f"'formats': [{', '.join(_format_text(v) for v in value)}]")
+            elif key in ("names", "offsets", "titles", "itemsize", "aligned"):
+                parts.append(f"{key!r}: {_literal(value, key)}")
+            else:
+                raise TypeError(f"data type {spec!r} not understood (key {key!r})")
+        return "{" + ", ".join(parts) + "}"
+    if isinstance(spec, tuple):
+        return _format_text(spec)
+    if hasattr(spec, "str") and hasattr(spec, "itemsize"):  # numpy.dtype
+        if spec.subdtype is not None:
+            raise TypeError(f"data type {spec!r}: subarray dtypes are supported only as record fields")
+        if spec.names is None:
+            return spec.str
+        fields = [spec.fields[n] for n in spec.names]
+        titles = [f[2] if len(f) > 2 else None for f in fields]
+        return (f"{{'names': {list(spec.names)!r}, "
+                f"'formats': [{', '.join(_format_text(f[0]) for f in fields)}], "
+                f"'offsets': {[f[1] for f in fields]!r}, 'titles': {titles!r}, "
+                f"'itemsize': {spec.itemsize}, 'aligned': {spec.isalignedstruct}}}")
+    if hasattr(spec, "dtype") and hasattr(spec.dtype, "str"):  # numpy scalar types
+        return spec.dtype.str
+    try:
+        import numpy
+
+        return _spec_text(numpy.dtype(spec))
+    except Exception:
+        raise TypeError(f"data type {spec!r} not understood") from None
+
+
+def _literal(value, what):
+    """A plain Python literal (names, offsets, itemsize...) as text, checked to be one."""
+    import ast
+
+    text = repr(value)
+    try:
+        ast.literal_eval(text)
+    except (ValueError, SyntaxError):
+        raise TypeError(f"data type entry {what}={value!r} not understood") from None
+    return text
+
+
+def _format_text(fmt):
+    """A field format: a string, a nested spec, (format, shape), or a dtype object."""
+    if isinstance(fmt, builtins.str):
+        return repr(fmt)
+    if isinstance(fmt, tuple) and len(fmt) == 2:
+        return f"({_format_text(fmt[0])}, {_literal(fmt[1], 'shape')})"
+    if hasattr(fmt, "subdtype") and getattr(fmt, "subdtype", None) is not None:
+        base, shape = fmt.subdtype
+        return f"({_format_text(base)}, {shape!r})"
+    text = _spec_text(fmt)
+    return text if text[:1] in "[{('\"" else repr(text)
+
+
+def _field_text(field):
+    if not isinstance(field, (tuple, list)) or len(field) not in (2, 3):
+        raise TypeError(f"data type field {field!r} not understood: expected (name, format[, shape])")
+    name = field[0]
+    if isinstance(name, tuple):
+        name_text = f"({_literal(name[0], 'title')}, {_literal(name[1], 'name')})"
+    elif isinstance(name, builtins.str):
+        name_text = repr(name)
+    else:
+        raise TypeError(f"field name {name!r} must be a str")
+    shape = f", {_literal(field[2], 'shape')}" if len(field) == 3 else ""
+    return f"({name_text}, {_format_text(field[1])}{shape})"
 
 
 def can_cast(from_, to, casting="safe"):

@@ -37,10 +37,12 @@ NDM_KIND_COMPLEX128 = 12
 NDM_KIND_BYTES = 13
 NDM_KIND_VOID = 14
 NDM_KIND_FLOAT16 = 15
+NDM_KIND_RECORD = 16
 NDM_BYTEORDER_NA = 0
 NDM_BYTEORDER_LITTLE = 1
 NDM_BYTEORDER_BIG = 2
 NDM_BYTEORDER_NATIVE = 3
+NDM_MAX_FIELDS = (1 << 20)
 NDM_FLAG_C_CONTIGUOUS = 1
 NDM_FLAG_F_CONTIGUOUS = 2
 NDM_FLAG_OWNDATA = 4
@@ -49,6 +51,8 @@ NDM_FLAG_WRITEABLE = 1024
 NDM_OVERLAP_NO = 0
 NDM_OVERLAP_YES = 1
 NDM_OVERLAP_TOO_HARD = 2
+NDM_BYTEORDER_SWAP = 4
+NDM_MAX_FIELD_NDIM = 32
 NDM_ADD = 0
 NDM_SUBTRACT = 1
 NDM_MULTIPLY = 2
@@ -129,6 +133,19 @@ ndm_status = ctypes.c_int32
 ndm_release_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
 
 
+class ndm_field_info(ctypes.Structure):
+    """C struct ndm_field_info."""
+
+    _fields_ = [
+        ('name', ctypes.c_char_p),
+        ('title', ctypes.c_char_p),
+        ('offset', ctypes.c_int64),
+        ('ndim', ctypes.c_int32),
+        ('shape', ctypes.POINTER(ctypes.c_int64)),
+        ('itemsize', ctypes.c_int64),
+    ]
+
+
 class ndm_ufunc_opts(ctypes.Structure):
     """C struct ndm_ufunc_opts."""
 
@@ -183,6 +200,11 @@ FUNCTIONS = {
     'ndm_dtype_str': (ctypes.c_char_p, [ctypes.c_void_p]),
     'ndm_dtype_equal': (ctypes.c_int32, [ctypes.c_void_p, ctypes.c_void_p]),
     'ndm_can_cast': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_bool)]),
+    'ndm_field': (ndm_status, [ctypes.c_void_p, ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_fields': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_char_p), ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_repack': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_view_dtype': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_byteswap': (ndm_status, [ctypes.c_void_p, ctypes.c_bool, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_ndim': (ctypes.c_int32, [ctypes.c_void_p]),
     'ndm_shape': (ctypes.POINTER(ctypes.c_int64), [ctypes.c_void_p]),
     'ndm_strides': (ctypes.POINTER(ctypes.c_int64), [ctypes.c_void_p]),
@@ -199,6 +221,19 @@ FUNCTIONS = {
     'ndm_may_share_memory': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_bool)]),
     'ndm_shares_memory': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int32)]),
     'ndm_is_self_overlapping': (ndm_status, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int32)]),
+    'ndm_dtype_record_new': (ndm_status, [ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_dtype_record_free': (ndm_status, [ctypes.c_void_p]),
+    'ndm_dtype_record_add_field': (ndm_status, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int64]),
+    'ndm_dtype_record_add_field_ex': (ndm_status, [ctypes.c_void_p, ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_int64]),
+    'ndm_dtype_record_finish': (ndm_status, [ctypes.c_void_p, ctypes.c_bool, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_dtype_parse_align': (ndm_status, [ctypes.c_char_p, ctypes.c_bool, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_dtype_descr': (ctypes.c_char_p, [ctypes.c_void_p]),
+    'ndm_dtype_nfields': (ctypes.c_int64, [ctypes.c_void_p]),
+    'ndm_dtype_is_aligned_struct': (ctypes.c_int32, [ctypes.c_void_p]),
+    'ndm_dtype_field': (ndm_status, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ndm_field_info)]),
+    'ndm_dtype_field_dtype': (ndm_status, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_dtype_field_index': (ctypes.c_int64, [ctypes.c_void_p, ctypes.c_char_p]),
+    'ndm_dtype_newbyteorder': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_take': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_compress': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_concatenate': (ndm_status, [ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_int64), ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),

@@ -69,7 +69,11 @@ def index_view(x, key):
 
 def getitem(x, key):
     """NumPy's `x[key]`: basic indices give views (a Python scalar for a full integer index);
-    one integer array gives `take(axis=0)` and a boolean mask gives `compress`, as copies."""
+    one integer array gives `take(axis=0)` and a boolean mask gives `compress`, as copies.
+    A field name (or a list of them) gives a field view of a record array."""
+    fv = _field_view(x, key)
+    if fv is not None:
+        return fv
     items = _basic_items(key)
     if items is not None:
         view = index_view(x, key)
@@ -96,14 +100,31 @@ def getitem(x, key):
                      "and integer or boolean arrays are valid indices")
 
 
+def _field_view(x, key):
+    """`x['name']` or `x[['a', 'b']]` as a view, or None when `key` is not about fields."""
+    if isinstance(key, str):
+        return _adopt("ndm_field", x._h, key.encode())
+    if isinstance(key, list) and key and all(isinstance(k, str) for k in key):
+        names = x.dtype.names or ()
+        titles = {f[2] for f in (x.dtype.fields or {}).values() if len(f) > 2}
+        for k in key:
+            if k not in names and k not in titles:
+                raise KeyError(k)
+        arr = (ctypes.c_char_p * len(key))(*(k.encode() for k in key))
+        return _adopt("ndm_fields", x._h, arr, len(key))
+    return None
+
+
 def setitem(x, key, value):
     """NumPy's `x[key] = value` through basic indexing: broadcasting, unsafe casting as NumPy's
     assignment, out-of-range Python integers raise OverflowError, overlap-safe."""
-    target = index_view(x, key)
+    target = _field_view(x, key)
+    if target is None:
+        target = index_view(x, key)
     if not isinstance(value, Array):
         import numpy
 
-        np_dtype = numpy.dtype(target.dtype.str)
+        np_dtype = target.dtype.dtype
         if isinstance(value, (int, float, complex, bool)):
             value = numpy.array(value, dtype=np_dtype)
     call("ndm_copyto", target._h, (src := asarray(value))._h, _ffi.NDM_CASTING_UNSAFE)

@@ -92,7 +92,7 @@ def test_lists_and_scalars_are_converted_by_numpy():
 
 
 @pytest.mark.parametrize("data", [np.array(["ab"]), np.array([object()]),
-                                  np.zeros(2, "M8[s]"), np.zeros(2, [("a", "i4")])])
+                                  np.zeros(2, "M8[s]"), np.zeros(2, [("a", "U3")])])
 def test_unsupported_dtypes_raise_type_error(data):
     with pytest.raises(TypeError):
         ndmem.asarray(data)
