@@ -34,7 +34,7 @@ pub fn field(a: &Arc<Array>, key: &str) -> Result<Array> {
     for &n in f.shape.iter().rev() {
         shape.insert(first, n as i64);
         strides.insert(first, stride);
-        stride *= n as i64;
+        stride *= (n as i64).max(1); // NumPy strides a 0-length axis as if it had length 1
     }
     let s = Strided {
         offset: f.offset as i64,

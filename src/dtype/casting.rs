@@ -42,6 +42,24 @@ fn kind_rank(k: ScalarKind) -> u8 {
     }
 }
 
+/// Characters NumPy reserves for the text of any value of `k` (its safe casts to `S<n>`).
+fn text_width(k: ScalarKind) -> usize {
+    use ScalarKind::*;
+    match k {
+        Bool => 5,
+        Int8 => 4,
+        UInt8 => 3,
+        Int16 => 6,
+        UInt16 => 5,
+        Int32 => 11,
+        UInt32 => 10,
+        Int64 => 21,
+        UInt64 => 20,
+        Float16 | Float32 | Float64 => 32,
+        Complex64 | Complex128 => 64,
+    }
+}
+
 /// True when every value of `from` is exactly representable in `to`.
 fn safe_scalar(from: ScalarKind, to: ScalarKind) -> bool {
     let (fs, ts) = (from.itemsize(), to.itemsize());
@@ -76,14 +94,14 @@ pub fn cast_level(from: &Dtype, to: &Dtype) -> Option<Casting> {
         (DtypeKind::Record(a), DtypeKind::Record(b)) => return record_level(a, b),
         // A one-field record converts to its field's type; a number fills every field.
         (DtypeKind::Record(a), _) => match a.fields() {
-            [f] if f.shape.is_empty() && f.dtype.as_record().is_none() => {
+            [f] => {
                 cast_level(&f.dtype, to)?;
                 Casting::Unsafe
             }
             _ => return None,
         },
-        (DtypeKind::Scalar(_) | DtypeKind::Bytes(_), DtypeKind::Record(_)) => Casting::Unsafe,
-        (_, DtypeKind::Record(_)) => return None,
+        // NumPy also allows raw void to a record (unsafe), though its conversion then fails.
+        (_, DtypeKind::Record(_)) => Casting::Unsafe,
         (DtypeKind::Scalar(f), DtypeKind::Scalar(t)) if f == t => Casting::Equiv,
         (DtypeKind::Scalar(f), DtypeKind::Scalar(t)) if safe_scalar(*f, *t) => Casting::Safe,
         (DtypeKind::Scalar(f), DtypeKind::Scalar(t)) if kind_rank(*f) <= kind_rank(*t) => {
@@ -91,6 +109,12 @@ pub fn cast_level(from: &Dtype, to: &Dtype) -> Option<Casting> {
         }
         (DtypeKind::Bytes(n), DtypeKind::Bytes(m)) if m >= n => Casting::Safe,
         (DtypeKind::Bytes(_), DtypeKind::Bytes(_)) => Casting::SameKind,
+        // Numbers print into bytes: safe when every value's text fits.
+        (DtypeKind::Scalar(k), DtypeKind::Bytes(m)) if *m >= text_width(*k) => Casting::Safe,
+        (DtypeKind::Scalar(_), DtypeKind::Bytes(_)) => Casting::SameKind,
+        // Raw bytes take anything that fits; a shorter void truncates (same_kind).
+        (DtypeKind::Void(n), DtypeKind::Void(m)) if m < n => Casting::SameKind,
+        (_, DtypeKind::Void(m)) if from.itemsize() <= *m => Casting::Safe,
         _ => Casting::Unsafe,
     })
 }
@@ -103,11 +127,32 @@ fn record_level(a: &Record, b: &Record) -> Option<Casting> {
     }
     let mut level = Casting::No;
     for (fa, fb) in a.fields().iter().zip(b.fields()) {
-        let field = cast_level(&fa.dtype, &fb.dtype)?;
-        let field = match (fa.shape == fb.shape, fa.shape.is_empty()) {
-            (true, _) => field,
-            (false, true) => field.max(Casting::Safe),
-            (false, false) => Casting::Unsafe,
+        // Shapes that differ follow NumPy's subarray rules: a plain number broadcasts safely;
+        // a record into a subarray is a record-to-unstructured cast (one field only);
+        // otherwise the base types must convert (a record's one field), unsafely.
+        let field = match (
+            fa.shape == fb.shape,
+            fa.shape.is_empty(),
+            fa.dtype.as_record(),
+        ) {
+            (true, _, _) => cast_level(&fa.dtype, &fb.dtype)?,
+            (false, true, None) => cast_level(&fa.dtype, &fb.dtype)?.max(Casting::Safe),
+            (false, true, Some(r)) => match r.fields() {
+                [only] => {
+                    cast_level(&only.dtype, &fb.dtype)?;
+                    Casting::Unsafe
+                }
+                _ => return None,
+            },
+            (false, false, inner) => {
+                // Into a plain field, a record subarray converts only through its one field.
+                match (fb.shape.is_empty(), inner.map(|r| r.fields())) {
+                    (false, _) | (true, None) => cast_level(&fa.dtype, &fb.dtype)?,
+                    (true, Some([only])) => cast_level(&only.dtype, &fb.dtype)?,
+                    (true, Some(_)) => return None,
+                };
+                Casting::Unsafe
+            }
         };
         level = level.max(field);
         if fa.name != fb.name || fa.title != fb.title {

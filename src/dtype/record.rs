@@ -102,7 +102,7 @@ impl Record {
         let explicit = specs.iter().filter(|s| s.offset.is_some()).count();
         if explicit != 0 && explicit != specs.len() {
             bail!(
-                Dtype,
+                InvalidArg,
                 "record fields need offsets for all fields or for none ({explicit} of {} given)",
                 specs.len()
             );
@@ -113,7 +113,7 @@ impl Record {
             let texts = [Some(&spec.name), spec.title.as_ref()];
             if texts.iter().flatten().any(|t| t.contains('\0')) {
                 bail!(
-                    Dtype,
+                    InvalidArg,
                     "field names and titles cannot contain NUL characters"
                 );
             }
@@ -124,11 +124,11 @@ impl Record {
             };
             for used in fields.iter() {
                 if used.name == name || used.title.as_deref() == Some(&name) {
-                    bail!(Dtype, "field '{name}' occurs more than once");
+                    bail!(InvalidArg, "field '{name}' occurs more than once");
                 }
                 if let Some(t) = &spec.title {
                     if *t == name || used.name == *t || used.title.as_deref() == Some(t) {
-                        bail!(Dtype, "title '{t}' already used as a name or title.");
+                        bail!(InvalidArg, "title '{t}' already used as a name or title.");
                     }
                 }
             }
@@ -138,12 +138,15 @@ impl Record {
                 .try_fold(spec.dtype.itemsize(), |acc, &n| acc.checked_mul(n))
                 .filter(|&n| n <= MAX_ITEMSIZE);
             let Some(size) = size else {
-                bail!(Dtype, "field '{name}' is larger than {MAX_ITEMSIZE} bytes");
+                bail!(
+                    InvalidArg,
+                    "field '{name}' is larger than {MAX_ITEMSIZE} bytes"
+                );
             };
             let a = spec.dtype.alignment();
             let offset = match spec.offset {
                 Some(off) if align && off % a != 0 => bail!(
-                    Dtype,
+                    InvalidArg,
                     "offset {off} for NumPy dtype with fields is not divisible by the field alignment {a} with align=True"
                 ),
                 Some(off) => off,
@@ -151,7 +154,7 @@ impl Record {
                 None => next,
             };
             let Some(stop) = offset.checked_add(size).filter(|&e| e <= MAX_ITEMSIZE) else {
-                bail!(Dtype, "record is larger than {MAX_ITEMSIZE} bytes");
+                bail!(InvalidArg, "record is larger than {MAX_ITEMSIZE} bytes");
             };
             next = stop;
             end = end.max(stop);
@@ -165,12 +168,19 @@ impl Record {
             });
         }
         if fields.is_empty() {
-            bail!(Dtype, "a record dtype needs at least one field");
+            bail!(InvalidArg, "a record dtype needs at least one field");
+        }
+        if align {
+            end = round_up(end, max_align).unwrap_or(usize::MAX);
         }
         let mut total = match itemsize {
             Some(n) if n < end => bail!(
-                Dtype,
+                InvalidArg,
                 "NumPy dtype descriptor requires {end} bytes, cannot override to smaller itemsize of {n}"
+            ),
+            Some(n) if align && n % max_align != 0 => bail!(
+                InvalidArg,
+                "NumPy dtype descriptor requires alignment of {max_align} bytes, which is not divisible into the specified itemsize {n}"
             ),
             Some(n) => n,
             None => end,
@@ -179,7 +189,7 @@ impl Record {
             total = round_up(total, max_align).unwrap_or(usize::MAX);
         }
         if total > MAX_ITEMSIZE {
-            bail!(Dtype, "record is larger than {MAX_ITEMSIZE} bytes");
+            bail!(InvalidArg, "record is larger than {MAX_ITEMSIZE} bytes");
         }
         Ok(Record {
             fields,
@@ -289,7 +299,7 @@ impl Record {
         for f in &self.fields {
             if f.offset < pos {
                 bail!(
-                    Dtype,
+                    InvalidArg,
                     "dtype.descr is not defined for types with overlapping or out-of-order fields"
                 );
             }

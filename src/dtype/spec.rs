@@ -129,7 +129,7 @@ fn shape_of(lit: &Literal, context: &str) -> Result<Vec<usize>> {
         match v {
         Literal::Int(n) if (0..=MAX_DIM).contains(n) => Ok(*n as usize),
         Literal::Int(_) => bail!(
-            Dtype,
+            InvalidArg,
             "invalid shape in fixed-type tuple: dimension smaller then zero (or too large) in '{context}'"
         ),
         _ => bail!(Dtype, "subarray shape in '{context}' must be integers"),
@@ -233,7 +233,7 @@ fn from_dict(lit: &Literal, align: bool, top: bool) -> Result<Dtype> {
         || titles.is_some_and(|t| t.len() != n)
     {
         bail!(
-            Dtype,
+            InvalidArg,
             "'names', 'formats', 'offsets', and 'titles' dict entries must have the same length"
         );
     }
@@ -258,7 +258,7 @@ fn from_dict(lit: &Literal, align: bool, top: bool) -> Result<Dtype> {
         let offset = match offsets.map(|o| &o[i]) {
             None => None,
             Some(Literal::Int(v)) if *v >= 0 => Some(*v as usize),
-            Some(Literal::Int(v)) => bail!(Dtype, "offset {v} cannot be negative"),
+            Some(Literal::Int(v)) => bail!(InvalidArg, "offset {v} cannot be negative"),
             Some(_) => bail!(Dtype, "the dict form's offsets must be integers"),
         };
         let title = match titles.map(|t| &t[i]) {

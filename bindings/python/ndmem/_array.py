@@ -323,15 +323,16 @@ class Array:
 
 def _interface_descr(d):
     """`__array_interface__['descr']`: NumPy's descr list when NumPy rebuilds the same dtype
-    from it; for records with padding, titles-free gaps, overlapping or out-of-order fields, the
-    dict form, because NumPy would turn a list's padding entries into named fields."""
+    from it; for aligned records and records with gaps, overlapping or out-of-order fields, the
+    NumPy dtype itself (NumPy accepts any dtype spec there), because NumPy would turn a list's
+    padding entries into named fields and drop `isalignedstruct`."""
     if d.names is None:
         return d.descr
     try:
         descr = d.descr
     except ValueError:
         descr = None
-    if descr is not None and _no_padding(descr):
+    if descr is not None and _no_padding(descr) and not d.isalignedstruct:
         return descr
     return d.dtype if _has_numpy() else descr
 
