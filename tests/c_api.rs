@@ -209,3 +209,8 @@ fn c_test_reduce() {
 fn c_test_errors() {
     c_program("test_errors");
 }
+
+#[test]
+fn c_test_records() {
+    c_program("test_records");
+}
