@@ -46,6 +46,7 @@ bench: build $(VENV)/.ready
 	$(PYENV) $(PY) benches/compare_alloc.py
 	$(PYENV) $(PY) benches/compare_copy.py
 	$(PYENV) $(PY) benches/compare_ufunc.py
+	$(PYENV) $(PY) benches/compare_records.py
 	$(CC) -O2 -Iinclude benches/c/small_call.c -Ltarget/release -lndmem \
 		-Wl,-rpath,$(CURDIR)/target/release -o target/small_call && target/small_call
 

@@ -321,6 +321,28 @@ impl Array {
         )
     }
 
+    /// The same array with its bytes read as `dtype`, which must have the same itemsize (a
+    /// relabelling of a fresh result, e.g. a byte-swapped copy keeping the original dtype).
+    pub fn into_dtype(self, dtype: Dtype) -> Array {
+        assert_eq!(
+            dtype.itemsize(),
+            self.dtype.itemsize(),
+            "relabel keeps the itemsize"
+        );
+        let writeable = self.is_writeable();
+        let owndata = self.flags & flags::OWNDATA != 0;
+        Array::assemble(
+            self.buffer,
+            self.offset,
+            self.shape,
+            self.strides,
+            dtype,
+            writeable,
+            owndata,
+            self.base,
+        )
+    }
+
     /// This array's layout as a [`Strided`] with offset 0.
     pub fn strided(&self) -> Strided {
         Strided {

@@ -3,8 +3,8 @@
 
 use crate::array::Array;
 use crate::bail;
-use crate::copy::{self, Order};
-use crate::dtype::{Dtype, DtypeKind, ScalarKind};
+use crate::copy::{self, CopyMode, Order};
+use crate::dtype::{Casting, Dtype, DtypeKind, NewOrder, ScalarKind};
 use crate::error::Result;
 use crate::iter::Plan;
 use std::sync::Arc;
@@ -75,7 +75,10 @@ pub fn byteswap(a: &Arc<Array>, inplace: bool) -> Result<Arc<Array>> {
         byteswap_in_place(a)?;
         return Ok(Arc::clone(a));
     }
-    let out = copy::copy(a, Order::A)?;
-    byteswap_in_place(&out)?;
-    Ok(Arc::new(out))
+    // One pass: convert into the opposite byte order (which swaps every number, field by
+    // field), then read the result as `a`'s dtype again.
+    let swapped = a.dtype().new_byte_order(NewOrder::Swap);
+    let out = copy::astype(a, &swapped, Casting::Unsafe, Order::A, CopyMode::Always)?;
+    let out = Arc::try_unwrap(out).unwrap_or_else(|shared| (*shared).clone());
+    Ok(Arc::new(out.into_dtype(a.dtype().clone())))
 }

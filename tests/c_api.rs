@@ -176,6 +176,20 @@ fn readme_c_example_compiles_and_runs() {
 }
 
 #[test]
+fn readme_records_example_compiles_and_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("read README.md");
+    let section = readme
+        .find("## Records")
+        .expect("a records section in README.md");
+    let start = section + readme[section..].find("```c\n").expect("a ```c block") + 5;
+    let len = readme[start..].find("```").expect("end of the ```c block");
+    let src = out_dir().join("readme_records.c");
+    std::fs::write(&src, &readme[start..start + len]).expect("write example");
+    let text = build_and_run("readme_records", &src);
+    assert_eq!(text, "itemsize 48, grace earns 4500\n");
+}
+
+#[test]
 fn c_test_create() {
     c_program("test_create");
 }

@@ -392,7 +392,9 @@ fn accumulate(
         [a.data_ptr(), acc.data_ptr(), mptr],
         true,
     );
-    let native = a.dtype() == acc.dtype();
+    // Other dtypes, byte orders and unaligned inputs (packed record fields) go through aligned
+    // scratch blocks of REDUCE_BLOCK elements, as NumPy's buffered reductions do: same sums.
+    let native = a.dtype() == acc.dtype() && a.flags() & crate::array::flags::ALIGNED != 0;
     let isz = acc.dtype().itemsize();
     let to_loop = cast::transfer(a.dtype(), acc.dtype())?;
     let to_bool = match mask {
