@@ -45,8 +45,8 @@ pub fn byteswap_in_place(a: &Array) -> Result<()> {
         for _ in 0..n {
             for &(off, size) in &units {
                 let q = item.wrapping_add(off);
-                // SAFETY: the array invariant puts every element, hence each of its units,
-                // inside the buffer, and the array is writeable.
+                // The array invariant puts every element, hence each of its units, in the buffer.
+                // SAFETY: in bounds as just said, and the array is writeable.
                 unsafe {
                     match size {
                         2 => q
