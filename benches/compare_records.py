@@ -8,23 +8,13 @@ non-native-order sum. Alternating rounds, median ratio ndmem / NumPy (below 1: n
 and bytes read per second as a fraction of this machine's memory bandwidth.
 Run: make bench   (or PYTHONPATH=bindings/python .venv/bin/python benches/compare_records.py)
 """
-import statistics
 
 import numpy as np
-from timing import best_ms
+from timing import best_ms, rounds
 
 import ndmem
 
 N = 10_000_000
-
-
-def rounds(theirs, ours, n=5):
-    ratios, t_np = [], float("inf")
-    for _ in range(n):
-        t = best_ms(theirs, 3)
-        ratios.append(best_ms(ours, 3) / t)
-        t_np = min(t_np, t)
-    return statistics.median(ratios), t_np
 
 
 def main():
@@ -55,7 +45,7 @@ def main():
     print(f"memory bandwidth (NumPy copy of 80 MB): {bandwidth / 1e9:.1f} GB/s")
     print(f"{'row':42} {'ndmem/NumPy':>11} {'target':>7} {'met':>4} {'ndmem/bandwidth':>16}")
     for name, theirs, ours, target, moved in rows:
-        ratio, t_np = rounds(theirs, ours)
+        ratio, t_np = rounds(theirs, ours, repeats=3)
         frac = moved / (ratio * t_np / 1e3) / bandwidth if moved else float("nan")
         met = "" if target is None else ("yes" if ratio <= target else "NO")
         tgt = "" if target is None else f"{target:.2f}"

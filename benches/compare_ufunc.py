@@ -8,24 +8,14 @@ per second as a fraction of this machine's memory bandwidth (a plain NumPy copy 
 measured in the same run). Ratios, not times: these machines are shared and noisy.
 Run: make bench   (or PYTHONPATH=bindings/python .venv/bin/python benches/compare_ufunc.py)
 """
-import statistics
 import warnings
 
 import numpy as np
-from timing import best_ms
+from timing import best_ms, rounds
 
 import ndmem
 
 N = 10_000_000
-
-
-def rounds(theirs, ours, n=5):
-    ratios, t_np = [], float("inf")
-    for _ in range(n):
-        t = best_ms(theirs, 5)
-        ratios.append(best_ms(ours, 5) / t)
-        t_np = min(t_np, t)
-    return statistics.median(ratios), t_np
 
 
 def main():

@@ -1,4 +1,5 @@
 """Shared timing helper for the comparison scripts: best of several runs, in milliseconds."""
+import statistics
 import time
 
 
@@ -11,3 +12,14 @@ def best_ms(fn, repeats=25):
         fn()
         best = min(best, time.perf_counter() - start)
     return best * 1e3
+
+
+def rounds(theirs, ours, n=5, repeats=5):
+    """NumPy (`theirs`) and ndmem (`ours`) alternated for `n` rounds of best-of-`repeats`: the
+    median of the per-round ratios ndmem / NumPy, and NumPy's best time in ms."""
+    ratios, t_np = [], float("inf")
+    for _ in range(n):
+        t = best_ms(theirs, repeats)
+        ratios.append(best_ms(ours, repeats) / t)
+        t_np = min(t_np, t)
+    return statistics.median(ratios), t_np
