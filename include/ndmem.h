@@ -198,6 +198,27 @@
 #define NDM_MAX_FIELDS (1 << 20)
 
 /**
+ * Longest `.npy` header ndmem reads, in bytes (NumPy's own default limit is 10,000 characters;
+ * ndmem's header parser is linear-time and depth-bounded, so a larger limit is safe).
+ */
+#define NDM_NPY_MAX_HEADER_LEN (16 << 20)
+
+/**
+ * `ndm_memmap_info` mode: read-only (`'r'`).
+ */
+#define NDM_MMAP_READ 0
+
+/**
+ * `ndm_memmap_info` mode: read-write, shared with the file (`'r+'`, also maps opened `'w+'`).
+ */
+#define NDM_MMAP_READWRITE 1
+
+/**
+ * `ndm_memmap_info` mode: copy-on-write (`'c'`).
+ */
+#define NDM_MMAP_COPY 2
+
+/**
  * Flag bit: C-contiguous (NumPy's definition: length-1 axes ignored, size 0 always true).
  */
 #define NDM_FLAG_C_CONTIGUOUS 1
@@ -558,6 +579,21 @@ typedef int32_t ndm_status;
  * `ctx` given to `ndm_from_ptr`. It may run on any thread (whichever frees the last array).
  */
 typedef void (*ndm_release_fn)(void *data, void *ctx);
+
+/**
+ * Where a memory-mapped array lives, filled by `ndm_memmap_info`.
+ */
+typedef struct {
+    /**
+     * `NDM_MMAP_READ`, `NDM_MMAP_READWRITE` or `NDM_MMAP_COPY`.
+     */
+    int32_t mode;
+    /**
+     * File offset of the array's element 0 (for the array a map returned: the `offset` it was
+     * opened at, e.g. the header length of a `.npy` file).
+     */
+    int64_t offset;
+} ndm_memmap_info;
 
 /**
  * Facts about one record field, filled by `ndm_dtype_field`. The pointers stay valid while the
@@ -955,6 +991,92 @@ ndm_status ndm_view_dtype(const ndm_array *a, const ndm_dtype *dtype, ndm_array 
  * `*out` is a swapped copy. `out` may be NULL when `inplace` is true.
  */
 ndm_status ndm_byteswap(const ndm_array *a, bool inplace, ndm_array **out);
+
+/**
+ * Writes `a` to the file `path` (created or truncated) exactly as NumPy's `np.save` would: the
+ * same header bytes and data, C order unless `a` is F-contiguous and not C-contiguous (then
+ * `fortran_order` is True and the data is column-major). A view that is neither is written in
+ * C order block by block (1 MiB at a time), never copied whole. `version` 0 chooses the format
+ * as NumPy does (1.0, else 2.0 for headers over 64 KiB, else 3.0 for non-latin-1 field names);
+ * 1, 2 or 3 forces one. `*version_used` (may be NULL) gets the major version written; NumPy
+ * warns when it is 2 or 3 (older NumPy cannot read them). Unlike `np.save`, no `.npy` suffix is
+ * added to `path`. Records whose fields overlap cannot be described (`NDM_ERR_INVALID_ARG`, as
+ * NumPy's `dtype.descr`); the file is not created then.
+ */
+ndm_status ndm_save_npy(const char *path,
+                        const ndm_array *a,
+                        int32_t version,
+                        int32_t *version_used);
+
+/**
+ * Reads a `.npy` file (format 1.0, 2.0 or 3.0) into a new array that owns its data, with the
+ * file's dtype (byte order, records and padding as written) and shape; F-contiguous when the
+ * file is in Fortran order. Errors: `NDM_ERR_IO` (cannot open or read), `NDM_ERR_FORMAT` (bad
+ * magic, unknown version, a header that is not NumPy's dict, longer than
+ * `NDM_NPY_MAX_HEADER_LEN` or past the end of the file, an invalid or overflowing shape, an
+ * unsupported or object dtype, data shorter than the header promises).
+ */
+ndm_status ndm_load_npy(const char *path, ndm_array **out);
+
+/**
+ * Maps the data of a `.npy` file: NumPy's `np.lib.format.open_memmap` and
+ * `np.load(path, mmap_mode=mode)`. `mode` is `"r"` (read-only array), `"r+"` (writes reach the
+ * file; see `ndm_flush`), `"c"` (copy-on-write: writeable, the file never changes) or `"w+"`
+ * (create or truncate the file, write a header for `dtype`/`shape`/`fortran_order`, map it
+ * read-write; `version` as in `ndm_save_npy`). For the other modes `dtype`, `ndim`, `shape`,
+ * `fortran_order` and `version` are ignored (pass NULL, 0, NULL, false, 0). The array and its
+ * views keep the mapping alive; the file is closed before this returns. Errors as
+ * `ndm_load_npy`; a file whose data is shorter than its header says is `NDM_ERR_FORMAT` in
+ * every mode (never extended).
+ */
+ndm_status ndm_open_memmap(const char *path,
+                           const char *mode,
+                           const ndm_dtype *dtype,
+                           int32_t ndim,
+                           const int64_t *shape,
+                           bool fortran_order,
+                           int32_t version,
+                           ndm_array **out);
+
+/**
+ * NumPy's `np.memmap(path, dtype, mode, offset, shape, order)`: maps the raw bytes of a file
+ * (no header) from byte `offset` as an array of `dtype`. `ndim` < 0 means no shape: a 1-D array
+ * of every whole element after `offset` (the remaining length must be a multiple of the
+ * itemsize). `order` is `NDM_ORDER_C` or `NDM_ORDER_F`. Modes as `ndm_open_memmap`; in `"r+"`
+ * and `"w+"` a file shorter than `offset` plus the array's bytes is extended with zeros, as NumPy
+ * does (`"w+"` needs a shape); in `"r"` and `"c"` that is `NDM_ERR_IO`. The mapping starts at
+ * `offset` rounded down to a page, like NumPy's.
+ */
+ndm_status ndm_memmap_raw(const char *path,
+                          const ndm_dtype *dtype,
+                          const char *mode,
+                          int64_t offset,
+                          int32_t ndim,
+                          const int64_t *shape,
+                          int32_t order,
+                          ndm_array **out);
+
+/**
+ * Writes the changed pages under `a`'s elements back to the file and waits (`msync`), like
+ * NumPy's `memmap.flush()`; an error from the operating system is `NDM_ERR_IO`. A no-op for
+ * `"r"` and `"c"` maps. `NDM_ERR_INVALID_ARG` if `a` is not memory-mapped.
+ */
+ndm_status ndm_flush(const ndm_array *a);
+
+/**
+ * Drops the file pages under `a`'s elements from the process's resident memory (flushing
+ * `"r+"` changes first); the values are unchanged and are read back from the file when next
+ * touched. Processing a mapped file block by block and releasing each block keeps resident
+ * memory bounded whatever the file size. Refused (`NDM_ERR_INVALID_ARG`) for `"c"` maps (their
+ * changes live only in those pages) and for arrays that are not memory-mapped.
+ */
+ndm_status ndm_release_pages(const ndm_array *a);
+
+/**
+ * Fills `*info` with the mode of the map behind `a` and the file offset of `a`'s element 0.
+ * `NDM_ERR_INVALID_ARG` if `a` is not memory-mapped (views of a mapped array are).
+ */
+ndm_status ndm_memmap_info(const ndm_array *a, ndm_memmap_info *info);
 
 /**
  * Number of axes, or -1 for a bad handle.

@@ -6,9 +6,12 @@
 //!   touch of a large fresh array several times cheaper (fewer page faults).
 //! - **Foreign**: a caller's pointer and byte length, with an optional release closure that runs
 //!   exactly once, when the last array referring to the buffer is dropped.
+//! - **Mapped**: a memory map of part of a file, unmapped when the last array goes. The file
+//!   descriptor is not kept: a mapping stays valid after its descriptor is closed.
 //!
 //! Arrays share a buffer through `Arc<Buffer>`, and every element they can reach lies inside it.
 
+use crate::bail;
 use crate::error::{Error, ErrorKind, Result};
 use aligned_vec::{AVec, ConstAlign};
 use std::mem::MaybeUninit;
@@ -26,6 +29,27 @@ pub type Release = Box<dyn FnOnce() + Send>;
 enum Owner {
     Owned(#[allow(dead_code)] AVec<MaybeUninit<u8>, ConstAlign<BUFFER_ALIGN>>),
     Foreign(Option<Release>),
+    Mapped(Mapping),
+}
+
+/// How the pages of a file mapping relate to the file.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub enum MapAccess {
+    /// Read-only, shared with the file.
+    Read,
+    /// Read-write, shared: writes reach the file.
+    Write,
+    /// Read-write, private (copy-on-write): writes never reach the file.
+    Copy,
+}
+
+/// Where a mapped buffer comes from: its access and the file offset of its first byte.
+#[derive(Clone, Copy, Debug, PartialEq, Eq)]
+pub struct Mapping {
+    /// Access of the pages.
+    pub access: MapAccess,
+    /// File offset of the buffer's first byte (a multiple of the page size).
+    pub file_offset: u64,
 }
 
 /// A byte range and the owner responsible for freeing it.
@@ -108,6 +132,142 @@ impl Buffer {
         }
     }
 
+    /// Maps `len` bytes of `file` starting at `file_offset` (a multiple of [`page_size`]).
+    /// `len` must be at least 1; the caller checked that the file is long enough (pages past
+    /// the end of a file raise SIGBUS when touched).
+    #[cfg(unix)]
+    pub fn map_file(
+        file: &std::fs::File,
+        file_offset: u64,
+        len: usize,
+        access: MapAccess,
+    ) -> Result<Buffer> {
+        use std::os::fd::AsRawFd;
+        let (prot, kind) = match access {
+            MapAccess::Read => (libc::PROT_READ, libc::MAP_SHARED),
+            MapAccess::Write => (libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED),
+            MapAccess::Copy => (libc::PROT_READ | libc::PROT_WRITE, libc::MAP_PRIVATE),
+        };
+        let offset = match libc::off_t::try_from(file_offset) {
+            Ok(o) if len > 0 && file_offset % page_size() as u64 == 0 => o,
+            _ => bail!(
+                InvalidArg,
+                "cannot map {len} bytes at file offset {file_offset}: need a length of at least 1 and a page-aligned offset"
+            ),
+        };
+        // SAFETY: mmap with a null hint creates a new mapping and touches no existing memory;
+        // the descriptor is open for the duration of the call.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                len,
+                prot,
+                kind,
+                file.as_raw_fd(),
+                offset,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            let e = std::io::Error::last_os_error();
+            bail!(
+                Io,
+                "mmap of {len} bytes at file offset {file_offset} failed: {e}"
+            );
+        }
+        Ok(Buffer {
+            ptr: NonNull::new(p.cast::<u8>()).expect("mmap never returns null on success"),
+            len,
+            owner: Owner::Mapped(Mapping {
+                access,
+                file_offset,
+            }),
+        })
+    }
+
+    /// The file mapping behind this buffer, if it is one.
+    pub fn mapping(&self) -> Option<Mapping> {
+        match self.owner {
+            Owner::Mapped(m) => Some(m),
+            _ => None,
+        }
+    }
+
+    /// Page-aligned `[start, end)` byte offsets covering `[offset, offset + len)`, clipped to
+    /// the buffer; `None` when the range is empty.
+    fn page_range(&self, offset: usize, len: usize) -> Option<(usize, usize)> {
+        let page = page_size();
+        let end = offset.saturating_add(len).min(self.len);
+        let start = offset - offset % page;
+        (len > 0 && start < end).then_some((start, end))
+    }
+
+    /// Writes the dirty pages of a shared mapping covering `[offset, offset + len)` back to the
+    /// file and waits for the write (`msync(MS_SYNC)`). A no-op for read-only and copy-on-write
+    /// mappings, whose pages never reach the file. `InvalidArg` if this is not a mapping.
+    pub fn flush(&self, offset: usize, len: usize) -> Result<()> {
+        let Some(m) = self.mapping() else {
+            bail!(
+                InvalidArg,
+                "the array is not memory-mapped: nothing to flush"
+            );
+        };
+        if m.access != MapAccess::Write {
+            return Ok(());
+        }
+        if let Some((start, end)) = self.page_range(offset, len) {
+            // SAFETY: [start, end) lies inside this live mapping and starts on a page boundary.
+            let r =
+                unsafe { libc::msync(self.as_ptr().add(start).cast(), end - start, libc::MS_SYNC) };
+            if r != 0 {
+                let e = std::io::Error::last_os_error();
+                bail!(Io, "msync of {} bytes failed: {e}", end - start);
+            }
+        }
+        Ok(())
+    }
+
+    /// Drops the pages of a mapping covering `[offset, offset + len)` from this process's
+    /// resident memory (`madvise(MADV_DONTNEED)`), writing dirty shared pages back first. The
+    /// contents stay what they were: the next read faults the pages back in from the file.
+    /// Refused (`InvalidArg`) for copy-on-write mappings, whose changed pages would be lost, and
+    /// for buffers that are not mappings.
+    pub fn release_pages(&self, offset: usize, len: usize) -> Result<()> {
+        let Some(m) = self.mapping() else {
+            bail!(
+                InvalidArg,
+                "the array is not memory-mapped: it has no file pages to release"
+            );
+        };
+        if m.access == MapAccess::Copy {
+            bail!(
+                InvalidArg,
+                "cannot release the pages of a copy-on-write (mode 'c') mapping: its changes exist only in those pages"
+            );
+        }
+        self.flush(offset, len)?;
+        if let Some((start, end)) = self.page_range(offset, len) {
+            // SAFETY: [start, end) lies inside this live shared mapping and starts on a page
+            // boundary; MADV_DONTNEED on a shared file mapping only unmaps the pages, whose
+            // contents remain in the file (dirty pages were written back just above).
+            let r = unsafe {
+                libc::madvise(
+                    self.as_ptr().add(start).cast(),
+                    end - start,
+                    libc::MADV_DONTNEED,
+                )
+            };
+            if r != 0 {
+                let e = std::io::Error::last_os_error();
+                bail!(
+                    Io,
+                    "madvise(MADV_DONTNEED) of {} bytes failed: {e}",
+                    end - start
+                );
+            }
+        }
+        Ok(())
+    }
+
     /// A new owned buffer holding a copy of `bytes`.
     pub fn from_bytes(bytes: &[u8]) -> Result<Buffer> {
         let b = Buffer::allocate(bytes.len(), AllocOptions::default())?;
@@ -128,6 +288,42 @@ impl Buffer {
         out
     }
 
+    /// Fills `[offset, offset + len)` from `r` (all of it, or an error).
+    /// Panics if the range is outside the buffer.
+    pub fn read_from(
+        &self,
+        offset: usize,
+        len: usize,
+        r: &mut impl std::io::Read,
+    ) -> std::io::Result<()> {
+        assert!(
+            offset.checked_add(len).is_some_and(|end| end <= self.len),
+            "range outside buffer"
+        );
+        // SAFETY: the range lies inside the buffer (checked above). Writing its bytes while
+        // another thread reads them is the caller's race, as for any write through an array.
+        let bytes = unsafe { std::slice::from_raw_parts_mut(self.as_ptr().add(offset), len) };
+        r.read_exact(bytes)
+    }
+
+    /// Writes the bytes `[offset, offset + len)` to `w`.
+    /// Panics if the range is outside the buffer.
+    pub fn write_to(
+        &self,
+        offset: usize,
+        len: usize,
+        w: &mut impl std::io::Write,
+    ) -> std::io::Result<()> {
+        assert!(
+            offset.checked_add(len).is_some_and(|end| end <= self.len),
+            "range outside buffer"
+        );
+        // SAFETY: the range lies inside the buffer (checked above); the slice lives only for
+        // this call. Concurrent writes to these bytes are the caller's race, as in C.
+        let bytes = unsafe { std::slice::from_raw_parts(self.as_ptr().add(offset), len) };
+        w.write_all(bytes)
+    }
+
     /// Address of the first byte.
     pub fn as_ptr(&self) -> *mut u8 {
         self.ptr.as_ptr()
@@ -143,7 +339,7 @@ impl Buffer {
         self.len == 0
     }
 
-    /// True when the bytes were allocated by ndmem (false for foreign memory).
+    /// True when the bytes were allocated by ndmem (false for foreign memory and mappings).
     pub fn is_owned(&self) -> bool {
         matches!(self.owner, Owner::Owned(_))
     }
@@ -151,11 +347,33 @@ impl Buffer {
 
 impl Drop for Buffer {
     fn drop(&mut self) {
-        if let Owner::Foreign(release) = &mut self.owner {
-            if let Some(release) = release.take() {
-                release();
+        match &mut self.owner {
+            Owner::Foreign(release) => {
+                if let Some(release) = release.take() {
+                    release();
+                }
             }
+            Owner::Mapped(_) => {
+                // munmap of a live mapping only fails for invalid arguments, which cannot
+                // happen here; there is nobody to report to from a destructor.
+                // SAFETY: ptr/len are exactly the mapping created in `map_file`, and no array
+                // refers to it any more (this is the last reference to the buffer).
+                unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.len) };
+            }
+            Owner::Owned(_) => {}
         }
+    }
+}
+
+/// The size of a memory page (mapping offsets are multiples of it; NumPy's
+/// `mmap.ALLOCATIONGRANULARITY` on Linux).
+pub fn page_size() -> usize {
+    // SAFETY: sysconf only reads a system constant.
+    let n = unsafe { libc::sysconf(libc::_SC_PAGESIZE) };
+    if n > 0 {
+        n as usize
+    } else {
+        4096
     }
 }
 

@@ -23,6 +23,8 @@ pub mod ffi;
 pub mod fields;
 pub mod iter;
 pub mod layout;
+pub mod mmap;
+pub mod npy;
 pub mod overlap;
 pub mod select;
 pub mod ufunc;

@@ -162,6 +162,22 @@ pub(crate) fn text<'a>(p: *const c_char, what: &str) -> Result<&'a str> {
     }
 }
 
+/// Reads a NUL-terminated file path (bytes as the operating system takes them).
+pub(crate) fn path<'a>(p: *const c_char, what: &str) -> Result<&'a std::path::Path> {
+    if p.is_null() {
+        bail!(NullArg, "argument '{what}' is NULL");
+    }
+    // SAFETY: the caller guarantees a NUL-terminated string.
+    let s = unsafe { CStr::from_ptr(p) };
+    if s.is_empty() {
+        bail!(InvalidArg, "argument '{what}' is an empty path");
+    }
+    use std::os::unix::ffi::OsStrExt;
+    Ok(std::path::Path::new(std::ffi::OsStr::from_bytes(
+        s.to_bytes(),
+    )))
+}
+
 /// Decodes an `NDM_ORDER_*` code.
 pub fn order(code: i32) -> Result<Order> {
     Ok(match code {

@@ -29,6 +29,7 @@ pub mod copy;
 pub mod create;
 pub mod dtype;
 pub mod fields;
+pub mod file;
 pub mod getters;
 pub mod handle;
 pub mod item;

@@ -6,6 +6,8 @@ and `np.asarray(ndmem_array)` views ndmem memory with no copy. Names and semanti
 from . import _ffi
 from ._array import Array, Flags, arange, asarray, copyto, empty, full, repack_fields, zeros
 from ._dtype import can_cast, dtype
+from ._file import (flush, iter_blocks, load, memmap, memmap_info, open_memmap,
+                    release_pages, save)
 from ._lib import AxisError, Error, TooHardError, last_error, lib
 from ._ufunc import (absolute, ceil, conj, conjugate, floor, invert, isfinite, isinf, isnan,
                      logical_not, negative, positive, reciprocal, square)
@@ -24,6 +26,7 @@ from ._views import (as_strided, ascontiguousarray, asfortranarray, broadcast_sh
 __version__ = lib.ndm_version().decode()
 install_operators(Array)
 install_methods(Array)
+Array.flush = flush
 
 __all__ = [
     "Array", "AxisError", "Error", "Flags", "TooHardError", "arange", "as_strided",
@@ -38,5 +41,6 @@ __all__ = [
     "positive", "absolute", "square", "reciprocal", "conjugate", "conj", "floor", "ceil",
     "invert", "logical_not", "isnan", "isinf", "isfinite", "sum", "prod", "max", "min", "amax",
     "amin", "all", "any", "mean", "power", "sqrt", "exp", "expm1", "log", "log1p", "sin", "cos", "tan",
-    "rint", "repack_fields",
+    "rint", "repack_fields", "save", "load", "open_memmap", "memmap", "flush",
+    "release_pages", "memmap_info", "iter_blocks",
 ]

@@ -43,6 +43,10 @@ NDM_BYTEORDER_LITTLE = 1
 NDM_BYTEORDER_BIG = 2
 NDM_BYTEORDER_NATIVE = 3
 NDM_MAX_FIELDS = (1 << 20)
+NDM_NPY_MAX_HEADER_LEN = (16 << 20)
+NDM_MMAP_READ = 0
+NDM_MMAP_READWRITE = 1
+NDM_MMAP_COPY = 2
 NDM_FLAG_C_CONTIGUOUS = 1
 NDM_FLAG_F_CONTIGUOUS = 2
 NDM_FLAG_OWNDATA = 4
@@ -133,6 +137,15 @@ ndm_status = ctypes.c_int32
 ndm_release_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
 
 
+class ndm_memmap_info(ctypes.Structure):
+    """C struct ndm_memmap_info."""
+
+    _fields_ = [
+        ('mode', ctypes.c_int32),
+        ('offset', ctypes.c_int64),
+    ]
+
+
 class ndm_field_info(ctypes.Structure):
     """C struct ndm_field_info."""
 
@@ -205,6 +218,13 @@ FUNCTIONS = {
     'ndm_repack': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_view_dtype': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_byteswap': (ndm_status, [ctypes.c_void_p, ctypes.c_bool, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_save_npy': (ndm_status, [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int32)]),
+    'ndm_load_npy': (ndm_status, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_open_memmap': (ndm_status, [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_bool, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_memmap_raw': (ndm_status, [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_flush': (ndm_status, [ctypes.c_void_p]),
+    'ndm_release_pages': (ndm_status, [ctypes.c_void_p]),
+    'ndm_memmap_info': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ndm_memmap_info)]),
     'ndm_ndim': (ctypes.c_int32, [ctypes.c_void_p]),
     'ndm_shape': (ctypes.POINTER(ctypes.c_int64), [ctypes.c_void_p]),
     'ndm_strides': (ctypes.POINTER(ctypes.c_int64), [ctypes.c_void_p]),

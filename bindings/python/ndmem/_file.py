@@ -1,0 +1,137 @@
+"""`.npy` files and memory maps: NumPy's `save`, `load`, `open_memmap` and `memmap`."""
+import ctypes
+import os
+import warnings
+
+from . import _ffi
+from ._array import Array, asarray, order_code
+from ._dtype import dtype as _dtype
+from ._lib import call, int64s, new_handle
+
+_VERSIONS = {None: 0, (1, 0): 1, (2, 0): 2, (3, 0): 3}
+_MODES = {_ffi.NDM_MMAP_READ: "r", _ffi.NDM_MMAP_READWRITE: "r+", _ffi.NDM_MMAP_COPY: "c"}
+
+
+def _path(file):
+    if not isinstance(file, (str, bytes, os.PathLike)):
+        raise TypeError(f"ndmem reads and writes files by path, not {type(file).__name__}")
+    return os.fsencode(file)
+
+
+def _version_code(version):
+    try:
+        return _VERSIONS[None if version is None else tuple(version)]
+    except (KeyError, TypeError):
+        raise ValueError("we only support format version (1,0), (2,0), and (3,0), "
+                         f"not {version!r}") from None
+
+
+def _warn_version(used):
+    if used == 2:
+        warnings.warn("Stored array in format 2.0. It can only be"
+                      "read by NumPy >= 1.9", UserWarning, stacklevel=3)
+    elif used == 3:
+        warnings.warn("Stored array in format 3.0. It can only be "
+                      "read by NumPy >= 1.17", UserWarning, stacklevel=3)
+
+
+def save(file, arr, allow_pickle=True, *, version=None):
+    """NumPy's `np.save`: writes `arr` (an ndmem array or anything `ndmem.asarray` takes) to
+    `file`, adding `.npy` to a name without it. Same bytes as NumPy; a non-contiguous view is
+    streamed in blocks, never copied whole. `version=(1, 0)`, `(2, 0)` or `(3, 0)` forces a
+    format (an extension; NumPy chooses, and warns when it has to use 2.0 or 3.0)."""
+    path = _path(file)
+    if not path.endswith(b".npy"):
+        path += b".npy"
+    a = arr if isinstance(arr, Array) else asarray(arr)
+    used = ctypes.c_int32()
+    call("ndm_save_npy", path, a._h, _version_code(version), ctypes.byref(used))
+    if version is None:
+        _warn_version(used.value)
+
+
+def load(file, mmap_mode=None, allow_pickle=False, max_header_size=None):
+    """NumPy's `np.load` for `.npy` files: a new array, or with `mmap_mode` 'r', 'r+' or 'c'
+    a memory-mapped one (see `open_memmap`). Object arrays cannot be loaded; headers up to
+    `NDM_NPY_MAX_HEADER_LEN` bytes are read whatever `max_header_size` says."""
+    path = _path(file)
+    if mmap_mode is None:
+        return Array._adopt(new_handle("ndm_load_npy", path))
+    if mmap_mode in ("w+", "write"):
+        raise ValueError("mmap_mode 'w+' would truncate the file it is asked to load; "
+                         "use open_memmap(file, 'w+', dtype, shape) to create one")
+    return open_memmap(file, mode=mmap_mode)
+
+
+def open_memmap(filename, mode="r+", dtype=None, shape=None, fortran_order=False,
+                version=None, *, max_header_size=None):
+    """NumPy's `np.lib.format.open_memmap`: maps the data of a `.npy` file. Mode 'w+' creates
+    the file with a header for `dtype` (float64 if None), `shape` and `fortran_order`; the other
+    modes read the header from the file and ignore those arguments."""
+    path = _path(filename)
+    if mode in ("w+", "write"):
+        if shape is None:
+            raise ValueError("shape must be given if mode == 'w+'")
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        d = _dtype(float if dtype is None else dtype)
+        h = new_handle("ndm_open_memmap", path, mode.encode(), d._h, len(shape),
+                       int64s(shape), bool(fortran_order), _version_code(version))
+    else:
+        h = new_handle("ndm_open_memmap", path, str(mode).encode(), None, 0, None, False, 0)
+    return Array._adopt(h)
+
+
+def memmap(filename, dtype="uint8", mode="r+", offset=0, shape=None, order="C"):
+    """NumPy's `np.memmap`: the raw bytes of a file (no header) from byte `offset` as an array.
+    Without `shape`, 1-D over the rest of the file. 'r+' and 'w+' extend a short file."""
+    path = _path(filename)
+    d = _dtype(dtype)
+    if shape is None:
+        ndim, dims = -1, int64s(())
+    else:
+        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        ndim, dims = len(shape), int64s(shape)
+    h = new_handle("ndm_memmap_raw", path, d._h, str(mode).encode(), int(offset), ndim, dims,
+                   order_code(order, "CF"))
+    return Array._adopt(h)
+
+
+def flush(a):
+    """Writes the changes to a memory-mapped array back to its file (NumPy's `memmap.flush`);
+    a no-op for modes 'r' and 'c'. ValueError if `a` is not memory-mapped."""
+    call("ndm_flush", a._h)
+
+
+def release_pages(a):
+    """Drops the file pages under `a` from resident memory (values unchanged; they are read
+    back from the file when touched again). ValueError for mode 'c' or unmapped arrays."""
+    call("ndm_release_pages", a._h)
+
+
+def memmap_info(a):
+    """`(mode, offset)` of a memory-mapped array: mode 'r', 'r+' or 'c', and the file offset
+    of its element 0; None when `a` is not memory-mapped."""
+    info = _ffi.ndm_memmap_info()
+    from ._lib import lib
+
+    if lib.ndm_memmap_info(a._h, ctypes.byref(info)) != _ffi.NDM_OK:
+        return None
+    return _MODES[info.mode], info.offset
+
+
+def iter_blocks(a, nbytes=8 << 20):
+    """Views of `a` along its first axis, each at most `nbytes` (at least one row). For a
+    memory-mapped array opened 'r' or 'r+' the pages of each block are released once the loop
+    moves on, so walking a file larger than memory keeps resident memory bounded."""
+    if a.ndim == 0:
+        yield a
+        return
+    row = max(a.nbytes // max(a.shape[0], 1), 1)
+    step = max(nbytes // row, 1)
+    info = memmap_info(a)
+    release = info is not None and info[0] != "c"
+    for start in range(0, a.shape[0], step):
+        block = a[start:start + step]
+        yield block
+        if release:
+            release_pages(block)
