@@ -173,6 +173,12 @@
 #define NDM_KIND_RECORD 16
 
 /**
+ * Element kind code: fixed-length UCS-4 text (`<U<n>`, 4 bytes per character, with a byte
+ * order); `ndm_dtype_new` takes its itemsize in bytes (a multiple of 4).
+ */
+#define NDM_KIND_UNICODE 17
+
+/**
  * Byte order code: not applicable (`|`: single bytes, bool, S, V).
  */
 #define NDM_BYTEORDER_NA 0
@@ -898,10 +904,13 @@ ndm_status ndm_array_free(ndm_array *array);
 
 /**
  * Builds a dtype from a kind code, a byte order code and, for `NDM_KIND_BYTES`/`NDM_KIND_VOID`,
- * an itemsize (> 0). For numbers `itemsize` must be 0 or the kind's size. Byte order is ignored
+ * an itemsize (> 0; for `NDM_KIND_UNICODE` a positive multiple of 4). For numbers `itemsize` must be 0 or the kind's size. Byte order is ignored
  * where it does not apply (1-byte numbers, bool, bytes, void). `*out` gets a new handle.
  */
-ndm_status ndm_dtype_new(int32_t kind, int32_t byteorder, size_t itemsize, ndm_dtype **out);
+ndm_status ndm_dtype_new(int32_t kind,
+                         int32_t byteorder,
+                         size_t itemsize,
+                         ndm_dtype **out);
 
 /**
  * Parses NumPy dtype text: typestrs (`"<f8"`, `">i4"`, `"|S32"`, `"=i2"`, `"f8"`), names

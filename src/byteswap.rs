@@ -17,6 +17,7 @@ fn swap_units(d: &Dtype, at: usize, units: &mut Vec<(usize, usize)>) {
             units.extend([(at, half), (at + half, half)]);
         }
         DtypeKind::Scalar(k) if k.itemsize() > 1 => units.push((at, k.itemsize())),
+        DtypeKind::Unicode(n) => units.extend((0..*n).map(|i| (at + 4 * i, 4))),
         DtypeKind::Scalar(_) | DtypeKind::Bytes(_) | DtypeKind::Void(_) => {}
         DtypeKind::Record(r) => {
             for f in r.fields() {

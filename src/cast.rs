@@ -466,6 +466,32 @@ pub fn transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
                 func(s, ss, d, ds, n, swap_src, swap_dst)
             }))
         }
+        (DtypeKind::Unicode(n_from), DtypeKind::Unicode(n_to)) => {
+            let (keep, n_to) = (4 * (*n_from).min(*n_to), 4 * *n_to);
+            let swap = from.byte_order() != to.byte_order();
+            Ok(Box::new(move |s, ss, d, ds, n| {
+                let (mut s, mut d) = (s, d);
+                for _ in 0..n {
+                    // Characters beyond the source length are zero; each is one 4-byte unit.
+                    // SAFETY: callers guarantee a whole source element at s and a whole
+                    // destination element at d, not overlapping.
+                    unsafe {
+                        std::ptr::copy_nonoverlapping(s, d, keep);
+                        d.add(keep).write_bytes(0, n_to - keep);
+                        if swap {
+                            for c in (0..keep).step_by(4) {
+                                let unit = d.add(c).cast::<[u8; 4]>();
+                                let mut v = unit.read_unaligned();
+                                v.reverse();
+                                unit.write_unaligned(v);
+                            }
+                        }
+                    }
+                    s = s.wrapping_offset(ss);
+                    d = d.wrapping_offset(ds);
+                }
+            }))
+        }
         (DtypeKind::Bytes(n_from), DtypeKind::Bytes(n_to)) => {
             let (n_from, n_to) = (*n_from, *n_to);
             let keep = n_from.min(n_to);

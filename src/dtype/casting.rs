@@ -112,6 +112,14 @@ pub fn cast_level(from: &Dtype, to: &Dtype) -> Option<Casting> {
         // Numbers print into bytes: safe when every value's text fits.
         (DtypeKind::Scalar(k), DtypeKind::Bytes(m)) if *m >= text_width(*k) => Casting::Safe,
         (DtypeKind::Scalar(_), DtypeKind::Bytes(_)) => Casting::SameKind,
+        // Text: longer is safe, shorter truncates; bytes and numbers widen into it like S.
+        (DtypeKind::Unicode(n), DtypeKind::Unicode(m)) if n == m => Casting::Equiv,
+        (DtypeKind::Unicode(n) | DtypeKind::Bytes(n), DtypeKind::Unicode(m)) if m >= n => {
+            Casting::Safe
+        }
+        (DtypeKind::Unicode(_) | DtypeKind::Bytes(_), DtypeKind::Unicode(_)) => Casting::SameKind,
+        (DtypeKind::Scalar(k), DtypeKind::Unicode(m)) if *m >= text_width(*k) => Casting::Safe,
+        (DtypeKind::Scalar(_), DtypeKind::Unicode(_)) => Casting::SameKind,
         // Raw bytes take anything that fits; a shorter void truncates (same_kind).
         (DtypeKind::Void(n), DtypeKind::Void(m)) if m < n => Casting::SameKind,
         (_, DtypeKind::Void(m)) if from.itemsize() <= *m => Casting::Safe,

@@ -167,6 +167,10 @@ pub enum DtypeKind {
     Scalar(ScalarKind),
     /// `S<n>`: fixed-length bytes, zero-padded.
     Bytes(usize),
+    /// `U<n>`: `n` characters of fixed-length UCS-4 text (4 bytes each, zero-padded), with a
+    /// byte order. ndmem stores, views, byte-swaps, saves and converts it between lengths and
+    /// byte orders; arithmetic on text is not supported.
+    Unicode(usize),
     /// `V<n>`: raw bytes with no interpretation.
     Void(usize),
     /// A structured record (typestr `|V<itemsize>`).
@@ -192,8 +196,11 @@ impl Dtype {
 
     /// A dtype of `kind` with byte order `order` (ignored where byte order does not apply).
     pub fn new(kind: DtypeKind, order: ByteOrder) -> Dtype {
-        let applies =
-            matches!(&kind, DtypeKind::Scalar(k) if k.itemsize() > 1 && *k != ScalarKind::Bool);
+        let applies = match &kind {
+            DtypeKind::Scalar(k) => k.itemsize() > 1 && *k != ScalarKind::Bool,
+            DtypeKind::Unicode(_) => true,
+            _ => false,
+        };
         let order = if !applies {
             ByteOrder::NotApplicable
         } else if order == ByteOrder::NotApplicable {
@@ -269,6 +276,7 @@ impl Dtype {
         match self.kind {
             DtypeKind::Scalar(k) => k.itemsize(),
             DtypeKind::Bytes(n) | DtypeKind::Void(n) => n,
+            DtypeKind::Unicode(n) => 4 * n,
             DtypeKind::Record(ref r) => r.itemsize(),
         }
     }
@@ -278,6 +286,7 @@ impl Dtype {
         match self.kind {
             DtypeKind::Scalar(k) => k.alignment(),
             DtypeKind::Bytes(_) | DtypeKind::Void(_) => 1,
+            DtypeKind::Unicode(_) => 4,
             DtypeKind::Record(ref r) => r.alignment(),
         }
     }

@@ -41,6 +41,13 @@ pub fn promote(a: &Dtype, b: &Dtype) -> Result<Dtype> {
             super::ByteOrder::NotApplicable,
         )),
         (DtypeKind::Void(n), DtypeKind::Void(m)) if n == m => Ok(a.clone()),
+        (
+            DtypeKind::Unicode(n) | DtypeKind::Bytes(n),
+            DtypeKind::Unicode(m) | DtypeKind::Bytes(m),
+        ) => Ok(Dtype::new(
+            DtypeKind::Unicode(*n.max(m)),
+            super::ByteOrder::NATIVE,
+        )),
         _ => bail!(
             Dtype,
             "The dtypes {} and {} could not be promoted to a common dtype",

@@ -34,7 +34,7 @@ fn named(name: &str) -> Option<ScalarKind> {
 /// NumPy types that exist but ndmem does not store, with the reason named in the error.
 fn known_unsupported(kind: &str) -> Option<&'static str> {
     Some(match kind {
-        "U" | "str" | "str_" => "unicode text",
+        "str" | "str_" => "unicode text of unspecified length",
         "O" | "object" => "Python objects",
         "M" | "M8" | "datetime64" => "datetime64",
         "m" | "m8" | "timedelta64" => "timedelta64",
@@ -114,11 +114,13 @@ pub(super) fn parse_plain(text: &str) -> Result<Dtype> {
     };
     let kind_char = kind.chars().next().unwrap_or(' ');
     let dkind = match kind_char {
-        'S' | 'V' if size == 0 => bail!(
+        'S' | 'V' | 'U' if size == 0 => bail!(
             Dtype,
             "data type '{text}': zero-sized elements are not supported by ndmem"
         ),
         'S' => DtypeKind::Bytes(size),
+        'U' if size <= MAX_FLEXIBLE_ITEMSIZE / 4 => DtypeKind::Unicode(size),
+        'U' => bail!(Dtype, "data type '{text}': itemsize {digits} is too large"),
         'V' => DtypeKind::Void(size),
         'b' | 'i' | 'u' | 'f' | 'c' => match ScalarKind::from_kind_and_size(kind_char, size) {
             Some(k) => DtypeKind::Scalar(k),
@@ -135,6 +137,7 @@ impl fmt::Display for Dtype {
         let kind = match self.kind() {
             DtypeKind::Scalar(k) => k.kind_char(),
             DtypeKind::Bytes(_) => 'S',
+            DtypeKind::Unicode(n) => return write!(f, "{}U{n}", self.byte_order().prefix()),
             DtypeKind::Void(_) | DtypeKind::Record(_) => 'V',
         };
         write!(
@@ -155,6 +158,8 @@ impl Dtype {
             DtypeKind::Scalar(k) if self.is_native() => k.name().to_string(),
             DtypeKind::Scalar(_) => self.to_string(),
             DtypeKind::Bytes(n) => format!("S{n}"),
+            DtypeKind::Unicode(n) if self.is_native() => format!("U{n}"),
+            DtypeKind::Unicode(_) => self.to_string(),
             DtypeKind::Void(n) => format!("V{n}"),
             DtypeKind::Record(r) if r.is_packed() && !r.is_aligned_struct() => {
                 self.descr().unwrap_or_default()
@@ -192,6 +197,8 @@ mod tests {
         roundtrip(">d", ">f8");
         roundtrip("V8", "|V8");
         roundtrip("c8", "<c8");
+        roundtrip("U3", "<U3");
+        roundtrip(">U1", ">U1");
     }
 
     #[test]

@@ -43,6 +43,9 @@ pub const NDM_KIND_FLOAT16: i32 = 15;
 /// Element kind code: a structured record (typestr `|V<itemsize>`); built with
 /// `ndm_dtype_record_*` or parsed from text, never by `ndm_dtype_new`.
 pub const NDM_KIND_RECORD: i32 = 16;
+/// Element kind code: fixed-length UCS-4 text (`<U<n>`, 4 bytes per character, with a byte
+/// order); `ndm_dtype_new` takes its itemsize in bytes (a multiple of 4).
+pub const NDM_KIND_UNICODE: i32 = 17;
 
 /// Byte order code: not applicable (`|`: single bytes, bool, S, V).
 pub const NDM_BYTEORDER_NA: i32 = 0;
@@ -87,6 +90,7 @@ fn kind_code(d: &Dtype) -> i32 {
             .expect("every scalar kind has a code"),
         DtypeKind::Bytes(_) => NDM_KIND_BYTES,
         DtypeKind::Void(_) => NDM_KIND_VOID,
+        DtypeKind::Unicode(_) => NDM_KIND_UNICODE,
         DtypeKind::Record(_) => NDM_KIND_RECORD,
     }
 }
@@ -105,7 +109,7 @@ fn byte_order(code: i32) -> Result<ByteOrder> {
 }
 
 /// Builds a dtype from a kind code, a byte order code and, for `NDM_KIND_BYTES`/`NDM_KIND_VOID`,
-/// an itemsize (> 0). For numbers `itemsize` must be 0 or the kind's size. Byte order is ignored
+/// an itemsize (> 0; for `NDM_KIND_UNICODE` a positive multiple of 4). For numbers `itemsize` must be 0 or the kind's size. Byte order is ignored
 /// where it does not apply (1-byte numbers, bool, bytes, void). `*out` gets a new handle.
 #[no_mangle]
 pub unsafe extern "C" fn ndm_dtype_new(
@@ -130,7 +134,11 @@ pub unsafe extern "C" fn ndm_dtype_new(
             }
             (None, NDM_KIND_BYTES) => DtypeKind::Bytes(itemsize),
             (None, NDM_KIND_VOID) => DtypeKind::Void(itemsize),
-            _ => bail!(InvalidArg, "kind code {kind} is not one of NDM_KIND_* (0..=14)"),
+            (None, NDM_KIND_UNICODE) if itemsize == 0 || itemsize % 4 != 0 || itemsize > i32::MAX as usize => {
+                bail!(InvalidArg, "itemsize {itemsize} for a unicode dtype must be a positive multiple of 4 (4 bytes per character)")
+            }
+            (None, NDM_KIND_UNICODE) => DtypeKind::Unicode(itemsize / 4),
+            _ => bail!(InvalidArg, "kind code {kind} is not one of the NDM_KIND_* codes accepted here (0..=15, 17)"),
         };
         *out = new_dtype(Dtype::new(dkind, order));
         Ok(())
