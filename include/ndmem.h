@@ -599,7 +599,7 @@ typedef struct {
      * opened at, e.g. the header length of a `.npy` file).
      */
     int64_t offset;
-} ndm_memmap_info;
+} ndm_map_info;
 
 /**
  * Facts about one record field, filled by `ndm_dtype_field`. The pointers stay valid while the
@@ -1085,7 +1085,7 @@ ndm_status ndm_release_pages(const ndm_array *a);
  * Fills `*info` with the mode of the map behind `a` and the file offset of `a`'s element 0.
  * `NDM_ERR_INVALID_ARG` if `a` is not memory-mapped (views of a mapped array are).
  */
-ndm_status ndm_memmap_info(const ndm_array *a, ndm_memmap_info *info);
+ndm_status ndm_memmap_info(const ndm_array *a, ndm_map_info *info);
 
 /**
  * Number of axes, or -1 for a bad handle.

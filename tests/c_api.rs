@@ -195,6 +195,11 @@ fn c_test_create() {
 }
 
 #[test]
+fn c_test_npy() {
+    c_program("test_npy");
+}
+
+#[test]
 fn c_test_copy() {
     c_program("test_copy");
 }

@@ -30,7 +30,7 @@ pub const NDM_MMAP_COPY: i32 = 2;
 
 /// Where a memory-mapped array lives, filled by `ndm_memmap_info`.
 #[repr(C)]
-pub struct ndm_memmap_info {
+pub struct ndm_map_info {
     /// `NDM_MMAP_READ`, `NDM_MMAP_READWRITE` or `NDM_MMAP_COPY`.
     pub mode: i32,
     /// File offset of the array's element 0 (for the array a map returned: the `offset` it was
@@ -196,14 +196,14 @@ pub unsafe extern "C" fn ndm_release_pages(a: *const ndm_array) -> ndm_status {
 #[no_mangle]
 pub unsafe extern "C" fn ndm_memmap_info(
     a: *const ndm_array,
-    info: *mut ndm_memmap_info,
+    info: *mut ndm_map_info,
 ) -> ndm_status {
     boundary! {
         let info = args::out(info, "info")?;
         let Some((access, offset)) = mmap::info(args::array(a, "a")?) else {
             crate::bail!(InvalidArg, "the array is not memory-mapped");
         };
-        *info = ndm_memmap_info {
+        *info = ndm_map_info {
             mode: match access {
                 MapAccess::Read => NDM_MMAP_READ,
                 MapAccess::Write => NDM_MMAP_READWRITE,

@@ -138,8 +138,8 @@ ndm_status = ctypes.c_int32
 ndm_release_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
 
 
-class ndm_memmap_info(ctypes.Structure):
-    """C struct ndm_memmap_info."""
+class ndm_map_info(ctypes.Structure):
+    """C struct ndm_map_info."""
 
     _fields_ = [
         ('mode', ctypes.c_int32),
@@ -225,7 +225,7 @@ FUNCTIONS = {
     'ndm_memmap_raw': (ndm_status, [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_flush': (ndm_status, [ctypes.c_void_p]),
     'ndm_release_pages': (ndm_status, [ctypes.c_void_p]),
-    'ndm_memmap_info': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ndm_memmap_info)]),
+    'ndm_memmap_info': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ndm_map_info)]),
     'ndm_ndim': (ctypes.c_int32, [ctypes.c_void_p]),
     'ndm_shape': (ctypes.POINTER(ctypes.c_int64), [ctypes.c_void_p]),
     'ndm_strides': (ctypes.POINTER(ctypes.c_int64), [ctypes.c_void_p]),

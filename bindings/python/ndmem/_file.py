@@ -111,7 +111,7 @@ def release_pages(a):
 def memmap_info(a):
     """`(mode, offset)` of a memory-mapped array: mode 'r', 'r+' or 'c', and the file offset
     of its element 0; None when `a` is not memory-mapped."""
-    info = _ffi.ndm_memmap_info()
+    info = _ffi.ndm_map_info()
     from ._lib import lib
 
     if lib.ndm_memmap_info(a._h, ctypes.byref(info)) != _ffi.NDM_OK:
