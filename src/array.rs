@@ -240,6 +240,27 @@ impl Array {
         ))
     }
 
+    /// Like [`Array::from_buffer`] for a buffer this array owns (a fresh allocation nobody else
+    /// refers to): element 0 at byte 0, writeable, OWNDATA set.
+    pub fn from_owned_buffer(
+        buffer: Buffer,
+        dtype: Dtype,
+        shape: &[i64],
+        strides: &[i64],
+    ) -> Result<Array> {
+        let strides = Array::checked_strides(buffer.len(), 0, &dtype, shape, Some(strides))?;
+        Ok(Array::assemble(
+            Arc::new(buffer),
+            0,
+            shape.to_vec(),
+            strides,
+            dtype,
+            true,
+            true,
+            None,
+        ))
+    }
+
     #[allow(clippy::too_many_arguments)]
     fn assemble(
         buffer: Arc<Buffer>,

@@ -102,12 +102,16 @@ fn map(
         .checked_mul(itemsize as u64)
         .and_then(|n| n.checked_add(offset))
         .filter(|&e| e <= i64::MAX as u64);
-    let Some(end) = end else {
+    let Some(mut end) = end else {
         bail!(
             Shape,
             "offset {offset} plus the array's bytes overflows a file offset"
         );
     };
+    if matches!(mode, Mode::ReadWrite | Mode::Create) {
+        // NumPy maps at least one byte in the writing modes (so an empty map is possible).
+        end = end.max(1);
+    }
     if file_len < end {
         if matches!(mode, Mode::Read | Mode::Copy) {
             return Err(crate::error::Error::new(
@@ -121,11 +125,11 @@ fn map(
             ));
         }
         // NumPy extends the file for 'r+' and 'w+' by writing one zero byte at the new end.
-        let last = end.max(1) - 1;
+        let last = end - 1;
         file.seek(SeekFrom::Start(last))
             .and_then(|_| file.write_all(&[0]))
             .map_err(|e| io_error("cannot extend", path, e))?;
-        file_len = end.max(1);
+        file_len = end;
     }
     let page = page_size() as u64;
     let mut start = offset - offset % page;

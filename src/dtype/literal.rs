@@ -80,8 +80,11 @@ impl Parser<'_> {
         )
     }
 
+    /// Python's whitespace between tokens: space, tab, form feed, and newlines (inside brackets).
     fn skip_ws(&mut self) {
-        while self.i < self.s.len() && matches!(self.s[self.i], b' ' | b'\t' | b'\n' | b'\r') {
+        while self.i < self.s.len()
+            && matches!(self.s[self.i], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
+        {
             self.i += 1;
         }
     }
@@ -97,14 +100,17 @@ impl Parser<'_> {
         }
         match self.peek() {
             None => self.fail("expected a value, found the end"),
-            Some(b'\'' | b'"') => Ok(Literal::Str(self.string()?)),
+            Some(b'\'' | b'"') => Ok(Literal::Str(self.strings()?)),
+            Some(b'u' | b'U' | b'r' | b'R') if self.string_prefix().is_some() => {
+                Ok(Literal::Str(self.strings()?))
+            }
             Some(b'(') => self.sequence(b')', depth).map(|(v, single)| match single {
                 true => v.into_iter().next().expect("one element"),
                 false => Literal::Tuple(v),
             }),
             Some(b'[') => self.sequence(b']', depth).map(|(v, _)| Literal::List(v)),
             Some(b'{') => self.dict(depth),
-            Some(b'-' | b'0'..=b'9') => self.int(),
+            Some(b'-' | b'+' | b'0'..=b'9') => self.int(),
             Some(_) => self.word(),
         }
     }
@@ -125,32 +131,95 @@ impl Parser<'_> {
         }
     }
 
+    /// An integer as Python writes one: optional sign (spaces may follow it), decimal digits
+    /// (no leading zeros except for zero itself) or `0x`/`0o`/`0b` forms, `_` between digits.
     fn int(&mut self) -> Result<Literal> {
         let start = self.i;
-        if self.s[self.i] == b'-' {
+        let negative = self.s[self.i] == b'-';
+        if matches!(self.s[self.i], b'-' | b'+') {
             self.i += 1;
+            if !matches!(self.peek(), Some(b'0'..=b'9')) {
+                return self.fail("expected digits after the sign");
+            }
         }
-        let digits = self.i;
-        while self.i < self.s.len() && self.s[self.i].is_ascii_digit() {
-            self.i += 1;
+        let radix = match (self.s.get(self.i), self.s.get(self.i + 1)) {
+            (Some(b'0'), Some(b'x' | b'X')) => 16,
+            (Some(b'0'), Some(b'o' | b'O')) => 8,
+            (Some(b'0'), Some(b'b' | b'B')) => 2,
+            _ => 10,
+        };
+        if radix != 10 {
+            self.i += 2;
         }
-        if self.i == digits {
-            return self.fail("expected digits");
+        // Digits, each optionally preceded by one underscore (not the first decimal digit).
+        let mut digits = String::new();
+        loop {
+            let under = usize::from(self.s.get(self.i) == Some(&b'_'));
+            match self.s.get(self.i + under) {
+                Some(&c)
+                    if (c as char).is_digit(radix)
+                        && !(under == 1 && radix == 10 && digits.is_empty()) =>
+                {
+                    digits.push(c as char);
+                    self.i += 1 + under;
+                }
+                _ => break,
+            }
         }
-        if self.i < self.s.len() && matches!(self.s[self.i], b'.' | b'e' | b'E' | b'x' | b'_') {
-            return self.fail("only decimal integers are accepted");
+        let trailing = self.s.get(self.i).copied();
+        if digits.is_empty() {
+            return self.fail("malformed integer");
         }
-        match self.text[start..self.i].parse::<i64>() {
-            Ok(v) => Ok(Literal::Int(v)),
-            Err(_) => {
+        if matches!(trailing, Some(c) if c.is_ascii_alphanumeric() || c == b'.' || c == b'_') {
+            return self.fail("only integers are accepted as numbers");
+        }
+        if radix == 10 && digits.starts_with('0') && digits.bytes().any(|b| b != b'0') {
+            return self.fail("leading zeros in a decimal integer are not permitted");
+        }
+        let magnitude = i128::from_str_radix(&digits, radix)
+            .ok()
+            .filter(|&v| v <= i64::MAX as i128 + 1);
+        let value = magnitude
+            .map(|v| if negative { -v } else { v })
+            .and_then(|v| i64::try_from(v).ok());
+        match value {
+            Some(v) => Ok(Literal::Int(v)),
+            None => {
                 self.i = start;
                 self.fail("integer does not fit in 64 bits")
             }
         }
     }
 
-    fn string(&mut self) -> Result<String> {
+    /// The prefix letters before a quote (`u`, `r`, or none), if a string starts here.
+    fn string_prefix(&self) -> Option<(bool, usize)> {
+        let rest = &self.s[self.i..];
+        match rest {
+            [b'\'' | b'"', ..] => Some((false, 0)),
+            [b'u' | b'U', b'\'' | b'"', ..] => Some((false, 1)),
+            [b'r' | b'R', b'\'' | b'"', ..] => Some((true, 1)),
+            _ => None,
+        }
+    }
+
+    /// One or more adjacent string literals, concatenated as Python does (`'a' 'b'` is `'ab'`).
+    fn strings(&mut self) -> Result<String> {
+        let mut out = String::new();
+        while let Some((raw, skip)) = {
+            self.skip_ws();
+            self.string_prefix()
+        } {
+            self.i += skip;
+            out.push_str(&self.string(raw)?);
+        }
+        Ok(out)
+    }
+
+    fn string(&mut self, raw: bool) -> Result<String> {
         let quote = self.s[self.i];
+        if self.s.get(self.i + 1) == Some(&quote) && self.s.get(self.i + 2) == Some(&quote) {
+            return self.fail("triple-quoted strings are not accepted");
+        }
         self.i += 1;
         let mut out = String::new();
         loop {
@@ -164,7 +233,21 @@ impl Parser<'_> {
             if c == b'\n' {
                 return self.fail("newline inside a string");
             }
-            if c != b'\\' {
+            if c != b'\\' || raw {
+                if c == b'\\'
+                    && self
+                        .s
+                        .get(self.i + 1)
+                        .is_some_and(|&n| n == quote || n == b'\\')
+                {
+                    // A raw string keeps the backslash but it still protects the next quote.
+                    out.push('\\');
+                    self.i += 1;
+                    let ch = self.text[self.i..].chars().next().expect("in bounds");
+                    out.push(ch);
+                    self.i += ch.len_utf8();
+                    continue;
+                }
                 // Copy one whole UTF-8 character.
                 let ch = self.text[self.i..].chars().next().expect("in bounds");
                 out.push(ch);
@@ -183,18 +266,45 @@ impl Parser<'_> {
                 b'n' => Some('\n'),
                 b't' => Some('\t'),
                 b'r' => Some('\r'),
-                b'0' => Some('\0'),
+                b'a' => Some('\x07'),
+                b'b' => Some('\x08'),
+                b'f' => Some('\x0c'),
+                b'v' => Some('\x0b'),
                 _ => None,
             };
             if let Some(ch) = simple {
                 out.push(ch);
                 continue;
             }
+            if e == b'\n' {
+                continue; // a backslash-newline continues the string
+            }
+            if (b'0'..=b'7').contains(&e) {
+                // Up to three octal digits.
+                let mut v = u32::from(e - b'0');
+                for _ in 0..2 {
+                    match self.s.get(self.i) {
+                        Some(&d @ b'0'..=b'7') => {
+                            v = v * 8 + u32::from(d - b'0');
+                            self.i += 1;
+                        }
+                        _ => break,
+                    }
+                }
+                out.push(char::from_u32(v).expect("at most 0o777"));
+                continue;
+            }
             let digits = match e {
                 b'x' => 2,
                 b'u' => 4,
                 b'U' => 8,
-                _ => return self.fail("unknown escape sequence"),
+                b'N' => return self.fail("named unicode escapes are not accepted"),
+                _ => {
+                    // Python keeps an unknown escape as it is (with a warning).
+                    out.push('\\');
+                    self.i -= 1;
+                    continue;
+                }
             };
             let hex = self.text.get(self.i..self.i + digits).unwrap_or("");
             let code = u32::from_str_radix(hex, 16).ok().and_then(char::from_u32);
@@ -347,8 +457,11 @@ mod tests {
             "99999999999999999999",
             "foo",
             "(1, 2) x",
-            "'\\q'",
             "'\\x4'",
+            "0x",
+            "1__0",
+            "01",
+            "'''a'''",
         ] {
             assert!(Literal::parse(bad).is_err(), "{bad}");
         }

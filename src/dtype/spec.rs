@@ -319,7 +319,7 @@ mod tests {
             ),
             ("[('a','f4',-1)]", "dimension smaller"),
             ("('f4',(2,3))", "only as record fields"),
-            ("[('a','U3')]", "not supported"),
+            ("[('a','M8')]", "not supported"),
             ("[('a'", "not understood"),
         ] {
             let e = parse_with_align(text, false).unwrap_err();

@@ -218,7 +218,7 @@ mod tests {
             let e = bad.parse::<Dtype>().unwrap_err();
             assert!(e.message.contains(bad), "{bad}: {}", e.message);
         }
-        let e = "<U3".parse::<Dtype>().unwrap_err();
+        let e = "<M8".parse::<Dtype>().unwrap_err();
         assert!(e.message.contains("not supported"), "{}", e.message);
     }
 }

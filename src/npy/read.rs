@@ -6,6 +6,7 @@ use super::header::{self, Header, Prefix, MAX_HEADER_LEN, MAX_PREFIX_LEN};
 use super::io_error;
 use crate::array::Array;
 use crate::bail;
+use crate::buffer::{AllocOptions, Buffer};
 use crate::error::Result;
 use crate::layout::{self, MemOrder};
 use std::fs::File;
@@ -81,6 +82,16 @@ pub fn load(path: &Path) -> Result<Array> {
     } else {
         MemOrder::C
     };
+    if h.sizes()?.1 == 0 {
+        // NumPy reads a 1-D array of the elements (an empty one has stride 0) and then sets its
+        // shape, which gives fresh C strides for more than one axis ((24, 8) for (0, 3)).
+        let strides = match h.shape.len() {
+            1 => vec![0],
+            _ => layout::fresh_strides(&h.shape, h.dtype.itemsize(), MemOrder::C),
+        };
+        let buffer = Buffer::allocate(0, AllocOptions::default())?;
+        return Array::from_owned_buffer(buffer, h.dtype, &h.shape, &strides);
+    }
     let axes = layout::order_axes(h.shape.len(), order);
     let a = Array::allocate(h.dtype.clone(), &h.shape, &axes, false)?;
     let nbytes = a.nbytes();
