@@ -36,6 +36,10 @@ demo: build $(VENV)/.ready
 	./build/foreign_buffer
 	@echo "--- Python: sharing memory with NumPy ---"
 	$(PYENV) $(PY) examples/python/zero_copy.py
+	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude examples/c/large_file_sum.c \
+	    -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem -o build/large_file_sum
+	@echo "--- C: a 64 MiB .npy written and summed block by block through a memory map ---"
+	./build/large_file_sum build/demo_64mib.npy 64 && rm -f build/demo_64mib.npy
 
 test: tools fmt-check clippy cargo-test header-check ffi-check valgrind pytest demo
 	@echo "make test: all checks passed"
@@ -47,6 +51,8 @@ bench: build $(VENV)/.ready
 	$(PYENV) $(PY) benches/compare_copy.py
 	$(PYENV) $(PY) benches/compare_ufunc.py
 	$(PYENV) $(PY) benches/compare_records.py
+	$(PYENV) $(PY) benches/compare_npy.py
+	CC=$(CC) PY=$(PY) PYENV="$(PYENV)" sh benches/large_file.sh
 	$(CC) -O2 -Iinclude benches/c/small_call.c -Ltarget/release -lndmem \
 		-Wl,-rpath,$(CURDIR)/target/release -o target/small_call && target/small_call
 

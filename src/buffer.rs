@@ -50,6 +50,8 @@ pub struct Mapping {
     pub access: MapAccess,
     /// File offset of the buffer's first byte (a multiple of the page size).
     pub file_offset: u64,
+    /// The file's device and inode numbers, which identify it whatever its name.
+    pub file_id: (u64, u64),
 }
 
 /// A byte range and the owner responsible for freeing it.
@@ -143,6 +145,11 @@ impl Buffer {
         access: MapAccess,
     ) -> Result<Buffer> {
         use std::os::fd::AsRawFd;
+        use std::os::unix::fs::MetadataExt;
+        let file_id = match file.metadata() {
+            Ok(m) => (m.dev(), m.ino()),
+            Err(e) => bail!(Io, "cannot stat the file to map: {e}"),
+        };
         let (prot, kind) = match access {
             MapAccess::Read => (libc::PROT_READ, libc::MAP_SHARED),
             MapAccess::Write => (libc::PROT_READ | libc::PROT_WRITE, libc::MAP_SHARED),
@@ -180,6 +187,7 @@ impl Buffer {
             owner: Owner::Mapped(Mapping {
                 access,
                 file_offset,
+                file_id,
             }),
         })
     }
@@ -363,6 +371,25 @@ impl Drop for Buffer {
             Owner::Owned(_) => {}
         }
     }
+}
+
+/// Asks the file system to reserve `[offset, offset + len)` of `file` before it is written
+/// (`fallocate` with `FALLOC_FL_KEEP_SIZE`, as NumPy's `tofile` does): one allocation instead of
+/// many makes large writes, and later truncation of the file, much cheaper. Advice only: file
+/// systems without it are simply written without a reservation.
+pub fn reserve_file_space(file: &std::fs::File, offset: u64, len: u64) {
+    #[cfg(target_os = "linux")]
+    {
+        use std::os::fd::AsRawFd;
+        if let (Ok(o), Ok(l)) = (libc::off_t::try_from(offset), libc::off_t::try_from(len)) {
+            if l > 0 {
+                // SAFETY: fallocate only acts on the open descriptor; no memory is touched.
+                unsafe { libc::fallocate(file.as_raw_fd(), libc::FALLOC_FL_KEEP_SIZE, o, l) };
+            }
+        }
+    }
+    #[cfg(not(target_os = "linux"))]
+    let _ = (file, offset, len);
 }
 
 /// The size of a memory page (mapping offsets are multiples of it; NumPy's

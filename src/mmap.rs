@@ -317,6 +317,7 @@ pub fn info(a: &Array) -> Option<(MapAccess, u64)> {
     let Mapping {
         access,
         file_offset,
+        ..
     } = a.buffer().mapping()?;
     Some((access, file_offset + a.offset() as u64))
 }

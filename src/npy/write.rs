@@ -5,7 +5,8 @@
 use super::header::Header;
 use super::io_error;
 use crate::array::Array;
-use crate::buffer::{AllocOptions, Buffer};
+use crate::bail;
+use crate::buffer::{reserve_file_space, AllocOptions, Buffer};
 use crate::copy::copyto;
 use crate::dtype::Casting;
 use crate::error::{Error, ErrorKind, Result};
@@ -17,13 +18,36 @@ use std::sync::Arc;
 /// Bytes copied per block when a non-contiguous array is written.
 pub const STREAM_BLOCK: usize = 1 << 20;
 
-/// Writes `a` to the file `path` (created or truncated) as NumPy's `np.save` does; `version`
+/// Writes `a` to the file `path` (created, or replaced) as NumPy's `np.save` does; `version`
 /// forces format 1, 2 or 3, `None` lets NumPy's rule choose. Returns the major version used.
+///
+/// An existing file is overwritten in place and then cut to its new length, rather than
+/// truncated first: rewriting page-cache pages is cheaper than freeing and reallocating them,
+/// and other maps of the file never see it shrink below what they map while this runs. Saving
+/// an array into the very file it is mapped from is refused (NumPy crashes with SIGBUS there).
 pub fn save(path: &Path, a: &Arc<Array>, version: Option<u8>) -> Result<u8> {
+    use std::os::unix::fs::MetadataExt;
     // The header is checked before the file is touched.
     let header = Header::describe(a.dtype(), a.shape(), a.strides());
     let (bytes, used) = header.encode(version)?;
-    let mut file = std::fs::File::create(path).map_err(|e| io_error("cannot create", path, e))?;
+    let mut file = std::fs::OpenOptions::new()
+        .write(true)
+        .create(true)
+        .truncate(false)
+        .open(path)
+        .map_err(|e| io_error("cannot create", path, e))?;
+    let meta = file
+        .metadata()
+        .map_err(|e| io_error("cannot stat", path, e))?;
+    if let Some(m) = a.buffer().mapping() {
+        if m.file_id == (meta.dev(), meta.ino()) {
+            bail!(
+                InvalidArg,
+                "cannot save an array into '{}': it is memory-mapped from that file (save to another file)",
+                path.display()
+            );
+        }
+    }
     let io = |e: Error| match e.kind {
         ErrorKind::Io => Error::new(
             ErrorKind::Io,
@@ -33,7 +57,15 @@ pub fn save(path: &Path, a: &Arc<Array>, version: Option<u8>) -> Result<u8> {
     };
     file.write_all(&bytes)
         .map_err(|e| io_error("cannot write", path, e))?;
+    let total = bytes.len() as u64 + a.nbytes() as u64;
+    if meta.len() < total {
+        reserve_file_space(&file, meta.len(), total - meta.len());
+    }
     write_data(&mut file, a, &header).map_err(io)?;
+    if meta.is_file() {
+        file.set_len(total)
+            .map_err(|e| io_error("cannot set the length of", path, e))?;
+    }
     file.flush()
         .map_err(|e| io_error("cannot write", path, e))?;
     Ok(used)

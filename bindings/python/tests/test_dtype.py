@@ -47,7 +47,7 @@ def test_not_understood_like_numpy(spec):
     assert str(ours.value) == str(theirs.value)
 
 
-@pytest.mark.parametrize("spec", ["<U3", "O", "M8[ns]", "f16", "g", "G", "m8"])
+@pytest.mark.parametrize("spec", ["U", "str", "O", "M8[ns]", "f16", "g", "G", "m8"])
 def test_unsupported_kinds_are_type_errors(spec):
     np.dtype(spec)  # valid for NumPy
     with pytest.raises(TypeError, match="not supported by ndmem|not understood"):
@@ -73,3 +73,29 @@ def test_bad_casting_name():
     with pytest.raises(ValueError, match="casting must be one of"):
         ndmem.can_cast("f8", "f4", "sometimes")
     assert castings is not None
+
+
+TEXT_KINDS = ["<U1", ">U1", "<U3", ">U3", "<U21", "|S1", "|S3", "|S21", "<i8", "|u1", "<f8", "|b1"]
+
+
+@pytest.mark.parametrize("casting", ["no", "equiv", "safe", "same_kind", "unsafe"])
+def test_unicode_layout_and_casting_match_numpy(casting):
+    for a in TEXT_KINDS:
+        n = np.dtype(a)
+        m = ndmem.dtype(a)
+        assert (m.str, m.itemsize, m.alignment, m.isnative) == (n.str, n.itemsize, n.alignment,
+                                                                n.isnative)
+        for b in TEXT_KINDS:
+            if "U" in a or "U" in b:
+                assert ndmem.can_cast(a, b, casting) == np.can_cast(a, b, casting), (a, b)
+
+
+@pytest.mark.parametrize("src,dst", [("<U3", ">U3"), (">U3", "<U5"), ("<U5", "<U2"), (">U4", ">U4")])
+def test_unicode_conversions_and_byteswap_match_numpy(src, dst):
+    a = np.array(["ab", "xyz", "", "λμν"], src)
+    x = ndmem.asarray(a)
+    assert np.asarray(x).tolist() == a.tolist()
+    y = x.astype(dst)
+    assert np.asarray(y).dtype == np.dtype(dst)
+    assert np.asarray(y).tobytes() == a.astype(dst).tobytes()
+    assert np.asarray(x.byteswap()).tobytes() == a.byteswap().tobytes()

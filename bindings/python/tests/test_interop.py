@@ -91,11 +91,19 @@ def test_lists_and_scalars_are_converted_by_numpy():
     assert ndmem.asarray(x) is x
 
 
-@pytest.mark.parametrize("data", [np.array(["ab"]), np.array([object()]),
-                                  np.zeros(2, "M8[s]"), np.zeros(2, [("a", "U3")])])
+@pytest.mark.parametrize("data", [np.array([object()]), np.zeros(2, "M8[s]"),
+                                  np.zeros(2, [("a", "m8[s]")])])
 def test_unsupported_dtypes_raise_type_error(data):
     with pytest.raises(TypeError):
         ndmem.asarray(data)
+
+
+@pytest.mark.parametrize("data", [np.array(["ab", "λ"]), np.zeros(2, [("a", ">U3"), ("b", "i2")])])
+def test_text_arrays_are_shared_without_copy(data):
+    x = ndmem.asarray(data)
+    assert np.asarray(x).dtype == data.dtype
+    assert ndmem.shares_memory(x, ndmem.asarray(np.asarray(x)))
+    assert np.asarray(x).__array_interface__["data"][0] == data.__array_interface__["data"][0]
 
 
 def test_array_interface_describes_the_array():

@@ -72,6 +72,20 @@ def test_version_choice_warns_like_numpy(tmp_path):
         ndmem.save(tmp_path / "c.npy", ndmem.asarray(greek), version=(1, 0))
 
 
+def test_save_replaces_a_longer_file_and_refuses_its_own_source(tmp_path):
+    p = tmp_path / "f.npy"
+    np.save(p, np.arange(1000.0))
+    ndmem.save(p, ndmem.arange(3.0))
+    np.save(tmp_path / "ref.npy", np.arange(3.0))
+    assert p.read_bytes() == (tmp_path / "ref.npy").read_bytes()
+    m = ndmem.load(p, mmap_mode="r")
+    with pytest.raises(ValueError, match="memory-mapped from that file"):
+        ndmem.save(p, m)
+    assert p.read_bytes() == (tmp_path / "ref.npy").read_bytes()
+    ndmem.save(tmp_path / "other.npy", m)
+    assert (tmp_path / "other.npy").read_bytes() == p.read_bytes()
+
+
 def test_save_adds_the_suffix_like_numpy(tmp_path):
     ndmem.save(str(tmp_path / "plain"), ndmem.arange(3))
     np.save(str(tmp_path / "ref"), np.arange(3))
