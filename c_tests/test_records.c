@@ -320,7 +320,7 @@ static void test_parse_errors(void) {
     ndm_dtype *d = NULL;
     CHECK_ERR(ndm_dtype_parse("[('a', 'i4'), ('a', 'f8')]", &d), NDM_ERR_INVALID_ARG,
               "field 'a' occurs more than once");
-    CHECK_ERR(ndm_dtype_parse("[('a', 'U3')]", &d), NDM_ERR_DTYPE, "not supported");
+    CHECK_ERR(ndm_dtype_parse("[('a', 'M8')]", &d), NDM_ERR_DTYPE, "not supported");
     CHECK_ERR(ndm_dtype_parse("[('a', 'i4'", &d), NDM_ERR_DTYPE, "not understood");
     CHECK_ERR(ndm_dtype_parse("[('a', 'f4', -1)]", &d), NDM_ERR_INVALID_ARG, "dimension smaller");
     CHECK_ERR(ndm_dtype_parse("{'names': ['a', 'b'], 'formats': ['i4']}", &d), NDM_ERR_INVALID_ARG,

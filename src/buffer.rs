@@ -162,8 +162,8 @@ impl Buffer {
                 "cannot map {len} bytes at file offset {file_offset}: need a length of at least 1 and a page-aligned offset"
             ),
         };
-        // SAFETY: mmap with a null hint creates a new mapping and touches no existing memory;
-        // the descriptor is open for the duration of the call.
+        // The descriptor is open for the duration of the call.
+        // SAFETY: mmap with a null hint creates a new mapping and touches no existing memory.
         let p = unsafe {
             libc::mmap(
                 std::ptr::null_mut(),
@@ -223,9 +223,9 @@ impl Buffer {
             return Ok(());
         }
         if let Some((start, end)) = self.page_range(offset, len) {
+            let first = self.as_ptr().wrapping_add(start).cast();
             // SAFETY: [start, end) lies inside this live mapping and starts on a page boundary.
-            let r =
-                unsafe { libc::msync(self.as_ptr().add(start).cast(), end - start, libc::MS_SYNC) };
+            let r = unsafe { libc::msync(first, end - start, libc::MS_SYNC) };
             if r != 0 {
                 let e = std::io::Error::last_os_error();
                 bail!(Io, "msync of {} bytes failed: {e}", end - start);
@@ -254,9 +254,9 @@ impl Buffer {
         }
         self.flush(offset, len)?;
         if let Some((start, end)) = self.page_range(offset, len) {
-            // SAFETY: [start, end) lies inside this live shared mapping and starts on a page
-            // boundary; MADV_DONTNEED on a shared file mapping only unmaps the pages, whose
-            // contents remain in the file (dirty pages were written back just above).
+            // MADV_DONTNEED on a shared file mapping only unmaps the pages; their contents
+            // remain in the file (dirty pages were written back just above).
+            // SAFETY: [start, end) lies inside this live shared mapping, page-aligned.
             let r = unsafe {
                 libc::madvise(
                     self.as_ptr().add(start).cast(),
@@ -308,8 +308,8 @@ impl Buffer {
             offset.checked_add(len).is_some_and(|end| end <= self.len),
             "range outside buffer"
         );
-        // SAFETY: the range lies inside the buffer (checked above). Writing its bytes while
-        // another thread reads them is the caller's race, as for any write through an array.
+        // Writing these bytes while another thread reads them is the caller's race, as in C.
+        // SAFETY: the range lies inside the buffer (checked above).
         let bytes = unsafe { std::slice::from_raw_parts_mut(self.as_ptr().add(offset), len) };
         r.read_exact(bytes)
     }
@@ -326,8 +326,8 @@ impl Buffer {
             offset.checked_add(len).is_some_and(|end| end <= self.len),
             "range outside buffer"
         );
-        // SAFETY: the range lies inside the buffer (checked above); the slice lives only for
-        // this call. Concurrent writes to these bytes are the caller's race, as in C.
+        // Concurrent writes to these bytes are the caller's race, as in C.
+        // SAFETY: the range lies inside the buffer (checked above); the slice lives for this call.
         let bytes = unsafe { std::slice::from_raw_parts(self.as_ptr().add(offset), len) };
         w.write_all(bytes)
     }
@@ -363,9 +363,9 @@ impl Drop for Buffer {
             }
             Owner::Mapped(_) => {
                 // munmap of a live mapping only fails for invalid arguments, which cannot
-                // happen here; there is nobody to report to from a destructor.
-                // SAFETY: ptr/len are exactly the mapping created in `map_file`, and no array
-                // refers to it any more (this is the last reference to the buffer).
+                // happen here; there is nobody to report to from a destructor. This is the last
+                // reference to the buffer, so no array refers to the mapping any more.
+                // SAFETY: ptr/len are exactly the mapping created in `map_file`.
                 unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.len) };
             }
             Owner::Owned(_) => {}

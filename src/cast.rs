@@ -446,6 +446,38 @@ pub unsafe fn copy_strided(
     }
 }
 
+/// Fixed-length text to another length: the first `keep` bytes copied, the rest of the `n_to`
+/// zero-filled; with `swap`, each 4-byte character (`U`) is byte-reversed.
+fn resize_text(keep: usize, n_to: usize, swap: bool) -> InnerLoop {
+    Box::new(move |s, ss, d, ds, n| {
+        let (mut s, mut d) = (s, d);
+        for _ in 0..n {
+            // Callers guarantee a whole source element at s and a whole destination element
+            // at d, not overlapping, and keep <= both itemsizes.
+            // SAFETY: both ranges below lie inside those elements.
+            unsafe {
+                std::ptr::copy_nonoverlapping(s, d, keep);
+                d.add(keep).write_bytes(0, n_to - keep);
+            }
+            if swap {
+                for c in (0..keep).step_by(4) {
+                    let unit = d.wrapping_add(c).cast::<[u8; 4]>();
+                    // SAFETY: the 4 bytes at unit are inside the element just written.
+                    unsafe {
+                        unit.write_unaligned(
+                            u32::from_ne_bytes(unit.read_unaligned())
+                                .swap_bytes()
+                                .to_ne_bytes(),
+                        )
+                    };
+                }
+            }
+            s = s.wrapping_offset(ss);
+            d = d.wrapping_offset(ds);
+        }
+    })
+}
+
 /// The inner loop that converts elements of `from` into elements of `to`, or a `Dtype` error
 /// when ndmem has no conversion between them. Which conversions are *allowed* is the caller's
 /// business (`dtype::can_cast`); this only says how to do one.
@@ -467,47 +499,11 @@ pub fn transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
             }))
         }
         (DtypeKind::Unicode(n_from), DtypeKind::Unicode(n_to)) => {
-            let (keep, n_to) = (4 * (*n_from).min(*n_to), 4 * *n_to);
             let swap = from.byte_order() != to.byte_order();
-            Ok(Box::new(move |s, ss, d, ds, n| {
-                let (mut s, mut d) = (s, d);
-                for _ in 0..n {
-                    // Characters beyond the source length are zero; each is one 4-byte unit.
-                    // SAFETY: callers guarantee a whole source element at s and a whole
-                    // destination element at d, not overlapping.
-                    unsafe {
-                        std::ptr::copy_nonoverlapping(s, d, keep);
-                        d.add(keep).write_bytes(0, n_to - keep);
-                        if swap {
-                            for c in (0..keep).step_by(4) {
-                                let unit = d.add(c).cast::<[u8; 4]>();
-                                let mut v = unit.read_unaligned();
-                                v.reverse();
-                                unit.write_unaligned(v);
-                            }
-                        }
-                    }
-                    s = s.wrapping_offset(ss);
-                    d = d.wrapping_offset(ds);
-                }
-            }))
+            Ok(resize_text(4 * n_from.min(n_to), 4 * n_to, swap))
         }
         (DtypeKind::Bytes(n_from), DtypeKind::Bytes(n_to)) => {
-            let (n_from, n_to) = (*n_from, *n_to);
-            let keep = n_from.min(n_to);
-            Ok(Box::new(move |s, ss, d, ds, n| {
-                let (mut s, mut d) = (s, d);
-                for _ in 0..n {
-                    // Bytes beyond the source length are zero-filled.
-                    // SAFETY: callers guarantee n_from readable bytes at s, n_to writable at d.
-                    unsafe {
-                        std::ptr::copy_nonoverlapping(s, d, keep);
-                        d.add(keep).write_bytes(0, n_to - keep);
-                    }
-                    s = s.wrapping_offset(ss);
-                    d = d.wrapping_offset(ds);
-                }
-            }))
+            Ok(resize_text(*n_from.min(n_to), *n_to, false))
         }
         (DtypeKind::Void(a), DtypeKind::Void(b)) if a == b => transfer(from, from),
         (DtypeKind::Record(_), _) | (_, DtypeKind::Record(_)) => record_transfer(from, to),
