@@ -151,6 +151,37 @@ fn build_and_run(name: &str, src: &Path) -> String {
     run(prog, name)
 }
 
+/// Compiles the C++ wrapper's tests with `std` (`-Wall -Wextra -Wpedantic -Werror`) and runs them.
+fn cpp_program(std: &str) {
+    let lib = lib_dir();
+    let exe = out_dir().join(format!("test_cpp_{}", std.trim_start_matches("-std=")));
+    let mut cmd = compiler(true);
+    cmd.arg(std)
+        .arg(format!("-I{}", root().join("bindings/cpp").display()))
+        .arg(root().join("bindings/cpp/tests/test_cpp.cpp"))
+        .arg("-o")
+        .arg(&exe)
+        .arg(format!("-L{}", lib.display()))
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .arg("-lndmem");
+    run(cmd, &format!("compiling test_cpp.cpp with {std}"));
+    let mut prog = Command::new(&exe);
+    prog.env_remove("LD_LIBRARY_PATH");
+    let text = run(prog, "test_cpp");
+    print!("{text}");
+    assert!(text.contains(", 0 failed"), "{text}");
+}
+
+#[test]
+fn cpp_wrapper_cpp17() {
+    cpp_program("-std=c++17");
+}
+
+#[test]
+fn cpp_wrapper_cpp20() {
+    cpp_program("-std=c++20");
+}
+
 fn c_program(name: &str) {
     let text = build_and_run(name, &root().join("c_tests").join(format!("{name}.c")));
     print!("{text}");
