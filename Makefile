@@ -8,6 +8,7 @@
 PYTHON ?= python3
 CARGO  ?= cargo
 CC     ?= cc
+CXX    ?= c++
 VENV   := .venv
 PY     := $(VENV)/bin/python
 RELEASE_LIB := $(CURDIR)/target/release/libndmem.so
@@ -21,6 +22,7 @@ build: tools
 tools:
 	@command -v $(CARGO) >/dev/null || { echo "error: cargo not found: install Rust (https://rustup.rs)"; exit 1; }
 	@command -v $(CC) >/dev/null || { echo "error: no C compiler ($(CC)): install gcc or clang"; exit 1; }
+	@command -v $(CXX) >/dev/null || { echo "error: no C++ compiler ($(CXX)): install g++ or clang++"; exit 1; }
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.9+"; exit 1; }
 
 $(VENV)/.ready:
@@ -36,6 +38,10 @@ demo: build $(VENV)/.ready
 	./build/foreign_buffer
 	@echo "--- Python: sharing memory with NumPy ---"
 	$(PYENV) $(PY) examples/python/zero_copy.py
+	$(CXX) -std=c++17 -Wall -Wextra -Werror -Iinclude -Ibindings/cpp examples/cpp/shared_vector.cpp \
+	    -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem -o build/shared_vector
+	@echo "--- C++: a std::vector shared with ndmem ---"
+	./build/shared_vector
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude examples/c/large_file_sum.c \
 	    -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem -o build/large_file_sum
 	@echo "--- C: a 64 MiB .npy written and summed block by block through a memory map ---"

@@ -173,6 +173,44 @@ fn cpp_program(std: &str) {
 }
 
 #[test]
+fn readme_cpp_example_compiles_and_runs() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("read README.md");
+    let start = readme
+        .find("```cpp\n")
+        .expect("a ```cpp block in README.md")
+        + 7;
+    let len = readme[start..]
+        .find("```")
+        .expect("end of the ```cpp block");
+    let example = std::fs::read_to_string(root().join("examples/cpp/shared_vector.cpp"))
+        .expect("read examples/cpp/shared_vector.cpp");
+    assert_eq!(
+        &readme[start..start + len],
+        example,
+        "README shows examples/cpp/shared_vector.cpp"
+    );
+    let lib = lib_dir();
+    let exe = out_dir().join("readme_cpp");
+    let mut cmd = compiler(true);
+    cmd.arg("-std=c++17")
+        .arg(format!("-I{}", root().join("bindings/cpp").display()))
+        .arg(root().join("examples/cpp/shared_vector.cpp"))
+        .arg("-o")
+        .arg(&exe)
+        .arg(format!("-L{}", lib.display()))
+        .arg(format!("-Wl,-rpath,{}", lib.display()))
+        .arg("-lndmem");
+    run(cmd, "compiling examples/cpp/shared_vector.cpp");
+    let mut prog = Command::new(&exe);
+    prog.env_remove("LD_LIBRARY_PATH");
+    let text = run(prog, "readme_cpp");
+    assert!(
+        text.starts_with("v = 10 20 40 | 40 50 100, sum 260\nerror: NDM_ERR_CASTING: Cannot cast"),
+        "{text}"
+    );
+}
+
+#[test]
 fn cpp_wrapper_cpp17() {
     cpp_program("-std=c++17");
 }

@@ -254,9 +254,10 @@ def test_release_pages_bounds_resident_memory(tmp_path):
     del m
 
     def rss_file_kb():
-        for line in open("/proc/self/status"):
-            if line.startswith("RssFile:"):
-                return int(line.split()[1])
+        with open("/proc/self/status") as f:
+            for line in f:
+                if line.startswith("RssFile:"):
+                    return int(line.split()[1])
         pytest.skip("no RssFile in /proc/self/status")
 
     m = ndmem.load(p, mmap_mode="r")
