@@ -9,12 +9,14 @@ PYTHON ?= python3
 CARGO  ?= cargo
 CC     ?= cc
 CXX    ?= c++
+FC     ?= gfortran
+FBUILD := target/fortran
 VENV   := .venv
 PY     := $(VENV)/bin/python
 RELEASE_LIB := $(CURDIR)/target/release/libndmem.so
 PYENV  := NDMEM_LIBRARY=$(RELEASE_LIB) PYTHONPATH=$(CURDIR)/bindings/python
 
-.PHONY: demo test bench build tools fmt-check clippy cargo-test header-check ffi-check valgrind pytest clean
+.PHONY: demo test bench build tools fmt-check clippy cargo-test header-check ffi-check valgrind fortran fortran-test pytest clean
 
 build: tools
 	$(CARGO) build --release
@@ -47,7 +49,7 @@ demo: build $(VENV)/.ready
 	@echo "--- C: a 64 MiB .npy written and summed block by block through a memory map ---"
 	./build/large_file_sum build/demo_64mib.npy 64 && rm -f build/demo_64mib.npy
 
-test: tools fmt-check clippy cargo-test header-check ffi-check valgrind pytest demo
+test: tools fmt-check clippy cargo-test header-check ffi-check valgrind fortran-test pytest demo
 	@echo "make test: all checks passed"
 
 # Benchmarks (not part of `make test`): criterion benches, then ndmem vs NumPy in one run.
@@ -95,6 +97,32 @@ valgrind: cargo-test
 	        $$t >/dev/null || { echo "valgrind: errors or leaks in $$t"; exit 1; }; \
 	    echo "valgrind: $$t: no errors, no leaks"; \
 	done
+
+# gfortran >= 12 (assumed-rank/assumed-type dummies and ISO_Fortran_binding.h), installed through
+# apt when missing and we are root.
+fortran:
+	@command -v $(FC) >/dev/null || { \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq gfortran >/dev/null; \
+	    else echo "error: $(FC) not found: install gfortran 12 or newer (apt-get install gfortran)"; exit 1; fi; }
+	@v=$$($(FC) -dumpversion | cut -d. -f1); [ "$$v" -ge 12 ] || { echo "error: $(FC) $$v is too old: ndmem's Fortran binding needs gfortran >= 12"; exit 1; }
+
+# The generated interfaces must match the header; then the Fortran tests build against the
+# release library and run, also under valgrind.
+fortran-test: fortran build
+	$(PYTHON) bindings/fortran/gen_interfaces.py --check
+	@mkdir -p $(FBUILD)
+	$(FC) -std=f2018 -Wall -Werror -g -J $(FBUILD) -c bindings/fortran/ndmem_c.f90 -o $(FBUILD)/ndmem_c.o
+	$(FC) -std=f2018 -Wall -Werror -g -J $(FBUILD) -c bindings/fortran/ndmem.f90 -o $(FBUILD)/ndmem.o
+	$(CC) -std=c11 -Wall -Wextra -Werror -g -Iinclude -I$$($(FC) -print-file-name=include) \
+	    -c bindings/fortran/ndmem_cfi.c -o $(FBUILD)/ndmem_cfi.o
+	$(FC) -std=f2018 -Wall -Werror -g -I$(FBUILD) bindings/fortran/tests/test_fortran.f90 \
+	    $(FBUILD)/ndmem.o $(FBUILD)/ndmem_c.o $(FBUILD)/ndmem_cfi.o \
+	    -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem -o $(FBUILD)/test_fortran
+	$(FBUILD)/test_fortran
+	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+	    $(FBUILD)/test_fortran >/dev/null
+	@echo "fortran-test: no errors, no leaks under valgrind"
 
 pytest: build $(VENV)/.ready
 	$(PYENV) $(PY) -m pytest -q bindings/python/tests

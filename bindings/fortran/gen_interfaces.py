@@ -1,0 +1,179 @@
+#!/usr/bin/env python3
+"""Generate bindings/fortran/ndmem_c.f90 (iso_c_binding interfaces) from include/ndmem.h.
+
+The interfaces are never typed by hand, so a new C function needs no hand-written glue:
+    python3 bindings/fortran/gen_interfaces.py           # rewrite ndmem_c.f90
+    python3 bindings/fortran/gen_interfaces.py --check   # exit 1 if ndmem_c.f90 is stale
+Mapping: handles and other pointers are type(c_ptr) passed by value (NULL = c_null_ptr), except
+`T **out` (type(c_ptr) by reference), `const int64_t *` inputs (integer(c_int64_t) arrays),
+`const char *` inputs (NUL-terminated character arrays) and pointers to ndmem structs (the
+bind(C) derived type by reference, optional where C accepts NULL). Unknown declarations are an
+error, so a new kind of declaration is noticed here rather than mistranslated.
+"""
+import re
+import sys
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+HEADER = ROOT / "include" / "ndmem.h"
+OUTPUT = Path(__file__).resolve().parent / "ndmem_c.f90"
+
+SCALARS = {
+    "bool": "logical(c_bool)", "char": "character(kind=c_char)", "double": "real(c_double)",
+    "float": "real(c_float)", "int8_t": "integer(c_int8_t)", "int16_t": "integer(c_int16_t)",
+    "int32_t": "integer(c_int32_t)", "int64_t": "integer(c_int64_t)",
+    "uint8_t": "integer(c_int8_t)", "uint16_t": "integer(c_int16_t)",
+    "uint32_t": "integer(c_int32_t)", "uint64_t": "integer(c_int64_t)", "size_t": "integer(c_size_t)",
+}
+
+# Struct-pointer parameters that are arrays in C (the rest point to one struct).
+STRUCT_ARRAYS = {"items"}
+
+
+def parse(text):
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    constants = []
+    for line in text.splitlines():
+        m = re.match(r"#define\s+(NDM_\w+)\s+(.+)$", line.strip())
+        if m:
+            constants.append((m.group(1), m.group(2).strip()))
+    body = "\n".join(l for l in text.splitlines() if not l.strip().startswith("#"))
+    body = re.sub(r'extern\s+"C"\s*\{|\}\s*//\s*extern\s+"C"', "", body)
+    opaque = set(re.findall(r"typedef struct (\w+) \1;", body))
+    structs, aliases, functions = [], {}, []
+    for m in re.finditer(r"typedef struct \{(.*?)\} (\w+);", body, flags=re.S):
+        fields = []
+        for decl in m.group(1).split(";"):
+            decl = " ".join(decl.split())
+            if decl:
+                fm = re.fullmatch(r"(.+?)\s*\b(\w+)", decl)
+                fields.append((fm.group(2), fm.group(1)))
+        structs.append((m.group(2), fields))
+    body = re.sub(r"typedef struct \{.*?\} \w+;", "", body, flags=re.S)
+    for stmt in body.split(";"):
+        s = " ".join(stmt.split())
+        if not s or s == "}" or re.fullmatch(r"typedef struct (\w+) \1", s):
+            continue
+        m = re.fullmatch(r"typedef (\w+) (\w+)", s)
+        if m:
+            aliases[m.group(2)] = m.group(1)
+            continue
+        m = re.fullmatch(r"typedef (.+?) ?\(\*(\w+)\)\((.*)\)", s)
+        if m:
+            aliases[m.group(2)] = "funptr"
+            continue
+        m = re.fullmatch(r"(.+?) ?\b(ndm_\w+)\((.*)\)", s)
+        if m:
+            params = [] if m.group(3).strip() in ("", "void") else [
+                re.fullmatch(r"(.+?)\s*\b(\w+)", p.strip()).groups() for p in m.group(3).split(",")]
+            functions.append((m.group(2), m.group(1).strip(), params))
+            continue
+        raise SystemExit(f"gen_interfaces: cannot translate declaration: {s!r}")
+    return constants, aliases, opaque, structs, functions
+
+
+def resolve(t, aliases):
+    base = t.replace("const ", "").replace("*", "").strip()
+    while base in aliases and aliases[base] != "funptr":
+        base = aliases[base]
+    return base
+
+
+def field_type(decl, aliases, opaque, structs):
+    t = decl.strip()
+    if "*" in t:
+        return "type(c_ptr)"
+    base = resolve(t, aliases)
+    if base in SCALARS:
+        return SCALARS[base]
+    raise SystemExit(f"gen_interfaces: unknown field type {decl!r}")
+
+
+def dummy(ctype, name, aliases, opaque, structs):
+    """The Fortran declaration of one dummy argument."""
+    stars = ctype.count("*")
+    const = ctype.startswith("const ")
+    base = resolve(ctype, aliases)
+    raw = ctype.replace("const ", "").replace("*", "").strip()
+    if aliases.get(raw) == "funptr":
+        return f"type(c_funptr), value :: {name}"
+    if stars == 0:
+        if base in SCALARS:
+            return f"{SCALARS[base]}, value :: {name}"
+        raise SystemExit(f"gen_interfaces: unknown type {ctype!r}")
+    if stars == 2:
+        return f"type(c_ptr), intent(out) :: {name}"
+    if base == "char" and const:
+        return f"character(kind=c_char), dimension(*), intent(in) :: {name}"
+    if base == "int64_t" and const:
+        return f"integer(c_int64_t), dimension(*), intent(in) :: {name}"
+    if raw in {s for s, _ in structs} and name in STRUCT_ARRAYS:
+        return f"type({raw}), dimension(*), intent(in) :: {name}"
+    if raw in {s for s, _ in structs}:
+        intent = "intent(in)" if const else "intent(out)"
+        return f"type({raw}), {intent}, optional :: {name}"
+    return f"type(c_ptr), value :: {name}"
+
+
+def render(constants, aliases, opaque, structs, functions):
+    out = ["! GENERATED by bindings/fortran/gen_interfaces.py from include/ndmem.h; do not edit.",
+           "! The C API of ndmem as iso_c_binding interfaces (see that script for the mapping).",
+           "module ndmem_c",
+           "  use, intrinsic :: iso_c_binding",
+           "  implicit none",
+           "  public", ""]
+    for name, value in constants:
+        v = value.strip("()")
+        m = re.fullmatch(r"(\d+) << (\d+)", v)
+        v = str(int(m.group(1)) << int(m.group(2))) if m else v
+        if not re.fullmatch(r"-?\d+", v):
+            continue  # strings and expressions are for C only
+        kind = "c_int64_t" if abs(int(v)) > 2**31 - 1 else "c_int32_t"
+        out.append(f"  integer({kind}), parameter :: {name.lower()} = {v}_{kind}")
+    out.append("")
+    for name, fields in structs:
+        out.append(f"  type, bind(C) :: {name}")
+        for fname, ftype in fields:
+            out.append(f"    {field_type(ftype, aliases, opaque, structs)} :: {fname}")
+        out.append(f"  end type {name}")
+        out.append("")
+    out.append("  interface")
+    for name, ret, params in functions:
+        names = [p for _, p in params]
+        args = ", ".join(names)
+        rbase = resolve(ret, aliases)
+        if ret == "void":
+            head, tail = f"    subroutine {name}({args}) bind(C, name='{name}')", "    end subroutine"
+            rdecl = None
+        else:
+            head, tail = f"    function {name}({args}) bind(C, name='{name}') result(r)", "    end function"
+            rdecl = "type(c_ptr) :: r" if "*" in ret else f"{SCALARS[rbase]} :: r"
+        line = head
+        while len(line) > 100:  # free-form continuation
+            cut = line.rfind(", ", 0, 96) + 1
+            out.append(line[:cut] + " &")
+            line = "        " + line[cut:].lstrip()
+        out.append(line)
+        out.append("      import")
+        if rdecl:
+            out.append(f"      {rdecl}")
+        for ctype, pname in params:
+            out.append(f"      {dummy(ctype, pname, aliases, opaque, structs)}")
+        out.append(tail)
+    out.append("  end interface")
+    out.append("end module ndmem_c")
+    return "\n".join(out) + "\n"
+
+
+def main():
+    text = render(*parse(HEADER.read_text()))
+    if "--check" in sys.argv[1:]:
+        if not OUTPUT.exists() or OUTPUT.read_text() != text:
+            print(f"{OUTPUT} is stale: run python3 bindings/fortran/gen_interfaces.py")
+            sys.exit(1)
+        return
+    OUTPUT.write_text(text)
+
+
+if __name__ == "__main__":
+    main()

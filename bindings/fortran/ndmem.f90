@@ -1,0 +1,138 @@
+! Fortran module for ndmem: the generated C interfaces (module ndmem_c) plus helpers.
+!   - ndm_wrap(a, arr [, dtype]): an ndmem array over any Fortran array (rank 0-7, any
+!     intrinsic type, or a bind(C) derived type with a record dtype), sections such as
+!     a(1:n:2, :) included, with no copy. Axes are reversed: a(n1, n2) is ndmem shape (n2, n1).
+!   - ndm_pointer(arr, p): a Fortran pointer over an ndmem array's elements (axes reversed back),
+!     negative strides allowed; strides that are not a multiple of the element size are refused.
+!   - ndm_check(status): stops with the library's message when status /= ndm_ok.
+! Needs gfortran >= 12 (assumed-rank and assumed-type dummies, ISO_Fortran_binding.h) and the C
+! shim ndmem_cfi.c compiled with the matching C compiler.
+module ndmem
+  use, intrinsic :: iso_c_binding
+  use ndmem_c
+  implicit none
+  private
+  public :: ndm_wrap, ndm_pointer, ndm_check, ndm_message, ndm_cstr
+  public :: ndm_from_descriptor, ndm_to_descriptor
+
+  interface
+    function ndm_from_descriptor(a, dtype, out) bind(C, name='ndmf_from_descriptor') result(r)
+      import
+      type(*), dimension(..), intent(in) :: a
+      type(c_ptr), value :: dtype
+      type(c_ptr), intent(out) :: out
+      integer(c_int32_t) :: r
+    end function
+  end interface
+
+  !> Fortran pointers of the common types over an ndmem array (through ndmf_to_descriptor).
+  interface ndm_pointer
+    module procedure pointer_f8_1, pointer_f8_2, pointer_i4_1, pointer_i4_2
+  end interface
+
+  interface ndm_to_descriptor
+    function to_f8_1(a, p) bind(C, name='ndmf_to_descriptor') result(r)
+      import
+      type(c_ptr), value :: a
+      real(c_double), pointer, intent(inout) :: p(:)
+      integer(c_int32_t) :: r
+    end function
+    function to_f8_2(a, p) bind(C, name='ndmf_to_descriptor') result(r)
+      import
+      type(c_ptr), value :: a
+      real(c_double), pointer, intent(inout) :: p(:, :)
+      integer(c_int32_t) :: r
+    end function
+    function to_i4_1(a, p) bind(C, name='ndmf_to_descriptor') result(r)
+      import
+      type(c_ptr), value :: a
+      integer(c_int32_t), pointer, intent(inout) :: p(:)
+      integer(c_int32_t) :: r
+    end function
+    function to_i4_2(a, p) bind(C, name='ndmf_to_descriptor') result(r)
+      import
+      type(c_ptr), value :: a
+      integer(c_int32_t), pointer, intent(inout) :: p(:, :)
+      integer(c_int32_t) :: r
+    end function
+  end interface
+
+contains
+
+  !> The library's message for the last failure on this thread.
+  function ndm_message() result(msg)
+    character(:), allocatable :: msg
+    character(kind=c_char), pointer :: chars(:)
+    type(c_ptr) :: p
+    integer :: n
+    p = ndm_last_error()
+    call c_f_pointer(p, chars, [4096])
+    n = 0
+    do while (n < 4096)
+      if (chars(n + 1) == c_null_char) exit
+      n = n + 1
+    end do
+    allocate(character(n) :: msg)
+    msg = transfer(chars(1:n), msg)
+  end function
+
+  !> Stops the program with the library's message when `status` is not ndm_ok.
+  subroutine ndm_check(status, what)
+    integer(c_int32_t), intent(in) :: status
+    character(*), intent(in), optional :: what
+    if (status == ndm_ok) return
+    if (present(what)) then
+      error stop what // ': ' // ndm_message()
+    end if
+    error stop ndm_message()
+  end subroutine
+
+  !> `text` as a NUL-terminated C string.
+  function ndm_cstr(text) result(c)
+    character(*), intent(in) :: text
+    character(kind=c_char, len=len_trim(text) + 1) :: c
+    c = trim(text) // c_null_char
+  end function
+
+  !> An ndmem array over `a` (no copy); `dtype` (a dtype handle) for derived types.
+  function ndm_wrap(a, arr, dtype) result(status)
+    type(*), dimension(..), intent(in), target :: a
+    type(c_ptr), intent(out) :: arr
+    type(c_ptr), intent(in), optional :: dtype
+    integer(c_int32_t) :: status
+    if (present(dtype)) then
+      status = ndm_from_descriptor(a, dtype, arr)
+    else
+      status = ndm_from_descriptor(a, c_null_ptr, arr)
+    end if
+  end function
+
+  function pointer_f8_1(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_double), pointer, intent(inout) :: p(:)
+    integer(c_int32_t) :: status
+    nullify(p)  ! a defined descriptor for the C side to fill
+    status = to_f8_1(arr, p)
+  end function
+  function pointer_f8_2(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_double), pointer, intent(inout) :: p(:, :)
+    integer(c_int32_t) :: status
+    nullify(p)  ! a defined descriptor for the C side to fill
+    status = to_f8_2(arr, p)
+  end function
+  function pointer_i4_1(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int32_t), pointer, intent(inout) :: p(:)
+    integer(c_int32_t) :: status
+    nullify(p)  ! a defined descriptor for the C side to fill
+    status = to_i4_1(arr, p)
+  end function
+  function pointer_i4_2(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int32_t), pointer, intent(inout) :: p(:, :)
+    integer(c_int32_t) :: status
+    nullify(p)  ! a defined descriptor for the C side to fill
+    status = to_i4_2(arr, p)
+  end function
+end module ndmem

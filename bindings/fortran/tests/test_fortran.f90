@@ -1,0 +1,106 @@
+! Tests of the Fortran binding: a strided section of a Fortran array updated in place by an
+! ndmem ufunc and seen by Fortran; ndmem arrays read through Fortran pointers (reversed axes,
+! negative strides); a record array read as a bind(C) derived type; error paths.
+program test_fortran
+  use, intrinsic :: iso_c_binding
+  use ndmem_c
+  use ndmem
+  implicit none
+  type, bind(C) :: person
+    integer(c_int32_t) :: age
+    real(c_double) :: salary
+  end type
+  integer :: passed = 0, failed = 0
+  real(c_double), target :: a(6, 4)
+  real(c_double), pointer :: p1(:), p2(:, :)
+  type(person), target :: staff(3)
+  type(c_ptr) :: arr, view, res, d, f8, field
+  type(ndm_scalar) :: ten
+  type(ndm_index_item) :: rev(1)
+  real(c_double), target :: x
+  integer(c_int64_t) :: shape2(2) = [2_c_int64_t, 3_c_int64_t], idx(2), n3(1) = [3_c_int64_t]
+  integer :: i
+
+  ! 1. a(1:6:2, :) is ndmem shape (4, 3), strides (48, 16): multiply it by 10 in place.
+  a = reshape([(real(i, c_double), i = 1, 24)], [6, 4])
+  call ndm_check(ndm_wrap(a(1:6:2, :), arr), 'wrap')
+  call check(ndm_ndim(arr) == 2)
+  call shape_is(arr, [4_c_int64_t, 3_c_int64_t], [48_c_int64_t, 16_c_int64_t])
+  call check(c_associated(ndm_data(arr), c_loc(a(1, 1))))
+  ten = ndm_scalar(ndm_scalar_float, 0_c_int64_t, 10.0_c_double, 0.0_c_double)
+  call ndm_check(ndm_ufunc_scalar(ndm_multiply, arr, ten, .false._c_bool, arr, result=res), 'multiply')
+  call ndm_check(ndm_array_free(res))
+  call check(a(1, 1) == 10 .and. a(2, 1) == 2 .and. a(3, 1) == 30 .and. a(5, 4) == 230 .and. a(6, 4) == 24)
+  call ndm_check(ndm_array_free(arr))
+
+  ! 2. An ndmem C-order (2, 3) array is a Fortran (3, 2) pointer over the same memory.
+  call ndm_check(ndm_dtype_parse(ndm_cstr('<f8'), f8))
+  call ndm_check(ndm_zeros(f8, 2, shape2, ndm_order_c, arr))
+  call ndm_check(ndm_pointer(arr, p2), 'pointer')
+  call check(size(p2, 1) == 3 .and. size(p2, 2) == 2)
+  p2(1, 2) = 5
+  idx = [1_c_int64_t, 0_c_int64_t]
+  call ndm_check(ndm_get_item(arr, idx, 2, ndm_kind_float64, c_loc(x)))
+  call check(x == 5)
+  ! A reversed view: p1(1) is the last element, the stride is negative.
+  call ndm_check(ndm_ravel(arr, ndm_order_c, view))
+  call ndm_check(ndm_array_free(arr))
+  rev(1) = ndm_index_item(ndm_index_slice, ior(ndm_slice_no_start, ndm_slice_no_stop), 0, 0, -1)
+  call ndm_check(ndm_index(view, rev, 1, arr))
+  call ndm_check(ndm_pointer(arr, p1))
+  call check(size(p1) == 6 .and. p1(3) == 5 .and. p1(1) == 0)
+  p1(6) = 7
+  call check(p2(1, 1) == 7)
+  call ndm_check(ndm_array_free(arr))
+  call ndm_check(ndm_array_free(view))
+
+  ! 3. Records: Fortran bind(C) derived type <-> aligned record dtype; salaries doubled in place.
+  staff = [person(30, 100.0_c_double), person(40, 200.0_c_double), person(50, 300.0_c_double)]
+  call ndm_check(ndm_dtype_parse_align(ndm_cstr("[('age', '<i4'), ('salary', '<f8')]"), .true._c_bool, d))
+  call check(ndm_dtype_itemsize(d) == c_sizeof(staff(1)))
+  call ndm_check(ndm_wrap(staff, arr, d), 'wrap records')
+  call ndm_check(ndm_field(arr, ndm_cstr('salary'), field))
+  call ndm_check(ndm_pointer(field, p1))
+  call check(p1(2) == 200)
+  ten%f = 2
+  call ndm_check(ndm_ufunc_scalar(ndm_multiply, field, ten, .false._c_bool, field, result=res))
+  call ndm_check(ndm_array_free(res))
+  call check(staff(1)%salary == 200 .and. staff(3)%salary == 600 .and. staff(2)%age == 40)
+  call ndm_check(ndm_array_free(field))
+
+  ! 4. Errors: a status and the message; strides that are not a multiple of the element size.
+  call check(ndm_dtype_parse(ndm_cstr('f3'), view) == ndm_err_dtype)
+  call check(index(ndm_message(), 'f3') > 0)
+  call ndm_check(ndm_dtype_parse(ndm_cstr("[('a', 'i1'), ('b', '<f8')]"), field))  ! packed: b at 1
+  call ndm_check(ndm_zeros(field, 1, n3, ndm_order_c, view))
+  call ndm_check(ndm_array_free(arr))
+  call ndm_check(ndm_field(view, ndm_cstr('b'), arr))
+  call check(ndm_pointer(arr, p1) == ndm_err_invalid_arg)  ! stride 9
+  call check(ndm_wrap(a, res, d) == ndm_err_dtype)         ! 8-byte reals are not 16-byte records
+  call ndm_check(ndm_array_free(arr))
+  call ndm_check(ndm_array_free(view))
+  call ndm_check(ndm_dtype_free(field))
+  call ndm_check(ndm_dtype_free(d))
+  call ndm_check(ndm_dtype_free(f8))
+
+  print '(a, i0, a, i0, a)', 'test_fortran: ', passed, ' passed, ', failed, ' failed'
+  if (failed > 0) error stop 1
+contains
+  subroutine check(cond)
+    logical, intent(in) :: cond
+    if (cond) then
+      passed = passed + 1
+    else
+      failed = failed + 1
+      print '(a, i0)', 'check failed: number ', passed + failed
+    end if
+  end subroutine
+  subroutine shape_is(h, s, st)
+    type(c_ptr), intent(in) :: h
+    integer(c_int64_t), intent(in) :: s(:), st(:)
+    integer(c_int64_t), pointer :: ps(:), pst(:)
+    call c_f_pointer(ndm_shape(h), ps, [size(s)])
+    call c_f_pointer(ndm_strides(h), pst, [size(s)])
+    call check(all(ps == s) .and. all(pst == st))
+  end subroutine
+end program
