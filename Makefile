@@ -16,7 +16,7 @@ PY     := $(VENV)/bin/python
 RELEASE_LIB := $(CURDIR)/target/release/libndmem.so
 PYENV  := NDMEM_LIBRARY=$(RELEASE_LIB) PYTHONPATH=$(CURDIR)/bindings/python
 
-.PHONY: demo test bench build tools fmt-check clippy cargo-test header-check ffi-check valgrind fortran fortran-test pytest clean
+.PHONY: demo test bench build tools fmt-check clippy cargo-test header-check ffi-check valgrind fortran fortran-objs fortran-test pytest clean
 
 build: tools
 	$(CARGO) build --release
@@ -32,7 +32,7 @@ $(VENV)/.ready:
 	$(PY) -m pip install -q --disable-pip-version-check numpy pytest hypothesis
 	@touch $@
 
-demo: build $(VENV)/.ready
+demo: build $(VENV)/.ready fortran-objs
 	@mkdir -p build
 	$(CC) -std=c11 -Wall -Wextra -Werror -Iinclude examples/c/foreign_buffer.c \
 	    -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem -o build/foreign_buffer
@@ -44,6 +44,10 @@ demo: build $(VENV)/.ready
 	    -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem -o build/shared_vector
 	@echo "--- C++: a std::vector shared with ndmem ---"
 	./build/shared_vector
+	$(FC) -std=f2018 -Wall -Werror -I$(FBUILD) examples/fortran/section.f90 $(FOBJS) $(FLINK) \
+	    -o $(FBUILD)/section
+	@echo "--- Fortran: an array section updated in place by an ndmem ufunc ---"
+	./$(FBUILD)/section
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude examples/c/large_file_sum.c \
 	    -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem -o build/large_file_sum
 	@echo "--- C: a 64 MiB .npy written and summed block by block through a memory map ---"
@@ -109,16 +113,23 @@ fortran:
 
 # The generated interfaces must match the header; then the Fortran tests build against the
 # release library and run, also under valgrind.
-fortran-test: fortran build
+FOBJS := $(FBUILD)/ndmem.o $(FBUILD)/ndmem_c.o $(FBUILD)/ndmem_cfi.o
+FLINK := -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem
+
+fortran-objs: fortran build
 	$(PYTHON) bindings/fortran/gen_interfaces.py --check
 	@mkdir -p $(FBUILD)
 	$(FC) -std=f2018 -Wall -Werror -g -J $(FBUILD) -c bindings/fortran/ndmem_c.f90 -o $(FBUILD)/ndmem_c.o
 	$(FC) -std=f2018 -Wall -Werror -g -J $(FBUILD) -c bindings/fortran/ndmem.f90 -o $(FBUILD)/ndmem.o
 	$(CC) -std=c11 -Wall -Wextra -Werror -g -Iinclude -I$$($(FC) -print-file-name=include) \
 	    -c bindings/fortran/ndmem_cfi.c -o $(FBUILD)/ndmem_cfi.o
+
+fortran-test: fortran-objs
+	$(PYTHON) -c "import sys; r = open('README.md').read(); e = open('examples/fortran/section.f90').read(); sys.exit(0 if '\`\`\`fortran\n' + e + '\`\`\`' in r else 'README.md must show examples/fortran/section.f90')"
+	$(FC) -std=f2018 -Wall -Werror -I$(FBUILD) examples/fortran/section.f90 $(FOBJS) $(FLINK) -o $(FBUILD)/section
+	test "$$($(FBUILD)/section | tr -s ' ' | head -1)" = " 100. 2. 300. 4."
 	$(FC) -std=f2018 -Wall -Werror -g -I$(FBUILD) bindings/fortran/tests/test_fortran.f90 \
-	    $(FBUILD)/ndmem.o $(FBUILD)/ndmem_c.o $(FBUILD)/ndmem_cfi.o \
-	    -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem -o $(FBUILD)/test_fortran
+	    $(FOBJS) $(FLINK) -o $(FBUILD)/test_fortran
 	$(FBUILD)/test_fortran
 	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
 	    $(FBUILD)/test_fortran >/dev/null
