@@ -9,7 +9,10 @@ PYTHON ?= python3
 CARGO  ?= cargo
 CC     ?= cc
 CXX    ?= c++
-FC     ?= gfortran
+# make's built-in FC is f77: use gfortran unless FC is given on the command line or environment.
+ifeq ($(origin FC),default)
+FC     := gfortran
+endif
 FBUILD := target/fortran
 VENV   := .venv
 PY     := $(VENV)/bin/python
