@@ -165,8 +165,44 @@ def render(constants, aliases, opaque, structs, functions):
     return "\n".join(out) + "\n"
 
 
+POINTER_TYPES = [("f4", "real(c_float)"), ("f8", "real(c_double)"), ("i4", "integer(c_int32_t)"),
+                 ("i8", "integer(c_int64_t)"), ("c8", "complex(c_float_complex)"),
+                 ("c16", "complex(c_double_complex)")]
+
+
+def render_pointers():
+    """Module ndmem_pointers: generic ndm_pointer(arr, p) for the common types, ranks 1 to 7,
+    through the shim's ndmf_to_descriptor (the pointer is nullified first so that the C side
+    always receives a defined descriptor)."""
+    out = ["", "! Fortran pointers over ndmem arrays: generic ndm_pointer(arr, p), types x ranks 1-7.",
+           "module ndmem_pointers", "  use, intrinsic :: iso_c_binding", "  implicit none",
+           "  private", "  public :: ndm_pointer", "", "  interface ndm_pointer"]
+    names = [f"pointer_{t}_{r}" for t, _ in POINTER_TYPES for r in range(1, 8)]
+    for i in range(0, len(names), 4):
+        out.append("    module procedure " + ", ".join(names[i:i + 4]))
+    out += ["  end interface", "", "  interface"]
+    for t, ftype in POINTER_TYPES:
+        for r in range(1, 8):
+            dims = ", ".join([":"] * r)
+            out += [f"    function c_{t}_{r}(a, p) bind(C, name='ndmf_to_descriptor') result(s)",
+                    "      import", "      type(c_ptr), value :: a",
+                    f"      {ftype}, pointer, intent(inout) :: p({dims})",
+                    "      integer(c_int32_t) :: s", "    end function"]
+    out += ["  end interface", "", "contains"]
+    for t, ftype in POINTER_TYPES:
+        for r in range(1, 8):
+            dims = ", ".join([":"] * r)
+            out += [f"  function pointer_{t}_{r}(arr, p) result(status)",
+                    "    type(c_ptr), intent(in) :: arr",
+                    f"    {ftype}, pointer, intent(inout) :: p({dims})",
+                    "    integer(c_int32_t) :: status", "    nullify(p)",
+                    f"    status = c_{t}_{r}(arr, p)", "  end function"]
+    out.append("end module ndmem_pointers")
+    return "\n".join(out) + "\n"
+
+
 def main():
-    text = render(*parse(HEADER.read_text()))
+    text = render(*parse(HEADER.read_text())) + render_pointers()
     if "--check" in sys.argv[1:]:
         if not OUTPUT.exists() or OUTPUT.read_text() != text:
             print(f"{OUTPUT} is stale: run python3 bindings/fortran/gen_interfaces.py")

@@ -2,18 +2,20 @@
 !   - ndm_wrap(a, arr [, dtype]): an ndmem array over any Fortran array (rank 0-7, any
 !     intrinsic type, or a bind(C) derived type with a record dtype), sections such as
 !     a(1:n:2, :) included, with no copy. Axes are reversed: a(n1, n2) is ndmem shape (n2, n1).
-!   - ndm_pointer(arr, p): a Fortran pointer over an ndmem array's elements (axes reversed back),
-!     negative strides allowed; strides that are not a multiple of the element size are refused.
+!   - ndm_pointer(arr, p): a Fortran pointer (real/integer/complex of 4 or 8 bytes, rank 1-7)
+!     over an ndmem array's elements (axes reversed back), negative strides allowed; strides that
+!     are not a multiple of the element size are refused (module ndmem_pointers, generated).
 !   - ndm_check(status): stops with the library's message when status /= ndm_ok.
 ! Needs gfortran >= 12 (assumed-rank and assumed-type dummies, ISO_Fortran_binding.h) and the C
 ! shim ndmem_cfi.c compiled with the matching C compiler.
 module ndmem
   use, intrinsic :: iso_c_binding
   use ndmem_c
+  use ndmem_pointers
   implicit none
   private
   public :: ndm_wrap, ndm_pointer, ndm_check, ndm_message, ndm_cstr
-  public :: ndm_from_descriptor, ndm_to_descriptor
+  public :: ndm_from_descriptor
 
   interface
     function ndm_from_descriptor(a, dtype, out) bind(C, name='ndmf_from_descriptor') result(r)
@@ -21,38 +23,6 @@ module ndmem
       type(*), dimension(..), intent(in) :: a
       type(c_ptr), value :: dtype
       type(c_ptr), intent(out) :: out
-      integer(c_int32_t) :: r
-    end function
-  end interface
-
-  !> Fortran pointers of the common types over an ndmem array (through ndmf_to_descriptor).
-  interface ndm_pointer
-    module procedure pointer_f8_1, pointer_f8_2, pointer_i4_1, pointer_i4_2
-  end interface
-
-  interface ndm_to_descriptor
-    function to_f8_1(a, p) bind(C, name='ndmf_to_descriptor') result(r)
-      import
-      type(c_ptr), value :: a
-      real(c_double), pointer, intent(inout) :: p(:)
-      integer(c_int32_t) :: r
-    end function
-    function to_f8_2(a, p) bind(C, name='ndmf_to_descriptor') result(r)
-      import
-      type(c_ptr), value :: a
-      real(c_double), pointer, intent(inout) :: p(:, :)
-      integer(c_int32_t) :: r
-    end function
-    function to_i4_1(a, p) bind(C, name='ndmf_to_descriptor') result(r)
-      import
-      type(c_ptr), value :: a
-      integer(c_int32_t), pointer, intent(inout) :: p(:)
-      integer(c_int32_t) :: r
-    end function
-    function to_i4_2(a, p) bind(C, name='ndmf_to_descriptor') result(r)
-      import
-      type(c_ptr), value :: a
-      integer(c_int32_t), pointer, intent(inout) :: p(:, :)
       integer(c_int32_t) :: r
     end function
   end interface
@@ -107,32 +77,4 @@ contains
     end if
   end function
 
-  function pointer_f8_1(arr, p) result(status)
-    type(c_ptr), intent(in) :: arr
-    real(c_double), pointer, intent(inout) :: p(:)
-    integer(c_int32_t) :: status
-    nullify(p)  ! a defined descriptor for the C side to fill
-    status = to_f8_1(arr, p)
-  end function
-  function pointer_f8_2(arr, p) result(status)
-    type(c_ptr), intent(in) :: arr
-    real(c_double), pointer, intent(inout) :: p(:, :)
-    integer(c_int32_t) :: status
-    nullify(p)  ! a defined descriptor for the C side to fill
-    status = to_f8_2(arr, p)
-  end function
-  function pointer_i4_1(arr, p) result(status)
-    type(c_ptr), intent(in) :: arr
-    integer(c_int32_t), pointer, intent(inout) :: p(:)
-    integer(c_int32_t) :: status
-    nullify(p)  ! a defined descriptor for the C side to fill
-    status = to_i4_1(arr, p)
-  end function
-  function pointer_i4_2(arr, p) result(status)
-    type(c_ptr), intent(in) :: arr
-    integer(c_int32_t), pointer, intent(inout) :: p(:, :)
-    integer(c_int32_t) :: status
-    nullify(p)  ! a defined descriptor for the C side to fill
-    status = to_i4_2(arr, p)
-  end function
 end module ndmem

@@ -826,3 +826,576 @@ module ndmem_c
     end function
   end interface
 end module ndmem_c
+
+! Fortran pointers over ndmem arrays: generic ndm_pointer(arr, p), types x ranks 1-7.
+module ndmem_pointers
+  use, intrinsic :: iso_c_binding
+  implicit none
+  private
+  public :: ndm_pointer
+
+  interface ndm_pointer
+    module procedure pointer_f4_1, pointer_f4_2, pointer_f4_3, pointer_f4_4
+    module procedure pointer_f4_5, pointer_f4_6, pointer_f4_7, pointer_f8_1
+    module procedure pointer_f8_2, pointer_f8_3, pointer_f8_4, pointer_f8_5
+    module procedure pointer_f8_6, pointer_f8_7, pointer_i4_1, pointer_i4_2
+    module procedure pointer_i4_3, pointer_i4_4, pointer_i4_5, pointer_i4_6
+    module procedure pointer_i4_7, pointer_i8_1, pointer_i8_2, pointer_i8_3
+    module procedure pointer_i8_4, pointer_i8_5, pointer_i8_6, pointer_i8_7
+    module procedure pointer_c8_1, pointer_c8_2, pointer_c8_3, pointer_c8_4
+    module procedure pointer_c8_5, pointer_c8_6, pointer_c8_7, pointer_c16_1
+    module procedure pointer_c16_2, pointer_c16_3, pointer_c16_4, pointer_c16_5
+    module procedure pointer_c16_6, pointer_c16_7
+  end interface
+
+  interface
+    function c_f4_1(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_float), pointer, intent(inout) :: p(:)
+      integer(c_int32_t) :: s
+    end function
+    function c_f4_2(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_float), pointer, intent(inout) :: p(:, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_f4_3(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_float), pointer, intent(inout) :: p(:, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_f4_4(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_float), pointer, intent(inout) :: p(:, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_f4_5(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_float), pointer, intent(inout) :: p(:, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_f4_6(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_float), pointer, intent(inout) :: p(:, :, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_f4_7(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_float), pointer, intent(inout) :: p(:, :, :, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_f8_1(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_double), pointer, intent(inout) :: p(:)
+      integer(c_int32_t) :: s
+    end function
+    function c_f8_2(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_double), pointer, intent(inout) :: p(:, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_f8_3(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_double), pointer, intent(inout) :: p(:, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_f8_4(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_double), pointer, intent(inout) :: p(:, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_f8_5(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_double), pointer, intent(inout) :: p(:, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_f8_6(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_double), pointer, intent(inout) :: p(:, :, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_f8_7(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      real(c_double), pointer, intent(inout) :: p(:, :, :, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_i4_1(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int32_t), pointer, intent(inout) :: p(:)
+      integer(c_int32_t) :: s
+    end function
+    function c_i4_2(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int32_t), pointer, intent(inout) :: p(:, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_i4_3(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int32_t), pointer, intent(inout) :: p(:, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_i4_4(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int32_t), pointer, intent(inout) :: p(:, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_i4_5(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int32_t), pointer, intent(inout) :: p(:, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_i4_6(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int32_t), pointer, intent(inout) :: p(:, :, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_i4_7(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int32_t), pointer, intent(inout) :: p(:, :, :, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_i8_1(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int64_t), pointer, intent(inout) :: p(:)
+      integer(c_int32_t) :: s
+    end function
+    function c_i8_2(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int64_t), pointer, intent(inout) :: p(:, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_i8_3(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int64_t), pointer, intent(inout) :: p(:, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_i8_4(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int64_t), pointer, intent(inout) :: p(:, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_i8_5(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int64_t), pointer, intent(inout) :: p(:, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_i8_6(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int64_t), pointer, intent(inout) :: p(:, :, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_i8_7(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      integer(c_int64_t), pointer, intent(inout) :: p(:, :, :, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_c8_1(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_float_complex), pointer, intent(inout) :: p(:)
+      integer(c_int32_t) :: s
+    end function
+    function c_c8_2(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_float_complex), pointer, intent(inout) :: p(:, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_c8_3(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_float_complex), pointer, intent(inout) :: p(:, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_c8_4(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_float_complex), pointer, intent(inout) :: p(:, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_c8_5(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_float_complex), pointer, intent(inout) :: p(:, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_c8_6(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_float_complex), pointer, intent(inout) :: p(:, :, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_c8_7(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_float_complex), pointer, intent(inout) :: p(:, :, :, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_c16_1(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_double_complex), pointer, intent(inout) :: p(:)
+      integer(c_int32_t) :: s
+    end function
+    function c_c16_2(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_double_complex), pointer, intent(inout) :: p(:, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_c16_3(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_double_complex), pointer, intent(inout) :: p(:, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_c16_4(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_double_complex), pointer, intent(inout) :: p(:, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_c16_5(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_double_complex), pointer, intent(inout) :: p(:, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_c16_6(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_double_complex), pointer, intent(inout) :: p(:, :, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+    function c_c16_7(a, p) bind(C, name='ndmf_to_descriptor') result(s)
+      import
+      type(c_ptr), value :: a
+      complex(c_double_complex), pointer, intent(inout) :: p(:, :, :, :, :, :, :)
+      integer(c_int32_t) :: s
+    end function
+  end interface
+
+contains
+  function pointer_f4_1(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_float), pointer, intent(inout) :: p(:)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f4_1(arr, p)
+  end function
+  function pointer_f4_2(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_float), pointer, intent(inout) :: p(:, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f4_2(arr, p)
+  end function
+  function pointer_f4_3(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_float), pointer, intent(inout) :: p(:, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f4_3(arr, p)
+  end function
+  function pointer_f4_4(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_float), pointer, intent(inout) :: p(:, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f4_4(arr, p)
+  end function
+  function pointer_f4_5(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_float), pointer, intent(inout) :: p(:, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f4_5(arr, p)
+  end function
+  function pointer_f4_6(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_float), pointer, intent(inout) :: p(:, :, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f4_6(arr, p)
+  end function
+  function pointer_f4_7(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_float), pointer, intent(inout) :: p(:, :, :, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f4_7(arr, p)
+  end function
+  function pointer_f8_1(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_double), pointer, intent(inout) :: p(:)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f8_1(arr, p)
+  end function
+  function pointer_f8_2(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_double), pointer, intent(inout) :: p(:, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f8_2(arr, p)
+  end function
+  function pointer_f8_3(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_double), pointer, intent(inout) :: p(:, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f8_3(arr, p)
+  end function
+  function pointer_f8_4(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_double), pointer, intent(inout) :: p(:, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f8_4(arr, p)
+  end function
+  function pointer_f8_5(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_double), pointer, intent(inout) :: p(:, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f8_5(arr, p)
+  end function
+  function pointer_f8_6(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_double), pointer, intent(inout) :: p(:, :, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f8_6(arr, p)
+  end function
+  function pointer_f8_7(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    real(c_double), pointer, intent(inout) :: p(:, :, :, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_f8_7(arr, p)
+  end function
+  function pointer_i4_1(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int32_t), pointer, intent(inout) :: p(:)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i4_1(arr, p)
+  end function
+  function pointer_i4_2(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int32_t), pointer, intent(inout) :: p(:, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i4_2(arr, p)
+  end function
+  function pointer_i4_3(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int32_t), pointer, intent(inout) :: p(:, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i4_3(arr, p)
+  end function
+  function pointer_i4_4(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int32_t), pointer, intent(inout) :: p(:, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i4_4(arr, p)
+  end function
+  function pointer_i4_5(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int32_t), pointer, intent(inout) :: p(:, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i4_5(arr, p)
+  end function
+  function pointer_i4_6(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int32_t), pointer, intent(inout) :: p(:, :, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i4_6(arr, p)
+  end function
+  function pointer_i4_7(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int32_t), pointer, intent(inout) :: p(:, :, :, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i4_7(arr, p)
+  end function
+  function pointer_i8_1(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int64_t), pointer, intent(inout) :: p(:)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i8_1(arr, p)
+  end function
+  function pointer_i8_2(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int64_t), pointer, intent(inout) :: p(:, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i8_2(arr, p)
+  end function
+  function pointer_i8_3(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int64_t), pointer, intent(inout) :: p(:, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i8_3(arr, p)
+  end function
+  function pointer_i8_4(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int64_t), pointer, intent(inout) :: p(:, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i8_4(arr, p)
+  end function
+  function pointer_i8_5(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int64_t), pointer, intent(inout) :: p(:, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i8_5(arr, p)
+  end function
+  function pointer_i8_6(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int64_t), pointer, intent(inout) :: p(:, :, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i8_6(arr, p)
+  end function
+  function pointer_i8_7(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    integer(c_int64_t), pointer, intent(inout) :: p(:, :, :, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_i8_7(arr, p)
+  end function
+  function pointer_c8_1(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_float_complex), pointer, intent(inout) :: p(:)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c8_1(arr, p)
+  end function
+  function pointer_c8_2(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_float_complex), pointer, intent(inout) :: p(:, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c8_2(arr, p)
+  end function
+  function pointer_c8_3(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_float_complex), pointer, intent(inout) :: p(:, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c8_3(arr, p)
+  end function
+  function pointer_c8_4(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_float_complex), pointer, intent(inout) :: p(:, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c8_4(arr, p)
+  end function
+  function pointer_c8_5(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_float_complex), pointer, intent(inout) :: p(:, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c8_5(arr, p)
+  end function
+  function pointer_c8_6(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_float_complex), pointer, intent(inout) :: p(:, :, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c8_6(arr, p)
+  end function
+  function pointer_c8_7(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_float_complex), pointer, intent(inout) :: p(:, :, :, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c8_7(arr, p)
+  end function
+  function pointer_c16_1(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_double_complex), pointer, intent(inout) :: p(:)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c16_1(arr, p)
+  end function
+  function pointer_c16_2(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_double_complex), pointer, intent(inout) :: p(:, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c16_2(arr, p)
+  end function
+  function pointer_c16_3(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_double_complex), pointer, intent(inout) :: p(:, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c16_3(arr, p)
+  end function
+  function pointer_c16_4(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_double_complex), pointer, intent(inout) :: p(:, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c16_4(arr, p)
+  end function
+  function pointer_c16_5(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_double_complex), pointer, intent(inout) :: p(:, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c16_5(arr, p)
+  end function
+  function pointer_c16_6(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_double_complex), pointer, intent(inout) :: p(:, :, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c16_6(arr, p)
+  end function
+  function pointer_c16_7(arr, p) result(status)
+    type(c_ptr), intent(in) :: arr
+    complex(c_double_complex), pointer, intent(inout) :: p(:, :, :, :, :, :, :)
+    integer(c_int32_t) :: status
+    nullify(p)
+    status = c_c16_7(arr, p)
+  end function
+end module ndmem_pointers

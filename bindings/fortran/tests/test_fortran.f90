@@ -17,7 +17,12 @@ program test_fortran
   type(c_ptr) :: arr, view, res, d, f8, field
   type(ndm_scalar) :: ten
   type(ndm_index_item) :: rev(1)
-  real(c_double), target :: x
+  real(c_double), target :: x, b3(5, 4, 3)
+  complex(c_double_complex), target :: c7(2, 1, 3, 1, 2, 1, 2)
+  real(c_double), pointer :: p3(:, :, :)
+  complex(c_double_complex), pointer :: p7(:, :, :, :, :, :, :)
+  integer(c_int32_t), pointer :: q1(:)
+  type(person), pointer :: people(:)
   integer(c_int64_t) :: shape2(2) = [2_c_int64_t, 3_c_int64_t], idx(2), n3(1) = [3_c_int64_t]
   integer :: i
 
@@ -68,12 +73,37 @@ program test_fortran
   call check(staff(1)%salary == 200 .and. staff(3)%salary == 600 .and. staff(2)%age == 40)
   call ndm_check(ndm_array_free(field))
 
-  ! 4. Errors: a status and the message; strides that are not a multiple of the element size.
+  ! 4. Higher ranks: a rank-3 section and a rank-7 array both ways; complex elements; an ndmem
+  !    record array read as the derived type.
+  b3 = reshape([(real(i, c_double), i = 1, 60)], [5, 4, 3])
+  call ndm_check(ndm_wrap(b3(5:1:-2, 2:, ::2), arr), 'wrap rank 3')
+  call shape_is(arr, [2_c_int64_t, 3_c_int64_t, 3_c_int64_t], [320_c_int64_t, 40_c_int64_t, -16_c_int64_t])
+  call ndm_check(ndm_pointer(arr, p3))
+  call check(all(shape(p3) == [3, 3, 2]) .and. p3(1, 1, 1) == b3(5, 2, 1) .and. p3(3, 2, 2) == b3(1, 3, 3))
+  p3(2, 3, 2) = -1
+  call check(b3(3, 4, 3) == -1)
+  call ndm_check(ndm_array_free(arr))
+  c7 = (1.0_c_double, 2.0_c_double)
+  call ndm_check(ndm_wrap(c7, arr), 'wrap rank 7')
+  call check(ndm_ndim(arr) == 7 .and. ndm_size(arr) == 2 * 1 * 3 * 1 * 2 * 1 * 2)
+  call ndm_check(ndm_pointer(arr, p7))
+  p7(2, 1, 3, 1, 2, 1, 2) = (5.0_c_double, 0.0_c_double)
+  call check(c7(2, 1, 3, 1, 2, 1, 2) == (5.0_c_double, 0.0_c_double) .and. all(shape(p7) == shape(c7)))
+  call ndm_check(ndm_array_free(arr))
+  call ndm_check(ndm_zeros(d, 1, n3, ndm_order_c, arr))
+  call ndm_check(ndm_field(arr, ndm_cstr('age'), field))
+  call ndm_check(ndm_pointer(field, q1))
+  q1 = [7, 8, 9]
+  call c_f_pointer(ndm_data(arr), people, [3])
+  call check(people(2)%age == 8 .and. people(3)%salary == 0)
+  call ndm_check(ndm_array_free(field))
+  call ndm_check(ndm_array_free(arr))
+
+  ! 5. Errors: a status and the message; strides that are not a multiple of the element size.
   call check(ndm_dtype_parse(ndm_cstr('f3'), view) == ndm_err_dtype)
   call check(index(ndm_message(), 'f3') > 0)
   call ndm_check(ndm_dtype_parse(ndm_cstr("[('a', 'i1'), ('b', '<f8')]"), field))  ! packed: b at 1
   call ndm_check(ndm_zeros(field, 1, n3, ndm_order_c, view))
-  call ndm_check(ndm_array_free(arr))
   call ndm_check(ndm_field(view, ndm_cstr('b'), arr))
   call check(ndm_pointer(arr, p1) == ndm_err_invalid_arg)  ! stride 9
   call check(ndm_wrap(a, res, d) == ndm_err_dtype)         ! 8-byte reals are not 16-byte records
