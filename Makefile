@@ -51,6 +51,14 @@ demo: build $(VENV)/.ready fortran-objs
 	    -o $(FBUILD)/section
 	@echo "--- Fortran: an array section updated in place by an ndmem ufunc ---"
 	./$(FBUILD)/section
+	@echo "--- One file, four languages, no copies: C creates, C++ scales, Fortran adds, Python reads ---"
+	$(CC) -std=c11 -Wall -Wextra -Werror -Iinclude examples/shared/step1_create.c $(LINK) -o build/step1
+	$(CXX) -std=c++17 -Wall -Wextra -Werror -Iinclude -Ibindings/cpp examples/shared/step2_scale.cpp \
+	    $(LINK) -o build/step2
+	$(FC) -std=f2018 -Wall -Werror -I$(FBUILD) examples/shared/step3_column.f90 $(FOBJS) $(FLINK) \
+	    -o build/step3
+	cd build && ./step1 && ./step2 && ./step3 && $(PYENV) ../$(PY) ../examples/shared/step4_read.py \
+	    && rm -f shared.npy
 	$(CC) -std=c11 -O2 -Wall -Wextra -Werror -Iinclude examples/c/large_file_sum.c \
 	    -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem -o build/large_file_sum
 	@echo "--- C: a 64 MiB .npy written and summed block by block through a memory map ---"
@@ -117,7 +125,8 @@ fortran:
 # The generated interfaces must match the header; then the Fortran tests build against the
 # release library and run, also under valgrind.
 FOBJS := $(FBUILD)/ndmem.o $(FBUILD)/ndmem_c.o $(FBUILD)/ndmem_cfi.o
-FLINK := -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem
+LINK  := -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem
+FLINK := $(LINK)
 
 fortran-objs: fortran build
 	$(PYTHON) bindings/fortran/gen_interfaces.py --check
