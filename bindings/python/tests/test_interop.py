@@ -128,3 +128,17 @@ def test_truth_value_like_numpy():
             assert str(ours.value) == str(e)
             continue
         assert bool(ndmem.asarray(n)) == expected
+
+
+def test_readme_python_example_runs_and_shares_memory():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    start = readme.index("```python\n") + len("```python\n")
+    code = readme[start:readme.index("```", start)]
+    scope = {}
+    exec(compile(code, "README.md", "exec"), scope)
+    x, v = scope["x"], scope["v"]
+    assert np.array_equal(np.asarray(x), np.arange(12.0).reshape(3, 4)[:, ::-2])
+    assert x.strides == (32, -16)  # the NumPy view's own strides: wrapped, not copied
+    assert v.flags.f_contiguous and v.dtype == np.float32 and not v.flags.owndata
