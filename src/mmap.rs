@@ -18,7 +18,7 @@ use crate::error::{ErrorKind, Result};
 use crate::layout::{self, MemOrder};
 use crate::npy::header::Header;
 use crate::npy::io_error;
-use crate::npy::read::{check_data_len, read_header};
+use crate::npy::read::read_checked_header;
 use std::fs::{File, OpenOptions};
 use std::io::{Seek, SeekFrom, Write};
 use std::path::Path;
@@ -255,36 +255,23 @@ pub fn open_memmap(path: &Path, mode: Mode, new: Option<&NewFile>) -> Result<Arr
             Mode::ReadWrite,
             bytes.len() as u64,
             &h.shape,
-            order_of(h),
+            h.order(),
             ErrorKind::Format,
         );
     }
     let mut file = open(path, mode)?;
-    let file_len = file
-        .metadata()
-        .map_err(|e| io_error("cannot stat", path, e))?
-        .len();
-    let (h, prefix) = read_header(&mut file, file_len, path)?;
-    check_data_len(&h, prefix.data_start(), file_len)?;
+    let (h, data_start, file_len) = read_checked_header(&mut file, path)?;
     map(
         &mut file,
         path,
         file_len,
         h.dtype.clone(),
         mode,
-        prefix.data_start(),
+        data_start,
         &h.shape,
-        order_of(&h),
+        h.order(),
         ErrorKind::Format,
     )
-}
-
-fn order_of(h: &Header) -> MemOrder {
-    if h.fortran_order {
-        MemOrder::F
-    } else {
-        MemOrder::C
-    }
 }
 
 /// Buffer offsets `[start, end)` of `a`'s elements, or `None` for an empty array.

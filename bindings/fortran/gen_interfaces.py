@@ -14,6 +14,9 @@ import re
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import cheader  # noqa: E402  (bindings/cheader.py, shared with the Python generator)
+
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = ROOT / "include" / "ndmem.h"
 OUTPUT = Path(__file__).resolve().parent / "ndmem_c.f90"
@@ -31,45 +34,9 @@ STRUCT_ARRAYS = {"items"}
 
 
 def parse(text):
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    constants = []
-    for line in text.splitlines():
-        m = re.match(r"#define\s+(NDM_\w+)\s+(.+)$", line.strip())
-        if m:
-            constants.append((m.group(1), m.group(2).strip()))
-    body = "\n".join(l for l in text.splitlines() if not l.strip().startswith("#"))
-    body = re.sub(r'extern\s+"C"\s*\{|\}\s*//\s*extern\s+"C"', "", body)
-    opaque = set(re.findall(r"typedef struct (\w+) \1;", body))
-    structs, aliases, functions = [], {}, []
-    for m in re.finditer(r"typedef struct \{(.*?)\} (\w+);", body, flags=re.S):
-        fields = []
-        for decl in m.group(1).split(";"):
-            decl = " ".join(decl.split())
-            if decl:
-                fm = re.fullmatch(r"(.+?)\s*\b(\w+)", decl)
-                fields.append((fm.group(2), fm.group(1)))
-        structs.append((m.group(2), fields))
-    body = re.sub(r"typedef struct \{.*?\} \w+;", "", body, flags=re.S)
-    for stmt in body.split(";"):
-        s = " ".join(stmt.split())
-        if not s or s == "}" or re.fullmatch(r"typedef struct (\w+) \1", s):
-            continue
-        m = re.fullmatch(r"typedef (\w+) (\w+)", s)
-        if m:
-            aliases[m.group(2)] = m.group(1)
-            continue
-        m = re.fullmatch(r"typedef (.+?) ?\(\*(\w+)\)\((.*)\)", s)
-        if m:
-            aliases[m.group(2)] = "funptr"
-            continue
-        m = re.fullmatch(r"(.+?) ?\b(ndm_\w+)\((.*)\)", s)
-        if m:
-            params = [] if m.group(3).strip() in ("", "void") else [
-                re.fullmatch(r"(.+?)\s*\b(\w+)", p.strip()).groups() for p in m.group(3).split(",")]
-            functions.append((m.group(2), m.group(1).strip(), params))
-            continue
-        raise SystemExit(f"gen_interfaces: cannot translate declaration: {s!r}")
-    return constants, aliases, opaque, structs, functions
+    constants, opaque, structs, typedefs, functions = cheader.parse(text)
+    aliases = {name: "funptr" if isinstance(t, tuple) else t for name, t in typedefs}
+    return constants, aliases, set(opaque), structs, functions
 
 
 def resolve(t, aliases):

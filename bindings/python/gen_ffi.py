@@ -11,6 +11,9 @@ import re
 import sys
 from pathlib import Path
 
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+import cheader  # noqa: E402  (bindings/cheader.py, shared with the Fortran generator)
+
 ROOT = Path(__file__).resolve().parents[2]
 HEADER = ROOT / "include" / "ndmem.h"
 OUTPUT = Path(__file__).resolve().parent / "ndmem" / "_ffi.py"
@@ -58,65 +61,21 @@ def ctype(decl, aliases, opaque):
 
 
 def parse(text):
-    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
-    constants, aliases, opaque, functions = [], {}, [], []
-    for line in text.splitlines():
-        m = re.match(r"#define\s+(NDM_\w+)\s+(.+)$", line.strip())
-        if m:
-            constants.append((m.group(1), m.group(2).strip()))
-    body = "\n".join(l for l in text.splitlines() if not l.strip().startswith("#"))
-    body = re.sub(r'extern\s+"C"\s*\{|\}\s*//\s*extern\s+"C"', "", body)
-    opaque.extend(re.findall(r"typedef struct (\w+) \1;", body))
-    structs = []
-    for m in re.finditer(r"typedef struct \{(.*?)\} (\w+);", body, flags=re.S):
-        fields = []
-        for decl in m.group(1).split(";"):
-            decl = " ".join(decl.split())
-            if decl:
-                fm = re.fullmatch(r"(.+?)\s*\b(\w+)", decl)
-                fields.append((fm.group(2), ctype(fm.group(1), aliases, opaque)))
-        structs.append((m.group(2), fields))
-        aliases[m.group(2)] = m.group(2)
-    body = re.sub(r"typedef struct \{.*?\} \w+;", "", body, flags=re.S)
-    for stmt in body.split(";"):
-        s = " ".join(stmt.split())
-        if not s or s in ("}",):
-            continue
-        if re.fullmatch(r"typedef struct (\w+) \1", s):
-            continue  # opaque handle types, collected above
-        m = re.fullmatch(r"typedef (\w+) (\w+)", s)
-        if m:
-            aliases[m.group(2)] = ctype(m.group(1), aliases, opaque)
-            continue
-        m = re.fullmatch(r"typedef (.+?) ?\(\*(\w+)\)\((.*)\)", s)
-        if m:
-            ret = ctype(m.group(1), aliases, opaque)
-            params = [param_type(p, aliases, opaque) for p in split_params(m.group(3))]
-            aliases[m.group(2)] = f"ctypes.CFUNCTYPE({', '.join([ret] + params)})"
-            continue
-        m = re.fullmatch(r"(.+?) ?\b(ndm_\w+)\((.*)\)", s)
-        if m:
-            ret = ctype(m.group(1), aliases, opaque)
-            params = [param_type(p, aliases, opaque) for p in split_params(m.group(3))]
-            functions.append((m.group(2), ret, params))
-            continue
-        raise SystemExit(f"gen_ffi: cannot translate declaration: {s!r}")
+    """The header's declarations as ctypes expressions."""
+    constants, opaque, raw_structs, typedefs, raw_functions = cheader.parse(text)
+    aliases = {name: name for name, _ in raw_structs}
+    for name, target in typedefs:
+        if isinstance(target, tuple):
+            ret, params = target
+            types = [ctype(ret, aliases, opaque)] + [ctype(t, aliases, opaque) for t, _ in params]
+            aliases[name] = f"ctypes.CFUNCTYPE({', '.join(types)})"
+        else:
+            aliases[name] = ctype(target, aliases, opaque)
+    structs = [(name, [(f, ctype(t, aliases, opaque)) for f, t in fields])
+               for name, fields in raw_structs]
+    functions = [(name, ctype(ret, aliases, opaque), [ctype(t, aliases, opaque) for t, _ in params])
+                 for name, ret, params in raw_functions]
     return constants, aliases, structs, functions
-
-
-def param_type(param, aliases, opaque):
-    """The ctypes type of one named parameter, e.g. 'const int64_t *shape'."""
-    m = re.fullmatch(r"(.+?)\s*\b(\w+)", param.strip())
-    if not m:
-        raise SystemExit(f"gen_ffi: cannot parse parameter {param!r}")
-    return ctype(m.group(1), aliases, opaque)
-
-
-def split_params(text):
-    text = text.strip()
-    if text in ("", "void"):
-        return []
-    return [p.strip() for p in text.split(",")]
 
 
 def render(constants, aliases, structs, functions):

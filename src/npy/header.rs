@@ -192,6 +192,15 @@ impl Header {
         }
     }
 
+    /// Memory order of the data.
+    pub fn order(&self) -> layout::MemOrder {
+        if self.fortran_order {
+            layout::MemOrder::F
+        } else {
+            layout::MemOrder::C
+        }
+    }
+
     /// Number of elements and data bytes, checked for overflow.
     pub fn sizes(&self) -> Result<(usize, u64)> {
         let count = layout::check_shape(&self.shape, self.dtype.itemsize()).map_err(|e| {

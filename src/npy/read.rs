@@ -51,8 +51,20 @@ pub fn read_header(
     Ok((h, prefix))
 }
 
+/// Reads the header of an open `.npy` file and checks that the file holds all the data it
+/// promises. Returns the header, the data offset and the file length.
+pub fn read_checked_header(file: &mut File, path: &Path) -> Result<(Header, u64, u64)> {
+    let file_len = file
+        .metadata()
+        .map_err(|e| io_error("cannot stat", path, e))?
+        .len();
+    let (h, prefix) = read_header(file, file_len, path)?;
+    check_data_len(&h, prefix.data_start(), file_len)?;
+    Ok((h, prefix.data_start(), file_len))
+}
+
 /// Checks that a file of `file_len` bytes holds the data of `h` starting at `data_start`.
-pub fn check_data_len(h: &Header, data_start: u64, file_len: u64) -> Result<usize> {
+fn check_data_len(h: &Header, data_start: u64, file_len: u64) -> Result<usize> {
     let (count, nbytes) = h.sizes()?;
     let available = file_len.saturating_sub(data_start);
     if available < nbytes {
@@ -71,17 +83,8 @@ pub fn check_data_len(h: &Header, data_start: u64, file_len: u64) -> Result<usiz
 /// dtype and shape, F-contiguous when the file is in Fortran order.
 pub fn load(path: &Path) -> Result<Array> {
     let mut file = File::open(path).map_err(|e| io_error("cannot open", path, e))?;
-    let file_len = file
-        .metadata()
-        .map_err(|e| io_error("cannot stat", path, e))?
-        .len();
-    let (h, prefix) = read_header(&mut file, file_len, path)?;
-    check_data_len(&h, prefix.data_start(), file_len)?;
-    let order = if h.fortran_order {
-        MemOrder::F
-    } else {
-        MemOrder::C
-    };
+    let (h, _, _) = read_checked_header(&mut file, path)?;
+    let order = h.order();
     if h.sizes()?.1 == 0 {
         // NumPy reads a 1-D array of the elements (an empty one has stride 0) and then sets its
         // shape, which gives fresh C strides for more than one axis ((24, 8) for (0, 3)).

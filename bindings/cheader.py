@@ -1,0 +1,67 @@
+"""The declarations cbindgen writes into include/ndmem.h, read for the binding generators
+(bindings/python/gen_ffi.py, bindings/fortran/gen_interfaces.py).
+
+Only the shapes of declarations cbindgen emits for ndmem are understood; anything else is an
+error, so a new kind of declaration is noticed rather than mistranslated. C types are returned
+as text (`const int64_t *`), each generator maps them to its language.
+"""
+import re
+
+
+def split_params(text):
+    """`(type, name)` pairs of a parameter list."""
+    text = text.strip()
+    if text in ("", "void"):
+        return []
+    params = []
+    for p in text.split(","):
+        m = re.fullmatch(r"(.+?)\s*\b(\w+)", p.strip())
+        if not m:
+            raise SystemExit(f"cheader: cannot parse parameter {p!r}")
+        params.append((m.group(1), m.group(2)))
+    return params
+
+
+def parse(text):
+    """Returns (constants, opaque, structs, typedefs, functions):
+    constants [(name, value text)], opaque [handle type names], structs [(name, [(field, type)])],
+    typedefs [(name, type)] or [(name, (return type, [(type, name)]))] for function pointers, in
+    header order, and functions [(name, return type, [(type, name)])]."""
+    text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    constants = []
+    for line in text.splitlines():
+        m = re.match(r"#define\s+(NDM_\w+)\s+(.+)$", line.strip())
+        if m:
+            constants.append((m.group(1), m.group(2).strip()))
+    body = "\n".join(l for l in text.splitlines() if not l.strip().startswith("#"))
+    body = re.sub(r'extern\s+"C"\s*\{|\}\s*//\s*extern\s+"C"', "", body)
+    opaque = re.findall(r"typedef struct (\w+) \1;", body)
+    structs = []
+    for m in re.finditer(r"typedef struct \{(.*?)\} (\w+);", body, flags=re.S):
+        fields = []
+        for decl in m.group(1).split(";"):
+            decl = " ".join(decl.split())
+            if decl:
+                fm = re.fullmatch(r"(.+?)\s*\b(\w+)", decl)
+                fields.append((fm.group(2), fm.group(1)))
+        structs.append((m.group(2), fields))
+    body = re.sub(r"typedef struct \{.*?\} \w+;", "", body, flags=re.S)
+    typedefs, functions = [], []
+    for stmt in body.split(";"):
+        s = " ".join(stmt.split())
+        if not s or s == "}" or re.fullmatch(r"typedef struct (\w+) \1", s):
+            continue
+        m = re.fullmatch(r"typedef (\w+) (\w+)", s)
+        if m:
+            typedefs.append((m.group(2), m.group(1)))
+            continue
+        m = re.fullmatch(r"typedef (.+?) ?\(\*(\w+)\)\((.*)\)", s)
+        if m:
+            typedefs.append((m.group(2), (m.group(1), split_params(m.group(3)))))
+            continue
+        m = re.fullmatch(r"(.+?) ?\b(ndm_\w+)\((.*)\)", s)
+        if m:
+            functions.append((m.group(2), m.group(1).strip(), split_params(m.group(3))))
+            continue
+        raise SystemExit(f"cheader: cannot translate declaration: {s!r}")
+    return constants, opaque, structs, typedefs, functions
