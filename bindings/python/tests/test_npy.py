@@ -25,7 +25,9 @@ PAGE = pymmap.ALLOCATIONGRANULARITY
 
 
 def np_load(path, **kw):
-    return np.load(path, allow_pickle=False, max_header_size=1 << 24, **kw)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)  # NumPy's note on Python-2-style headers
+        return np.load(path, allow_pickle=False, max_header_size=1 << 24, **kw)
 
 
 def same_array(x, ref):
