@@ -90,16 +90,7 @@ impl Array {
         } else {
             layout::strides_for_axes(shape, axes, dtype.itemsize())
         };
-        Ok(Array::assemble(
-            Arc::new(buffer),
-            0,
-            shape.to_vec(),
-            strides,
-            dtype,
-            true,
-            true,
-            None,
-        ))
+        Array::from_owned_buffer(buffer, dtype, shape, &strides)
     }
 
     /// A new C-ordered array with every element set to `value` (one element's bytes, in the

@@ -284,12 +284,17 @@ impl Buffer {
         Ok(b)
     }
 
-    /// A copy of the bytes `[offset, offset + len)`; panics if the range is outside the buffer.
-    pub fn read_bytes(&self, offset: usize, len: usize) -> Vec<u8> {
+    /// Panics unless `[offset, offset + len)` lies inside the buffer.
+    fn assert_range(&self, offset: usize, len: usize) {
         assert!(
             offset.checked_add(len).is_some_and(|end| end <= self.len),
             "range outside buffer"
         );
+    }
+
+    /// A copy of the bytes `[offset, offset + len)`; panics if the range is outside the buffer.
+    pub fn read_bytes(&self, offset: usize, len: usize) -> Vec<u8> {
+        self.assert_range(offset, len);
         let mut out = vec![0u8; len];
         // SAFETY: the range was checked to lie inside the buffer; `out` is a distinct allocation.
         unsafe { std::ptr::copy_nonoverlapping(self.as_ptr().add(offset), out.as_mut_ptr(), len) };
@@ -304,10 +309,7 @@ impl Buffer {
         len: usize,
         r: &mut impl std::io::Read,
     ) -> std::io::Result<()> {
-        assert!(
-            offset.checked_add(len).is_some_and(|end| end <= self.len),
-            "range outside buffer"
-        );
+        self.assert_range(offset, len);
         // Writing these bytes while another thread reads them is the caller's race, as in C.
         // SAFETY: the range lies inside the buffer (checked above).
         let bytes = unsafe { std::slice::from_raw_parts_mut(self.as_ptr().add(offset), len) };
@@ -322,10 +324,7 @@ impl Buffer {
         len: usize,
         w: &mut impl std::io::Write,
     ) -> std::io::Result<()> {
-        assert!(
-            offset.checked_add(len).is_some_and(|end| end <= self.len),
-            "range outside buffer"
-        );
+        self.assert_range(offset, len);
         // Concurrent writes to these bytes are the caller's race, as in C.
         // SAFETY: the range lies inside the buffer (checked above); the slice lives for this call.
         let bytes = unsafe { std::slice::from_raw_parts(self.as_ptr().add(offset), len) };

@@ -151,23 +151,30 @@ fn build_and_run(name: &str, src: &Path) -> String {
     run(prog, name)
 }
 
-/// Compiles the C++ wrapper's tests with `std` (`-Wall -Wextra -Wpedantic -Werror`) and runs them.
-fn cpp_program(std: &str) {
+/// Compiles the C++ program `src` (relative to the repository) with `std` against the wrapper
+/// and the shared library, runs it as a user would, and returns its output.
+fn build_and_run_cpp(name: &str, src: &str, std: &str) -> String {
     let lib = lib_dir();
-    let exe = out_dir().join(format!("test_cpp_{}", std.trim_start_matches("-std=")));
+    let exe = out_dir().join(name);
     let mut cmd = compiler(true);
     cmd.arg(std)
         .arg(format!("-I{}", root().join("bindings/cpp").display()))
-        .arg(root().join("bindings/cpp/tests/test_cpp.cpp"))
+        .arg(root().join(src))
         .arg("-o")
         .arg(&exe)
         .arg(format!("-L{}", lib.display()))
         .arg(format!("-Wl,-rpath,{}", lib.display()))
         .arg("-lndmem");
-    run(cmd, &format!("compiling test_cpp.cpp with {std}"));
+    run(cmd, &format!("compiling {src} with {std}"));
     let mut prog = Command::new(&exe);
     prog.env_remove("LD_LIBRARY_PATH");
-    let text = run(prog, "test_cpp");
+    run(prog, name)
+}
+
+/// The C++ wrapper's tests, compiled with `std` (`-Wall -Wextra -Wpedantic -Werror`).
+fn cpp_program(std: &str) {
+    let name = format!("test_cpp_{}", std.trim_start_matches("-std="));
+    let text = build_and_run_cpp(&name, "bindings/cpp/tests/test_cpp.cpp", std);
     print!("{text}");
     assert!(text.contains(", 0 failed"), "{text}");
 }
@@ -189,21 +196,7 @@ fn readme_cpp_example_compiles_and_runs() {
         example,
         "README shows examples/cpp/shared_vector.cpp"
     );
-    let lib = lib_dir();
-    let exe = out_dir().join("readme_cpp");
-    let mut cmd = compiler(true);
-    cmd.arg("-std=c++17")
-        .arg(format!("-I{}", root().join("bindings/cpp").display()))
-        .arg(root().join("examples/cpp/shared_vector.cpp"))
-        .arg("-o")
-        .arg(&exe)
-        .arg(format!("-L{}", lib.display()))
-        .arg(format!("-Wl,-rpath,{}", lib.display()))
-        .arg("-lndmem");
-    run(cmd, "compiling examples/cpp/shared_vector.cpp");
-    let mut prog = Command::new(&exe);
-    prog.env_remove("LD_LIBRARY_PATH");
-    let text = run(prog, "readme_cpp");
+    let text = build_and_run_cpp("readme_cpp", "examples/cpp/shared_vector.cpp", "-std=c++17");
     assert!(
         text.starts_with("v = 10 20 40 | 40 50 100, sum 260\nerror: NDM_ERR_CASTING: Cannot cast"),
         "{text}"
