@@ -25,11 +25,23 @@ impl<const N: usize> Plan<N> {
     /// With `reorder`, the visiting order is chosen for speed (memory order of operand 0), which
     /// is only correct when the result does not depend on the order (no operand overlaps another
     /// operand's written elements). Without it, elements are visited in C (row-major) order.
-    pub fn new(
+    pub fn new(shape: &[i64], strides: [&[i64]; N], ptrs: [*mut u8; N], reorder: bool) -> Plan<N> {
+        Self::build(shape, strides, ptrs, reorder, reorder)
+    }
+
+    /// Like [`Plan::new`] with `reorder`, except that every axis keeps its direction: the
+    /// order NumPy's reductions use (their iterator is built with `NPY_ITER_DONT_NEGATE_STRIDES`),
+    /// so that sums over reversed views add in the same order as NumPy's.
+    pub fn keeping_direction(shape: &[i64], strides: [&[i64]; N], ptrs: [*mut u8; N]) -> Plan<N> {
+        Self::build(shape, strides, ptrs, true, false)
+    }
+
+    fn build(
         shape: &[i64],
         strides: [&[i64]; N],
         mut ptrs: [*mut u8; N],
         reorder: bool,
+        flip: bool,
     ) -> Plan<N> {
         let empty = shape.contains(&0);
         let mut axes: Vec<(usize, [isize; N])> = Vec::with_capacity(shape.len());
@@ -38,7 +50,7 @@ impl<const N: usize> Plan<N> {
                 axes.push((n as usize, std::array::from_fn(|k| strides[k][ax] as isize)));
             }
         }
-        if reorder && !empty {
+        if flip && !empty {
             for (n, st) in axes.iter_mut() {
                 if st[0] < 0 {
                     for k in 0..N {
@@ -47,6 +59,8 @@ impl<const N: usize> Plan<N> {
                     }
                 }
             }
+        }
+        if reorder && !empty {
             axes.sort_by_key(|(_, st)| std::cmp::Reverse(st[0].unsigned_abs()));
         }
         // Coalesce from the innermost axis outwards.

@@ -11,6 +11,7 @@
 
 mod kernels;
 mod math;
+mod pairwise;
 mod reduce;
 mod resolve;
 mod scalar;
