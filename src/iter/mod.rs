@@ -105,6 +105,35 @@ impl<const N: usize> Plan<N> {
         });
     }
 
+    /// Like [`Plan::for_each`], but the outermost-but-inner axis (the last outer one) is visited
+    /// in groups of up to `group` consecutive positions: `f(pointers, inner_strides, inner_len,
+    /// rows, row_strides)` covers `rows` runs, run `k` starting at `pointers + k*row_strides`.
+    pub fn for_each_grouped(
+        &self,
+        group: usize,
+        mut f: impl FnMut([*mut u8; N], [isize; N], usize, usize, [isize; N]),
+    ) {
+        if self.empty {
+            return;
+        }
+        let Some((&(n_last, st_last), rest)) = self.outer.split_last() else {
+            return f(self.base, self.inner_strides, self.inner_len, 1, [0; N]);
+        };
+        let group = group.max(1);
+        odometer(rest, self.base, |p| {
+            for g in (0..n_last).step_by(group) {
+                let ptrs = std::array::from_fn(|k| p[k].wrapping_offset(g as isize * st_last[k]));
+                f(
+                    ptrs,
+                    self.inner_strides,
+                    self.inner_len,
+                    group.min(n_last - g),
+                    st_last,
+                );
+            }
+        });
+    }
+
     /// Like [`Plan::for_each`] in an order that suits transposed layouts: when operand 1 walks
     /// some outer axis with a smaller |stride| than the inner one (a transpose), that axis and
     /// the inner axis are visited in `tile` x `tile` blocks, so both operands stay in cache.

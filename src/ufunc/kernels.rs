@@ -37,15 +37,25 @@ pub(super) trait Arith: Element + Default {
 macro_rules! int_arith {
     ($($t:ty),*) => {$(
         impl Arith for $t {
+            #[inline(always)]
             fn add(self, o: Self) -> Self { self.wrapping_add(o) }
+            #[inline(always)]
             fn sub(self, o: Self) -> Self { self.wrapping_sub(o) }
+            #[inline(always)]
             fn mul(self, o: Self) -> Self { self.wrapping_mul(o) }
+            #[inline(always)]
             fn div(self, _o: Self) -> Self { unreachable!("true_divide resolves to floats") }
+            #[inline(always)]
             fn max_nan(self, o: Self) -> Self { if self > o { self } else { o } }
+            #[inline(always)]
             fn min_nan(self, o: Self) -> Self { if self < o { self } else { o } }
+            #[inline(always)]
             fn eq(self, o: Self) -> bool { self == o }
+            #[inline(always)]
             fn lt(self, o: Self) -> bool { self < o }
+            #[inline(always)]
             fn le(self, o: Self) -> bool { self <= o }
+            #[inline(always)]
             fn truthy(self) -> bool { self != 0 }
             #[allow(unused_comparisons)]
             fn divmod_op(self, o: Self, op: BinaryOp) -> Self {
@@ -102,18 +112,29 @@ int_arith!(i8, i16, i32, i64, u8, u16, u32, u64);
 macro_rules! float_arith {
     ($($t:ty),*) => {$(
         impl Arith for $t {
+            #[inline(always)]
             fn add(self, o: Self) -> Self { self + o }
+            #[inline(always)]
             fn sub(self, o: Self) -> Self { self - o }
+            #[inline(always)]
             fn mul(self, o: Self) -> Self { self * o }
+            #[inline(always)]
             fn div(self, o: Self) -> Self { self / o }
             // NumPy: `in1 > in2 || isnan(in1) ? in1 : in2` (so equal values give in2).
+            #[inline(always)]
             fn max_nan(self, o: Self) -> Self { if self > o || self.is_nan() { self } else { o } }
+            #[inline(always)]
             fn min_nan(self, o: Self) -> Self { if self < o || self.is_nan() { self } else { o } }
             #[allow(clippy::float_cmp)]
+            #[inline(always)]
             fn eq(self, o: Self) -> bool { self == o }
+            #[inline(always)]
             fn lt(self, o: Self) -> bool { self < o }
+            #[inline(always)]
             fn le(self, o: Self) -> bool { self <= o }
+            #[inline(always)]
             fn pow(self, o: Self) -> Self { self.powf(o) }
+            #[inline(always)]
             fn truthy(self) -> bool { self != 0.0 }
             fn divmod_op(self, o: Self, op: BinaryOp) -> Self {
                 // NumPy's npy_floor_divide / npy_remainder (npymath's npy_divmod).
@@ -146,9 +167,13 @@ macro_rules! float_arith {
             }
         }
         impl Arith for Complex<$t> {
+            #[inline(always)]
             fn add(self, o: Self) -> Self { self + o }
+            #[inline(always)]
             fn sub(self, o: Self) -> Self { self - o }
+            #[inline(always)]
             fn mul(self, o: Self) -> Self { self * o }
+            #[inline]
             fn div(self, o: Self) -> Self {
                 // NumPy's complex division (Smith's method, with its zero-divisor branch).
                 let (ar, ai, br, bi) = (self.re, self.im, o.re, o.im);
@@ -167,21 +192,26 @@ macro_rules! float_arith {
                     Complex::new((ar * rat + ai) * scl, (ai * rat - ar) * scl)
                 }
             }
+            #[inline]
             fn max_nan(self, o: Self) -> Self {
                 if self.re.is_nan() || self.im.is_nan() || o.le(self) { self } else { o }
             }
+            #[inline]
             fn min_nan(self, o: Self) -> Self {
                 if self.re.is_nan() || self.im.is_nan() || self.le(o) { self } else { o }
             }
             #[allow(clippy::float_cmp)]
+            #[inline(always)]
             fn eq(self, o: Self) -> bool { self.re == o.re && self.im == o.im }
             // NumPy's lexicographic order: real parts first, NaN never orders.
             #[allow(clippy::float_cmp)]
+            #[inline]
             fn lt(self, o: Self) -> bool {
                 (self.re < o.re && !self.im.is_nan() && !o.im.is_nan())
                     || (self.re == o.re && self.im < o.im)
             }
             #[allow(clippy::float_cmp)]
+            #[inline]
             fn le(self, o: Self) -> bool {
                 (self.re < o.re && !self.im.is_nan() && !o.im.is_nan())
                     || (self.re == o.re && self.im <= o.im)
@@ -216,6 +246,7 @@ macro_rules! float_arith {
                 let r = crate::ffi::libm::cpow(wide(self), wide(o));
                 Complex::new(r.re as $t, r.im as $t)
             }
+            #[inline(always)]
             fn truthy(self) -> bool { self.re != 0.0 || self.im != 0.0 }
         }
     )*};
@@ -224,19 +255,24 @@ float_arith!(f32, f64);
 
 /// NumPy's float16 loops: each operation in binary32, rounded back (exact for + - * /).
 impl Arith for F16 {
+    #[inline]
     fn add(self, o: Self) -> Self {
         F16::from_f32(self.to_f32() + o.to_f32())
     }
+    #[inline]
     fn sub(self, o: Self) -> Self {
         F16::from_f32(self.to_f32() - o.to_f32())
     }
+    #[inline]
     fn mul(self, o: Self) -> Self {
         F16::from_f32(self.to_f32() * o.to_f32())
     }
+    #[inline]
     fn div(self, o: Self) -> Self {
         F16::from_f32(self.to_f32() / o.to_f32())
     }
     // NumPy's half maximum/minimum use >= / <= (so equal values give the first operand).
+    #[inline]
     fn max_nan(self, o: Self) -> Self {
         if self.to_f32() >= o.to_f32() || self.is_nan() {
             self
@@ -244,6 +280,7 @@ impl Arith for F16 {
             o
         }
     }
+    #[inline]
     fn min_nan(self, o: Self) -> Self {
         if self.to_f32() <= o.to_f32() || self.is_nan() {
             self
@@ -251,15 +288,19 @@ impl Arith for F16 {
             o
         }
     }
+    #[inline]
     fn eq(self, o: Self) -> bool {
         self.to_f32() == o.to_f32()
     }
+    #[inline]
     fn lt(self, o: Self) -> bool {
         self.to_f32() < o.to_f32()
     }
+    #[inline]
     fn le(self, o: Self) -> bool {
         self.to_f32() <= o.to_f32()
     }
+    #[inline]
     fn truthy(self) -> bool {
         self.to_f32() != 0.0
     }
@@ -272,35 +313,45 @@ impl Arith for F16 {
 }
 
 impl Arith for bool {
+    #[inline]
     fn add(self, o: Self) -> Self {
         self | o
     }
+    #[inline]
     fn sub(self, o: Self) -> Self {
         self ^ o
     }
+    #[inline]
     fn mul(self, o: Self) -> Self {
         self & o
     }
+    #[inline]
     fn div(self, _o: Self) -> Self {
         unreachable!("true_divide resolves to floats")
     }
+    #[inline]
     fn max_nan(self, o: Self) -> Self {
         self | o
     }
+    #[inline]
     fn min_nan(self, o: Self) -> Self {
         self & o
     }
+    #[inline]
     fn eq(self, o: Self) -> bool {
         self == o
     }
     #[allow(clippy::bool_comparison)]
+    #[inline]
     fn lt(self, o: Self) -> bool {
         self < o
     }
     #[allow(clippy::bool_comparison)]
+    #[inline]
     fn le(self, o: Self) -> bool {
         self <= o
     }
+    #[inline]
     fn truthy(self) -> bool {
         self
     }

@@ -11,7 +11,12 @@ use num_complex::Complex;
 /// # Safety
 /// `n` elements of `L` at `p + i*s` must be readable.
 #[inline(always)]
-unsafe fn pairwise<L: Element, T: Arith>(p: *const u8, s: isize, n: usize, w: fn(L) -> T) -> T {
+unsafe fn pairwise<L: Element, T: Arith>(
+    p: *const u8,
+    s: isize,
+    n: usize,
+    w: impl Fn(L) -> T + Copy,
+) -> T {
     if s == size_of::<L>() as isize {
         // SAFETY: forwarded contract.
         unsafe { pairwise_at::<L, T, true>(p, s, n, w) }
@@ -31,7 +36,7 @@ unsafe fn pairwise_at<L: Element, T: Arith, const CONTIG: bool>(
     p: *const u8,
     s: isize,
     n: usize,
-    w: fn(L) -> T,
+    w: impl Fn(L) -> T + Copy,
 ) -> T {
     let s = if CONTIG { size_of::<L>() as isize } else { s };
     // SAFETY: i < n throughout (caller's contract).
@@ -127,7 +132,12 @@ macro_rules! leveled_sum {
         /// # Safety
         /// As [`pairwise`], and the CPU has the enabled features.
         $(#[target_feature(enable = $feat)])?
-        pub(super) unsafe fn $name<L: Element, T: Arith>(p: *const u8, s: isize, n: usize, w: fn(L) -> T) -> T {
+        pub(super) unsafe fn $name<L: Element, T: Arith>(
+            p: *const u8,
+            s: isize,
+            n: usize,
+            w: impl Fn(L) -> T + Copy,
+        ) -> T {
             // SAFETY: forwarded contract.
             unsafe { pairwise(p, s, n, w) }
         }

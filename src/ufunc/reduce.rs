@@ -7,7 +7,7 @@
 //! element), then the input is visited in its memory order without reversing any axis, like
 //! NumPy's reduction iterator: when the
 //! innermost axis is reduced, that run is folded into one output element — floats and complex by
-//! NumPy's pairwise summation ([`pairwise`]), so that sums match NumPy to the bit on the same
+//! NumPy's pairwise summation ([`super::pairwise`]), so that sums match NumPy to the bit on the same
 //! input — otherwise whole output rows are combined element-wise with vectorised loops.
 
 use super::kernels::{each, Arith};
@@ -372,9 +372,13 @@ fn divide_by(acc: &Arc<Array>, counts: &Arc<Array>) -> Result<Arc<Array>> {
     super::binary(super::BinaryOp::TrueDivide, acc, counts, Some(acc), &opts)
 }
 
-/// One reduction inner loop: folds `n` input elements (byte stride `si`) into the accumulator,
-/// which has byte stride `so` (0: all into one element).
-type ReduceLoop = unsafe fn(*const u8, isize, *mut u8, isize, usize);
+/// One reduction inner loop `(inp, si, rs, acc, so, n, rows)`: folds `rows` runs of `n` input
+/// elements (byte stride `si`; run `k` starts at `inp + k*rs`), one run after the other, into the
+/// same accumulator positions, which have byte stride `so` (0: all into one element).
+type ReduceLoop = unsafe fn(*const u8, isize, isize, *mut u8, isize, usize, usize);
+
+/// Input rows folded per pass over an accumulator row (reductions over an outer axis).
+const ROWS: usize = 8;
 
 /// Runs the reduction over the input in memory order, axes kept in their direction (with casting
 /// in blocks if needed).
@@ -411,7 +415,7 @@ fn accumulate(
         vec![0u8; REDUCE_BLOCK * isz]
     };
     let mut flags = vec![0u8; if mask.is_some() { REDUCE_BLOCK } else { 0 }];
-    plan.for_each(|p, st, n| {
+    let mut run = |p: [*mut u8; 3], st: [isize; 3], n: usize| {
         let mut done = 0;
         while done < n {
             let k = if native && to_bool.is_none() {
@@ -429,7 +433,7 @@ fn accumulate(
                 // `src` holds k elements of the loop dtype (the input itself or the scratch),
                 // `dst` walks the accumulator over the same k positions.
                 // SAFETY: both ranges are in bounds, as just described.
-                None => unsafe { kernel(src, ss, dst, st[1], k) },
+                None => unsafe { kernel(src, ss, 0, dst, st[1], k, 1) },
                 Some(conv) => {
                     conv(
                         p[2].wrapping_offset(done as isize * st[2]),
@@ -455,15 +459,36 @@ fn accumulate(
                             kernel(
                                 src.wrapping_offset(off * ss),
                                 ss,
+                                0,
                                 dst.wrapping_offset(off * st[1]),
                                 st[1],
                                 i - start,
+                                1,
                             )
                         };
                     }
                 }
             }
             done += k;
+        }
+    };
+    // Consecutive runs that fold into the same accumulator row (a reduced outer axis) go to the
+    // kernel together on the direct path, so the accumulator row is read and written once per
+    // group instead of once per run; each accumulator still sees the runs in order.
+    let group = if native && mask.is_none() { ROWS } else { 1 };
+    plan.for_each_grouped(group, |p, st, n, rows, rs| {
+        if rows > 1 && rs[1] == 0 {
+            // SAFETY: `rows` runs of the native input, each in bounds, fold into one accumulator
+            // row, which does not overlap the input (a fresh array or a checked `out`).
+            unsafe { kernel(p[0], st[0], rs[0], p[1], st[1], n, rows) };
+        } else {
+            for k in 0..rows as isize {
+                run(
+                    std::array::from_fn(|o| p[o].wrapping_offset(k * rs[o])),
+                    st,
+                    n,
+                );
+            }
         }
     });
     Ok(())
@@ -494,10 +519,11 @@ macro_rules! fold_real {
     ($($t:ty => $wide:ty, $widen:expr, $narrow:expr;)*) => {$(
         impl Fold for $t {
             type Wide = $wide;
+            #[inline(always)]
             fn widen(self) -> $wide { $widen(self) }
             fn narrow(w: $wide) -> Self { $narrow(w) }
             unsafe fn sum(p: *const u8, s: isize, n: usize) -> $wide {
-                let w: fn($t) -> $wide = $widen;
+                let w = $widen;
                 // SAFETY: forwarded contract; the level is never above the CPU's.
                 unsafe {
                     match simd::level() {
@@ -531,6 +557,7 @@ macro_rules! fold_complex {
     ($($t:ty),*) => {$(
         impl Fold for Complex<$t> {
             type Wide = Self;
+            #[inline(always)]
             fn widen(self) -> Self { self }
             fn narrow(w: Self) -> Self { w }
             unsafe fn sum(p: *const u8, s: isize, n: usize) -> Self {
@@ -550,9 +577,53 @@ macro_rules! fold_complex {
 }
 fold_complex!(f32, f64);
 
+/// The [`ReduceLoop`] of operation number `OP` (its index in [`OPS`]) on `T`.
+///
 /// # Safety
-/// As [`ReduceLoop`]: `n` input elements of `T` at stride `si`; the accumulator at stride `so`.
+/// As [`ReduceLoop`]: `rows` runs of `n` input elements of `T` at stride `si`, `rs` apart; the
+/// accumulator at stride `so`, not overlapping the input when `rows > 1`.
 unsafe fn fold_loop<T: Fold, const OP: u8>(
+    inp: *const u8,
+    si: isize,
+    rs: isize,
+    acc: *mut u8,
+    so: isize,
+    n: usize,
+    rows: usize,
+) {
+    let ts = size_of::<T>() as isize;
+    if rows > 1 && si == ts && so == ts {
+        // SAFETY (all arms): forwarded contract; contiguous runs and accumulator row.
+        unsafe {
+            match OPS[OP as usize] {
+                ReduceOp::Add | ReduceOp::Mean | ReduceOp::LogicalOr => {
+                    simd::fold_rows::<T>(inp, rs, acc, n, rows, |x, y| x.add(y))
+                }
+                ReduceOp::Multiply | ReduceOp::LogicalAnd => {
+                    simd::fold_rows::<T>(inp, rs, acc, n, rows, |x, y| x.mul(y))
+                }
+                ReduceOp::Maximum => {
+                    simd::fold_rows::<T>(inp, rs, acc, n, rows, |x, y| x.max_nan(y))
+                }
+                ReduceOp::Minimum => {
+                    simd::fold_rows::<T>(inp, rs, acc, n, rows, |x, y| x.min_nan(y))
+                }
+            }
+        }
+        return;
+    }
+    for k in 0..rows as isize {
+        // SAFETY: run k is in bounds (caller's contract).
+        unsafe { fold_run::<T, OP>(inp.wrapping_offset(k * rs), si, acc, so, n) };
+    }
+}
+
+/// One run of [`fold_loop`].
+///
+/// # Safety
+/// `n` input elements of `T` at stride `si`; the accumulator at stride `so`.
+#[inline(always)]
+unsafe fn fold_run<T: Fold, const OP: u8>(
     inp: *const u8,
     si: isize,
     acc: *mut u8,

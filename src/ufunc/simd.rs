@@ -282,3 +282,100 @@ pub unsafe fn contiguous<T, R, const A: bool, const B: bool>(
         _ => unsafe { run_baseline::<T, R, A, B>(a, b, out, n, &f) },
     }
 }
+
+/// `acc[j] = f(..f(f(acc[j], r_0[j]), r_1[j]).., r_last[j])` for `j < n`, where row `k` is `n`
+/// contiguous elements at `inp + k*rs` and `acc` is contiguous: each block of [`LANES`]
+/// accumulators is loaded once for all the rows and stays in registers. Every accumulator sees
+/// the rows in the same order as `rows` separate row-by-row passes, so the results are identical.
+///
+/// # Safety
+/// The rows must be readable and `acc` writable for `n` elements of `T`; `acc` must not overlap
+/// the rows.
+#[inline(always)]
+unsafe fn rows_body<T: Element + Default>(
+    inp: *const u8,
+    rs: isize,
+    acc: *mut u8,
+    n: usize,
+    rows: usize,
+    f: &impl Fn(T, T) -> T,
+) {
+    let ts = size_of::<T>();
+    let mut j = 0;
+    while j + LANES <= n {
+        let mut v = [T::default(); LANES];
+        for (l, vl) in v.iter_mut().enumerate() {
+            // SAFETY: accumulator j + l < n (caller's contract).
+            *vl = unsafe { T::load(acc.add((j + l) * ts), false) };
+        }
+        for k in 0..rows {
+            let row = inp.wrapping_offset(k as isize * rs);
+            for (l, vl) in v.iter_mut().enumerate() {
+                // SAFETY: element j + l < n of row k (caller's contract).
+                *vl = f(*vl, unsafe { T::load(row.add((j + l) * ts), false) });
+            }
+        }
+        for (l, vl) in v.iter().enumerate() {
+            // SAFETY: as the loads above.
+            unsafe { vl.store(acc.add((j + l) * ts), false) };
+        }
+        j += LANES;
+    }
+    for j in j..n {
+        // SAFETY: accumulator j < n and element j of every row (caller's contract).
+        unsafe {
+            let mut v = T::load(acc.add(j * ts), false);
+            for k in 0..rows {
+                v = f(
+                    v,
+                    T::load(inp.wrapping_offset(k as isize * rs).add(j * ts), false),
+                );
+            }
+            v.store(acc.add(j * ts), false);
+        }
+    }
+}
+
+macro_rules! leveled_rows {
+    ($name:ident, $($feat:literal)?) => {
+        /// # Safety
+        /// As [`rows_body`], and the CPU has the enabled features.
+        $(#[target_feature(enable = $feat)])?
+        unsafe fn $name<T: Element + Default>(
+            inp: *const u8,
+            rs: isize,
+            acc: *mut u8,
+            n: usize,
+            rows: usize,
+            f: &impl Fn(T, T) -> T,
+        ) {
+            // SAFETY: forwarded contract.
+            unsafe { rows_body(inp, rs, acc, n, rows, f) }
+        }
+    };
+}
+leveled_rows!(rows_baseline,);
+#[cfg(target_arch = "x86_64")]
+leveled_rows!(rows_avx2, "avx2,fma");
+
+/// [`rows_body`] at the process's [`level`] (AVX2 at most: the loop is bound by loads).
+///
+/// # Safety
+/// As [`rows_body`].
+#[inline(always)]
+pub unsafe fn fold_rows<T: Element + Default>(
+    inp: *const u8,
+    rs: isize,
+    acc: *mut u8,
+    n: usize,
+    rows: usize,
+    f: impl Fn(T, T) -> T,
+) {
+    match level() {
+        #[cfg(target_arch = "x86_64")]
+        // SAFETY: the level is never above what the CPU reported.
+        Level::Avx2 | Level::Avx512 => unsafe { rows_avx2(inp, rs, acc, n, rows, &f) },
+        // SAFETY: forwarded contract.
+        _ => unsafe { rows_baseline(inp, rs, acc, n, rows, &f) },
+    }
+}

@@ -189,13 +189,19 @@ trait UnaryArith: Element + Default {
 macro_rules! int_unary {
     ($($t:ty),*) => {$(
         impl UnaryArith for $t {
+            #[inline(always)]
             fn neg(self) -> Self { self.wrapping_neg() }
             #[allow(unused_comparisons)]
+            #[inline(always)]
             fn abs(self) -> Self { if self < 0 { self.wrapping_neg() } else { self } }
+            #[inline(always)]
             fn square(self) -> Self { self.wrapping_mul(self) }
             // NumPy's integer reciprocal is `1.0 / x` in double, converted back like C does.
+            #[inline(always)]
             fn recip(self) -> Self { <$t as CastFrom<f64>>::cast_from(1.0 / self as f64) }
+            #[inline(always)]
             fn invert(self) -> Self { !self }
+            #[inline(always)]
             fn truthy(self) -> bool { self != 0 }
         }
     )*};
@@ -205,19 +211,31 @@ int_unary!(i8, i16, i32, i64, u8, u16, u32, u64);
 macro_rules! float_unary {
     ($($t:ty),*) => {$(
         impl UnaryArith for $t {
+            #[inline(always)]
             fn neg(self) -> Self { -self }
+            #[inline(always)]
             fn abs(self) -> Self { self.abs() }
+            #[inline(always)]
             fn square(self) -> Self { self * self }
+            #[inline(always)]
             fn recip(self) -> Self { 1.0 / self }
+            #[inline(always)]
             fn floor(self) -> Self { self.floor() }
+            #[inline(always)]
             fn ceil(self) -> Self { self.ceil() }
+            #[inline(always)]
             fn truthy(self) -> bool { self != 0.0 }
+            #[inline(always)]
             fn is_nan(self) -> bool { self.is_nan() }
+            #[inline(always)]
             fn is_inf(self) -> bool { self.is_infinite() }
         }
         impl UnaryArith for Complex<$t> {
+            #[inline(always)]
             fn neg(self) -> Self { -self }
+            #[inline(always)]
             fn abs(self) -> Self { unreachable!("complex absolute has a float output") }
+            #[inline(always)]
             fn square(self) -> Self { self * self }
             fn recip(self) -> Self {
                 // NumPy's complex reciprocal (a Smith-style division of 1 by z).
@@ -232,9 +250,13 @@ macro_rules! float_unary {
                     Complex::new(r / d, -1.0 / d)
                 }
             }
+            #[inline(always)]
             fn conj(self) -> Self { Complex::new(self.re, -self.im) }
+            #[inline(always)]
             fn truthy(self) -> bool { self.re != 0.0 || self.im != 0.0 }
+            #[inline(always)]
             fn is_nan(self) -> bool { self.re.is_nan() || self.im.is_nan() }
+            #[inline(always)]
             fn is_inf(self) -> bool { self.re.is_infinite() || self.im.is_infinite() }
         }
     )*};
