@@ -6,6 +6,8 @@ alternating 5 rounds of best-of-5, and prints the median of the per-round ratios
 ndmem / NumPy (below 1: ndmem is faster), the issue's target for the row, and the bytes moved
 per second as a fraction of this machine's memory bandwidth (a plain NumPy copy of 80 MB,
 measured in the same run). Ratios, not times: these machines are shared and noisy.
+ndmem runs with its default thread count (large contiguous loops split across the CPUs; NumPy's
+ufuncs are single-threaded); the last column repeats each row with ndmem on one thread.
 Run: make bench   (or PYTHONPATH=bindings/python .venv/bin/python benches/compare_ufunc.py)
 """
 import warnings
@@ -56,14 +58,20 @@ def main():
     src = np.ones(N)
     dst = np.empty(N)
     bandwidth = 2 * src.nbytes / (best_ms(lambda: np.copyto(dst, src), 10) / 1e3)  # bytes/s
+    threads = ndmem.get_num_threads()
     print(f"memory bandwidth (NumPy copy of 80 MB): {bandwidth / 1e9:.1f} GB/s; SIMD level "
-          f"{ndmem.lib.ndm_simd_level().decode()}")
-    print(f"{'row':30} {'ndmem/NumPy':>11} {'target':>7} {'met':>4} {'ndmem/bandwidth':>16}")
+          f"{ndmem.lib.ndm_simd_level().decode()}; ndmem threads {threads}")
+    print(f"{'row':30} {'ndmem/NumPy':>11} {'target':>7} {'met':>4} {'ndmem/bandwidth':>16} "
+          f"{'1 thread':>9}")
     for name, theirs, ours, target, moved in rows:
         ratio, t_np = rounds(theirs, ours)
         t_nd = ratio * t_np / 1e3
         frac = moved / t_nd / bandwidth
-        print(f"{name:30} {ratio:11.2f} {target:7.2f} {'yes' if ratio <= target else 'NO':>4} {frac:16.2f}")
+        previous = ndmem.set_num_threads(1)
+        single, _ = rounds(theirs, ours)
+        ndmem.set_num_threads(previous)
+        print(f"{name:30} {ratio:11.2f} {target:7.2f} {'yes' if ratio <= target else 'NO':>4} "
+              f"{frac:16.2f} {single:9.2f}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 /* Binary ufuncs from C: results, broadcasting, out= with overlap, where=, casting errors. */
 #include <math.h>
 #include <stdint.h>
+#include <stdlib.h>
 #include "check.h"
 
 static void test_results_and_overlap(void) {
@@ -245,7 +246,46 @@ static void test_scalars(void) {
     ndm_dtype_free(i1);
 }
 
+/* Large loops split across threads: same results for every count; the count's bounds. */
+static void test_threads(void) {
+    int64_t n = (5 << 20) / 8 + 3;
+    double *x = malloc((size_t)n * sizeof(double)), *y = malloc((size_t)n * sizeof(double));
+    double *z = malloc((size_t)n * sizeof(double));
+    for (int64_t i = 0; i < n; i++) x[i] = (double)(i % 1000) * 0.25 + 1.0;
+    ndm_dtype *f8 = dt("f8");
+    ndm_array *ax = NULL, *ay = NULL, *az = NULL;
+    size_t bytes = (size_t)n * sizeof(double);
+    /* views from element 1 on, so that no piece starts aligned */
+    int64_t m = n - 1;
+    CHECK_OK(ndm_from_ptr(x, bytes, 8, f8, 1, &m, NULL, NDM_FLAG_WRITEABLE, NULL, NULL, &ax));
+    CHECK_OK(ndm_from_ptr(y, bytes, 8, f8, 1, &m, NULL, NDM_FLAG_WRITEABLE, NULL, NULL, &ay));
+    CHECK_OK(ndm_from_ptr(z, bytes, 8, f8, 1, &m, NULL, NDM_FLAG_WRITEABLE, NULL, NULL, &az));
+    int64_t counts[3] = {1, 2, 3};
+    for (int k = 0; k < 3; k++) {
+        CHECK_OK(ndm_set_num_threads(counts[k]));
+        CHECK(ndm_get_num_threads() == counts[k]);
+        CHECK_OK(ndm_ufunc_unary(NDM_SQRT, ax, ay, NULL, NULL));
+        CHECK_OK(ndm_ufunc_binary(NDM_MULTIPLY, ay, ay, az, NULL, NULL));
+        int bad = 0;
+        for (int64_t i = 1; i < n; i++) bad += y[i] != sqrt(x[i]) || z[i] != y[i] * y[i];
+        CHECK(bad == 0);
+    }
+    CHECK_ERR(ndm_set_num_threads(-1), NDM_ERR_INVALID_ARG, "num_threads must be in 0..=1024");
+    CHECK_ERR(ndm_set_num_threads(1025), NDM_ERR_INVALID_ARG, "got 1025");
+    CHECK(ndm_get_num_threads() == 3);
+    CHECK_OK(ndm_set_num_threads(0));
+    CHECK(ndm_get_num_threads() >= 1);
+    ndm_array_free(ax);
+    ndm_array_free(ay);
+    ndm_array_free(az);
+    ndm_dtype_free(f8);
+    free(x);
+    free(y);
+    free(z);
+}
+
 int main(void) {
+    test_threads();
     test_scalars();
     test_unary();
     test_results_and_overlap();

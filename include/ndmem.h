@@ -1359,6 +1359,20 @@ ndm_status ndm_ufunc_binary(int32_t op,
 const char *ndm_simd_level(void);
 
 /**
+ * Sets how many threads large element-wise loops use: `n` in 1..=1024, or 0 for the default
+ * (`NDMEM_NUM_THREADS` when set, else the CPUs available to the process). Only contiguous runs
+ * whose output is at least 4 MiB are split, in pieces of at least 2 MiB, and results never
+ * depend on the count; 1 means ndmem never starts a thread. Threads are started per call and
+ * joined before it returns. The setting is process-wide.
+ */
+ndm_status ndm_set_num_threads(int64_t n);
+
+/**
+ * The number of threads large element-wise loops use now (at least 1).
+ */
+int64_t ndm_get_num_threads(void);
+
+/**
  * `op(a, s)`, or `op(s, a)` when `scalar_first`, with `s` a weak Python-style scalar (see
  * `ndm_scalar`): NumPy 2 semantics for `a + 1`, `a *= 2.5`, `1 - a`. Other arguments and
  * errors as `ndm_ufunc_binary`; an integer that `a`'s integer dtype cannot hold is

@@ -81,22 +81,7 @@ macro_rules! float_element {
 }
 float_element!(f32 => u32, f64 => u64);
 
-/// IEEE binary16, NumPy's float16 (`half::f16`: correctly rounded conversions, as NumPy's
-/// `npy_float_to_half` / `npy_double_to_half`).
-pub type F16 = half::f16;
-
-impl Element for F16 {
-    #[inline(always)]
-    unsafe fn load(p: *const u8, swap: bool) -> Self {
-        // SAFETY: forwarded contract.
-        F16::from_bits(unsafe { u16::load(p, swap) })
-    }
-    #[inline(always)]
-    unsafe fn store(self, p: *mut u8, swap: bool) {
-        // SAFETY: forwarded contract.
-        unsafe { self.to_bits().store(p, swap) }
-    }
-}
+pub use crate::float16::F16;
 
 impl Element for bool {
     #[inline(always)]
@@ -247,7 +232,7 @@ half_casts!(i8, i16, i32, i64, u8, u16, u32, u64, f32);
 impl CastFrom<f64> for F16 {
     #[inline(always)]
     fn cast_from(s: f64) -> Self {
-        F16::from_f64(s)
+        crate::float16::from_f64(s)
     }
 }
 impl CastFrom<F16> for f64 {
@@ -283,7 +268,7 @@ impl CastFrom<Complex<f32>> for F16 {
 impl CastFrom<Complex<f64>> for F16 {
     #[inline(always)]
     fn cast_from(s: Complex<f64>) -> Self {
-        F16::from_f64(s.re)
+        crate::float16::from_f64(s.re)
     }
 }
 impl CastFrom<F16> for Complex<f32> {
@@ -633,7 +618,7 @@ affine_float!(f32, f64);
 /// NumPy's `HALF_fill`: the delta and each value in binary32, rounded to binary16.
 impl Affine for F16 {
     fn from_f64(v: f64) -> Self {
-        F16::from_f64(v)
+        crate::float16::from_f64(v)
     }
     fn minus(self, o: Self) -> Self {
         F16::from_f32(self.to_f32() - o.to_f32())

@@ -21,6 +21,7 @@ pub mod copy;
 pub mod dtype;
 pub mod ffi;
 pub mod fields;
+pub mod float16;
 pub mod iter;
 pub mod layout;
 pub mod mmap;

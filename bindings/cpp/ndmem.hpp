@@ -50,6 +50,17 @@ inline void check(ndm_status status) {
     }
 }
 
+/// Sets how many threads large element-wise loops use (1..1024; 0: the default, NDMEM_NUM_THREADS
+/// or the CPUs available). Results never depend on it. Process-wide; returns the previous count.
+inline int64_t set_num_threads(int64_t n) {
+    int64_t previous = ndm_get_num_threads();
+    check(ndm_set_num_threads(n));
+    return previous;
+}
+
+/// The number of threads large element-wise loops use now.
+inline int64_t num_threads() noexcept { return ndm_get_num_threads(); }
+
 #ifdef NDMEM_HAS_STD_SPAN
 template <class T> using Span = std::span<T>;
 #else

@@ -655,6 +655,15 @@ module ndmem_c
       import
       type(c_ptr) :: r
     end function
+    function ndm_set_num_threads(n) bind(C, name='ndm_set_num_threads') result(r)
+      import
+      integer(c_int32_t) :: r
+      integer(c_int64_t), value :: n
+    end function
+    function ndm_get_num_threads() bind(C, name='ndm_get_num_threads') result(r)
+      import
+      integer(c_int64_t) :: r
+    end function
     function ndm_ufunc_scalar(op, a, s, scalar_first, out, opts, result) bind(C, &
         name='ndm_ufunc_scalar') result(r)
       import

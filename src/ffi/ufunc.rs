@@ -176,6 +176,31 @@ pub extern "C" fn ndm_simd_level() -> *const std::ffi::c_char {
     .as_ptr()
 }
 
+/// Sets how many threads large element-wise loops use: `n` in 1..=1024, or 0 for the default
+/// (`NDMEM_NUM_THREADS` when set, else the CPUs available to the process). Only contiguous runs
+/// whose output is at least 4 MiB are split, in pieces of at least 2 MiB, and results never
+/// depend on the count; 1 means ndmem never starts a thread. Threads are started per call and
+/// joined before it returns. The setting is process-wide.
+#[no_mangle]
+pub extern "C" fn ndm_set_num_threads(n: i64) -> ndm_status {
+    super::status::run(|| {
+        if !(0..=1024).contains(&n) {
+            bail!(
+                InvalidArg,
+                "num_threads must be in 0..=1024 (0 restores the default), got {n}"
+            );
+        }
+        ufunc::set_num_threads(n as usize);
+        Ok(())
+    })
+}
+
+/// The number of threads large element-wise loops use now (at least 1).
+#[no_mangle]
+pub extern "C" fn ndm_get_num_threads() -> i64 {
+    ufunc::num_threads() as i64
+}
+
 /// Scalar kind code for `ndm_scalar`: a Python `bool` (`value.b`).
 pub const NDM_SCALAR_BOOL: i32 = 0;
 /// Scalar kind code: a Python `int` that fits int64 (`value.i`).

@@ -8,6 +8,17 @@
 //! Nothing here dereferences a pointer: pointers move with `wrapping_offset`, and callers ensure
 //! (through the array invariant) that every element they visit lies in its buffer.
 
+/// How [`Plan::build`] orients the axes by operand 0's strides.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Flip {
+    /// As given.
+    Keep,
+    /// Operand 0's strides made non-negative.
+    Ascending,
+    /// Operand 0's strides made non-positive.
+    Descending,
+}
+
 /// A prepared traversal of `N` operands.
 #[derive(Debug, Clone)]
 pub struct Plan<const N: usize> {
@@ -26,14 +37,32 @@ impl<const N: usize> Plan<N> {
     /// is only correct when the result does not depend on the order (no operand overlaps another
     /// operand's written elements). Without it, elements are visited in C (row-major) order.
     pub fn new(shape: &[i64], strides: [&[i64]; N], ptrs: [*mut u8; N], reorder: bool) -> Plan<N> {
-        Self::build(shape, strides, ptrs, reorder, reorder)
+        let flip = if reorder { Flip::Ascending } else { Flip::Keep };
+        Self::build(shape, strides, ptrs, reorder, flip)
+    }
+
+    /// Like [`Plan::new`] with `reorder`, but every axis oriented so that operand 0's addresses
+    /// decrease when `descending` (increase otherwise); with axes that nest, operand 0 is then
+    /// visited in monotonic address order (see `ufunc::hazard`).
+    pub fn directed(
+        shape: &[i64],
+        strides: [&[i64]; N],
+        ptrs: [*mut u8; N],
+        descending: bool,
+    ) -> Plan<N> {
+        let flip = if descending {
+            Flip::Descending
+        } else {
+            Flip::Ascending
+        };
+        Self::build(shape, strides, ptrs, true, flip)
     }
 
     /// Like [`Plan::new`] with `reorder`, except that every axis keeps its direction: the
     /// order NumPy's reductions use (their iterator is built with `NPY_ITER_DONT_NEGATE_STRIDES`),
     /// so that sums over reversed views add in the same order as NumPy's.
     pub fn keeping_direction(shape: &[i64], strides: [&[i64]; N], ptrs: [*mut u8; N]) -> Plan<N> {
-        Self::build(shape, strides, ptrs, true, false)
+        Self::build(shape, strides, ptrs, true, Flip::Keep)
     }
 
     fn build(
@@ -41,7 +70,7 @@ impl<const N: usize> Plan<N> {
         strides: [&[i64]; N],
         mut ptrs: [*mut u8; N],
         reorder: bool,
-        flip: bool,
+        flip: Flip,
     ) -> Plan<N> {
         let empty = shape.contains(&0);
         let mut axes: Vec<(usize, [isize; N])> = Vec::with_capacity(shape.len());
@@ -50,9 +79,9 @@ impl<const N: usize> Plan<N> {
                 axes.push((n as usize, std::array::from_fn(|k| strides[k][ax] as isize)));
             }
         }
-        if flip && !empty {
+        if flip != Flip::Keep && !empty {
             for (n, st) in axes.iter_mut() {
-                if st[0] < 0 {
+                if (st[0] < 0) == (flip == Flip::Ascending) && st[0] != 0 {
                     for k in 0..N {
                         ptrs[k] = ptrs[k].wrapping_offset(st[k] * (*n as isize - 1));
                         st[k] = -st[k];

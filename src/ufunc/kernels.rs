@@ -383,7 +383,7 @@ pub(super) unsafe fn each<T: Element + Default, R: Element + Default>(
     out: *mut u8,
     so: isize,
     n: usize,
-    f: impl Fn(T, T) -> R,
+    f: impl Fn(T, T) -> R + Sync,
 ) {
     let (ts, rs) = (size_of::<T>() as isize, size_of::<R>() as isize);
     if so == rs && (sa == ts || sa == 0) && (sb == ts || sb == 0) {

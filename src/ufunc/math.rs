@@ -13,6 +13,7 @@
 // intended doubles.
 #![allow(clippy::excessive_precision)]
 
+use super::parallel::{disjoint, split, Shared};
 use super::simd::{self, Level, LANES};
 use crate::cast::{Element, F16};
 use crate::ffi::libm;
@@ -267,19 +268,23 @@ impl Real for F16 {
     }
     #[inline(always)]
     fn from_f64(v: f64) -> Self {
-        F16::from_f64(v)
+        crate::float16::from_f64(v)
     }
 }
 
 /// `out[i] = f(a[i])`: contiguous runs in blocks of [`LANES`] on the fast path, kept in
 /// registers; a block with a lane the fast path does not cover (and every strided element) goes
-/// element by element, choosing per element.
+/// element by element, choosing per element. With `STREAM`, the blocks of a contiguous run are
+/// written with non-temporal stores ([`simd::stream_block`]) from the first 16-byte boundary of
+/// `out` on.
 ///
 /// # Safety
-/// `n` elements of `T` at `a + i*sa` readable and at `out + i*so` writable; `out` equals `a` or
-/// does not overlap it.
+/// `n` elements of `T` at `a + i*sa` readable and at `out + i*so` writable; `out` equals `a`,
+/// does not overlap it, or (same strides) lies below it when the strides are positive and above
+/// it when they are negative: blocks and elements go in increasing `i`, each block loaded before
+/// it is stored; with `STREAM`, `out` is aligned to `T` and disjoint from `a`.
 #[inline(always)]
-unsafe fn blocks<T: Real, const F: u8, const FMA: bool>(
+unsafe fn blocks<T: Real, const F: u8, const FMA: bool, const STREAM: bool>(
     a: *const u8,
     sa: isize,
     out: *mut u8,
@@ -301,6 +306,10 @@ unsafe fn blocks<T: Real, const F: u8, const FMA: bool>(
     };
     let mut i = 0;
     if sa == size as isize && so == sa {
+        if STREAM {
+            i = ((16 - out as usize % 16) % 16 / size).min(n);
+            (0..i).for_each(one);
+        }
         while i + LANES <= n {
             // Plain loops over local arrays (closures would not inherit the caller's target
             // features, and the block must stay in vector registers).
@@ -315,7 +324,12 @@ unsafe fn blocks<T: Real, const F: u8, const FMA: bool>(
                 r[j] = fast::<F, FMA>(x[j]);
                 all &= covered::<F>(x[j]);
             }
-            if all {
+            if all && STREAM {
+                let v: [T; LANES] = std::array::from_fn(|j| T::from_f64(r[j]));
+                // SAFETY: as above, and out + i*size is 16-byte aligned (the head reached the
+                // boundary and LANES * size is a multiple of 16).
+                unsafe { simd::stream_block(out.add(i * size), &v) };
+            } else if all {
                 for (j, v) in r.iter().enumerate() {
                     // SAFETY: as above; the block was loaded before this store.
                     unsafe { T::from_f64(*v).store(out.add((i + j) * size), false) };
@@ -327,6 +341,9 @@ unsafe fn blocks<T: Real, const F: u8, const FMA: bool>(
         }
     }
     (i..n).for_each(one);
+    if STREAM {
+        simd::stream_fence();
+    }
 }
 
 const FNS: [MathFn; 9] = [
@@ -346,9 +363,15 @@ macro_rules! leveled {
         /// # Safety
         /// As [`blocks`], and the CPU has the enabled features.
         $(#[target_feature(enable = $feat)])?
-        unsafe fn $name<T: Real, const F: u8>(a: *const u8, sa: isize, out: *mut u8, so: isize, n: usize) {
+        unsafe fn $name<T: Real, const F: u8, const STREAM: bool>(
+            a: *const u8,
+            sa: isize,
+            out: *mut u8,
+            so: isize,
+            n: usize,
+        ) {
             // SAFETY: forwarded contract.
-            unsafe { blocks::<T, F, $fma>(a, sa, out, so, n) }
+            unsafe { blocks::<T, F, $fma, STREAM>(a, sa, out, so, n) }
         }
     };
 }
@@ -373,6 +396,53 @@ unsafe fn real_loop<T: Real, const F: u8>(
     so: isize,
     n: usize,
 ) {
+    let size = size_of::<T>();
+    if sa != size as isize || so != sa {
+        // SAFETY: forwarded contract.
+        return unsafe { real_leveled::<T, F, false>(a, sa, out, so, n) };
+    }
+    let apart = disjoint(a, n * size, out, n * size);
+    if !apart && out.cast_const() != a {
+        // `out` lies below `a` in the same memory (see `ufunc::hazard`): one forward pass.
+        // SAFETY: forwarded contract.
+        return unsafe { real_leveled::<T, F, false>(a, sa, out, so, n) };
+    }
+    // A large contiguous output that is not the input is streamed past the cache.
+    let stream = n * size >= simd::STREAM_BYTES
+        && (LANES * size) % 16 == 0
+        && (out as usize) % size == 0
+        && apart;
+    let ptrs = Shared((a, out));
+    split(n, size, |lo, hi| {
+        let (a, out) = ptrs.get();
+        let (a, out, n) = (
+            a.wrapping_add(lo * size),
+            out.wrapping_add(lo * size),
+            hi - lo,
+        );
+        // SAFETY: elements lo .. hi are a part of the caller's contiguous range.
+        unsafe {
+            if stream {
+                real_leveled::<T, F, true>(a, sa, out, so, n)
+            } else {
+                real_leveled::<T, F, false>(a, sa, out, so, n)
+            }
+        }
+    });
+}
+
+/// [`blocks`] at the level suited to function `F`.
+///
+/// # Safety
+/// As [`blocks`].
+#[inline(always)]
+unsafe fn real_leveled<T: Real, const F: u8, const STREAM: bool>(
+    a: *const u8,
+    sa: isize,
+    out: *mut u8,
+    so: isize,
+    n: usize,
+) {
     let compute_bound = matches!(FNS[F as usize], MathFn::Sin | MathFn::Cos | MathFn::Exp);
     let level = if compute_bound {
         simd::compute_level()
@@ -383,10 +453,10 @@ unsafe fn real_loop<T: Real, const F: u8>(
     unsafe {
         match level {
             #[cfg(target_arch = "x86_64")]
-            Level::Avx512 => real_avx512::<T, F>(a, sa, out, so, n),
+            Level::Avx512 => real_avx512::<T, F, STREAM>(a, sa, out, so, n),
             #[cfg(target_arch = "x86_64")]
-            Level::Avx2 => real_avx2::<T, F>(a, sa, out, so, n),
-            _ => real_base::<T, F>(a, sa, out, so, n),
+            Level::Avx2 => real_avx2::<T, F, STREAM>(a, sa, out, so, n),
+            _ => real_base::<T, F, STREAM>(a, sa, out, so, n),
         }
     }
 }

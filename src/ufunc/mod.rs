@@ -7,11 +7,15 @@
 //! Execution: when the operands already have the loop's native dtype, the kernel runs on them
 //! directly, in memory order; otherwise each inner run is converted in blocks of [`BLOCK`]
 //! elements through small scratch buffers (never a whole-array copy). When the output overlaps
-//! an input (other than element-wise identically) the result goes to a temporary first.
+//! an input (other than element-wise identically), the elements are visited in the direction
+//! that reads each input element before it is overwritten, or, where no direction works, that
+//! input alone is copied first ([`hazard`]).
 
+mod hazard;
 mod kernels;
 mod math;
 mod pairwise;
+mod parallel;
 mod reduce;
 mod resolve;
 mod scalar;
@@ -19,6 +23,7 @@ pub mod simd;
 mod unary;
 
 pub use math::MathFn;
+pub use parallel::{num_threads, set_num_threads};
 pub use reduce::{reduce, ReduceOp, ReduceOptions};
 pub use resolve::{resolve, Loop};
 pub use scalar::{binary_scalar, Scalar};
@@ -32,7 +37,7 @@ use crate::dtype::{Casting, Dtype, ScalarKind};
 use crate::error::Result;
 use crate::iter::Plan;
 use crate::layout::{self, shape_str};
-use crate::overlap::{self, Footprint, Overlap};
+use hazard::{Direction, Need};
 use std::sync::Arc;
 
 /// Elements converted per block when operands need casting.
@@ -359,20 +364,31 @@ fn apply(
         ),
         m => m.as_ref(),
     };
-    if needs_temporary(&out, [a, b]) || mask.is_some_and(|m| needs_temporary(&out, [m, m])) {
-        // As if the inputs were copied first: compute into a fresh array, then copy back.
-        let unmasked = Options {
-            mask: None,
-            ..opts.clone()
+    // As if the inputs were copied first: an input that `out` overlaps is either safe in one
+    // visiting direction or copied (that input alone, in its own shape; see hazard.rs).
+    let mut dir = Direction::Any;
+    let mut settle = |x: &Arc<Array>| -> Result<Arc<Array>> {
+        let ordered = match hazard::need(&out, x) {
+            Need::Nothing => Some(dir),
+            Need::Order(d) => hazard::combine(dir, d),
+            Need::Copy => None,
         };
-        let tmp = apply(name, lp, kernel, a, b, None, &unmasked)?;
-        match mask {
-            None => copy::copyto(&out, &tmp, Casting::Unsafe)?,
-            Some(m) => masked_copy(&out, &tmp, m)?,
+        match ordered {
+            Some(d) => {
+                dir = d;
+                Ok(Arc::clone(x))
+            }
+            None => Ok(Arc::new(copy::copy(x, copy::Order::K)?)),
         }
-        return Ok(out);
-    }
-    run(lp, kernel, a, b, &out, mask)?;
+    };
+    let a2 = settle(a)?;
+    let b2 = if Arc::ptr_eq(a, b) {
+        Arc::clone(&a2)
+    } else {
+        settle(b)?
+    };
+    let m2 = mask.map(&mut settle).transpose()?;
+    run(lp, kernel, &a2, &b2, &out, m2.as_ref(), dir)?;
     Ok(out)
 }
 
@@ -390,54 +406,6 @@ fn allocate_k(dtype: &Dtype, shape: &[i64], inputs: &[&Arc<Array>]) -> Result<Ar
     Array::allocate(dtype.clone(), shape, &axes, false)
 }
 
-/// True when writing `out` could change an input before it is read: they share memory and are
-/// not element-wise identical (same data pointer, strides and dtype).
-fn needs_temporary(out: &Array, inputs: [&Arc<Array>; 2]) -> bool {
-    inputs.iter().any(|x| {
-        let identical = x.data_ptr() == out.data_ptr()
-            && x.dtype() == out.dtype()
-            && x.shape() == out.shape()
-            && x.strides() == out.strides();
-        if identical {
-            return !overlap::internal_overlap(&Footprint::of(out), 1)
-                .is_ok_and(|o| o == Overlap::No);
-        }
-        !overlap::shares_memory(&Footprint::of(out), &Footprint::of(x), 1)
-            .is_ok_and(|o| o == Overlap::No)
-    })
-}
-
-/// Writes `src` into `dst` where `mask` (broadcast to `dst`) is true.
-fn masked_copy(dst: &Array, src: &Array, mask: &Array) -> Result<()> {
-    let shape = dst.shape();
-    let ms = broadcast_or_err(mask, shape)?;
-    let transfer = cast::transfer(src.dtype(), dst.dtype())?;
-    let plan = Plan::new(
-        shape,
-        [dst.strides(), src.strides(), &ms],
-        [dst.data_ptr(), src.data_ptr(), mask.data_ptr()],
-        true,
-    );
-    let bool_dt = Dtype::scalar(ScalarKind::Bool);
-    let to_bool = cast::transfer(mask.dtype(), &bool_dt)?;
-    plan.for_each(|p, st, n| {
-        for i in 0..n as isize {
-            let mut flag = [0u8];
-            to_bool(p[2].wrapping_offset(i * st[2]), 0, flag.as_mut_ptr(), 0, 1);
-            if flag[0] != 0 {
-                transfer(
-                    p[1].wrapping_offset(i * st[1]),
-                    0,
-                    p[0].wrapping_offset(i * st[0]),
-                    0,
-                    1,
-                );
-            }
-        }
-    });
-    Ok(())
-}
-
 fn broadcast_or_err(x: &Array, shape: &[i64]) -> Result<Vec<i64>> {
     match layout::broadcast_strides(x.shape(), x.strides(), shape) {
         Some(s) => Ok(s),
@@ -450,7 +418,8 @@ fn broadcast_or_err(x: &Array, shape: &[i64]) -> Result<Vec<i64>> {
     }
 }
 
-/// Runs the loop over `out`'s shape (no overlap between `out` and the inputs here).
+/// Runs the loop over `out`'s shape, in direction `dir` of `out`'s addresses (which makes any
+/// remaining overlap between `out` and the inputs safe).
 fn run(
     lp: &Loop,
     kernel: kernels::BinaryLoop,
@@ -458,8 +427,13 @@ fn run(
     b: &Array,
     out: &Array,
     mask: Option<&Arc<Array>>,
+    dir: Direction,
 ) -> Result<()> {
     let shape = out.shape();
+    let plan = |strides, ptrs| match dir {
+        Direction::Any => Plan::new(shape, strides, ptrs, true),
+        d => Plan::directed(shape, strides, ptrs, d == Direction::Descending),
+    };
     let sa = broadcast_or_err(a, shape)?;
     let sb = broadcast_or_err(b, shape)?;
     let direct = mask.is_none()
@@ -467,11 +441,9 @@ fn run(
         && b.dtype() == &lp.input_b
         && out.dtype() == &lp.output;
     if direct {
-        let plan = Plan::new(
-            shape,
+        let plan = plan(
             [out.strides(), &sa, &sb],
             [out.data_ptr(), a.data_ptr(), b.data_ptr()],
-            true,
         );
         // The plan visits only elements of the three arrays (array invariant: inside their buffers).
         // SAFETY: and their dtypes are the kernel's element types (checked just above).
@@ -497,12 +469,20 @@ fn run(
     // The mask rides along as a fourth operand when given.
     let m_ptr = mask.map_or(out.data_ptr(), |m| m.data_ptr());
     let m_strides = mask_strides.clone().unwrap_or_else(|| vec![0; shape.len()]);
-    let plan4 = Plan::new(
-        shape,
-        [out.strides(), &sa, &sb, &m_strides],
-        [out.data_ptr(), a.data_ptr(), b.data_ptr(), m_ptr],
-        true,
-    );
+    let plan4 = match dir {
+        Direction::Any => Plan::new(
+            shape,
+            [out.strides(), &sa, &sb, &m_strides],
+            [out.data_ptr(), a.data_ptr(), b.data_ptr(), m_ptr],
+            true,
+        ),
+        d => Plan::directed(
+            shape,
+            [out.strides(), &sa, &sb, &m_strides],
+            [out.data_ptr(), a.data_ptr(), b.data_ptr(), m_ptr],
+            d == Direction::Descending,
+        ),
+    };
     let to_bool = match mask {
         Some(m) => Some(cast::transfer(m.dtype(), &Dtype::scalar(ScalarKind::Bool))?),
         None => None,

@@ -9,6 +9,7 @@
 //! compute-bound ones), overridable with `NDMEM_SIMD=baseline|avx2|avx512` (a level the CPU
 //! lacks is never used).
 
+use super::parallel::{disjoint, split, Shared};
 use crate::cast::Element;
 use std::sync::OnceLock;
 
@@ -83,7 +84,9 @@ pub fn compute_level() -> Level {
 ///
 /// # Safety
 /// `a`/`b` must be readable for `n` (or 1, if broadcast) elements of `T`, `out` writable for `n`
-/// elements of `R`; `out` may equal `a` or `b` but must not otherwise overlap them.
+/// elements of `R`; `out` may equal `a` or `b`, and may overlap a contiguous one only by lying
+/// below it (element `i` of `out` then overwrites input elements `<= i + LANES`, which a block
+/// has loaded before storing); otherwise it must not overlap them.
 #[inline(always)]
 unsafe fn blocks<T, R, const A: bool, const B: bool>(
     a: *const u8,
@@ -243,7 +246,8 @@ leveled!(run_avx2, "avx2,fma");
 #[cfg(target_arch = "x86_64")]
 leveled!(run_avx512, "avx512f,avx512bw,avx512dq,avx512vl,avx2,fma");
 
-/// Runs [`blocks`] at the process's [`level`].
+/// Runs [`blocks`] at the process's [`level`], split across threads when the output is large
+/// ([`super::parallel::split`]).
 ///
 /// # Safety
 /// As [`blocks`].
@@ -253,33 +257,65 @@ pub unsafe fn contiguous<T, R, const A: bool, const B: bool>(
     b: *const u8,
     out: *mut u8,
     n: usize,
-    f: impl Fn(T, T) -> R,
+    f: impl Fn(T, T) -> R + Sync,
 ) where
     T: Element + Default,
     R: Element + Default,
 {
-    let rs = size_of::<R>();
+    let (ts, rs) = (size_of::<T>(), size_of::<R>());
+    let apart = |x: *const u8, all: bool| disjoint(x, if all { n * ts } else { ts }, out, n * rs);
+    let (apart_a, apart_b) = (apart(a, A), apart(b, B));
+    if !((apart_a || out.cast_const() == a) && (apart_b || out.cast_const() == b)) {
+        // `out` overlaps an input it does not equal (lying below it: see `blocks`): one pass
+        // in increasing address order, through the cache.
+        // SAFETY: forwarded contract.
+        return unsafe { leveled::<T, R, A, B>(a, b, out, n, false, &f) };
+    }
     let stream = n * rs >= STREAM_BYTES
         && (LANES * rs) % 32 == 0
         && (out as usize) % rs == 0
-        && out.cast_const() != a
-        && out.cast_const() != b;
+        && apart_a
+        && apart_b;
+    let ptrs = Shared((a, b, out));
+    split(n, rs, |lo, hi| {
+        let (a, b, out) = ptrs.get();
+        let a = if A { a.wrapping_add(lo * ts) } else { a };
+        let b = if B { b.wrapping_add(lo * ts) } else { b };
+        // SAFETY: elements lo .. hi are a part of the caller's range.
+        unsafe { leveled::<T, R, A, B>(a, b, out.wrapping_add(lo * rs), hi - lo, stream, &f) }
+    });
+}
+
+/// [`blocks`] at the process's [`level`], with streamed stores when `stream`.
+///
+/// # Safety
+/// As [`blocks`]; with `stream`, `out` is disjoint from both inputs.
+#[inline(always)]
+unsafe fn leveled<T, R, const A: bool, const B: bool>(
+    a: *const u8,
+    b: *const u8,
+    out: *mut u8,
+    n: usize,
+    stream: bool,
+    f: &impl Fn(T, T) -> R,
+) where
+    T: Element + Default,
+    R: Element + Default,
+{
     match level() {
         #[cfg(target_arch = "x86_64")]
-        // `out` is disjoint from the inputs: the caller allows only equal or disjoint
-        // pointers, and it equals neither.
         // SAFETY: the level is at least AVX2 and `out` is disjoint from the inputs.
         Level::Avx2 | Level::Avx512 if stream => unsafe {
-            run_avx2_stream::<T, R, A, B>(a, b, out, n, &f)
+            run_avx2_stream::<T, R, A, B>(a, b, out, n, f)
         },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: the level is never above what the CPU reported.
-        Level::Avx512 => unsafe { run_avx512::<T, R, A, B>(a, b, out, n, &f) },
+        Level::Avx512 => unsafe { run_avx512::<T, R, A, B>(a, b, out, n, f) },
         #[cfg(target_arch = "x86_64")]
         // SAFETY: as above.
-        Level::Avx2 => unsafe { run_avx2::<T, R, A, B>(a, b, out, n, &f) },
+        Level::Avx2 => unsafe { run_avx2::<T, R, A, B>(a, b, out, n, f) },
         // SAFETY: forwarded contract.
-        _ => unsafe { run_baseline::<T, R, A, B>(a, b, out, n, &f) },
+        _ => unsafe { run_baseline::<T, R, A, B>(a, b, out, n, f) },
     }
 }
 
@@ -378,4 +414,41 @@ pub unsafe fn fold_rows<T: Element + Default>(
         // SAFETY: forwarded contract.
         _ => unsafe { rows_baseline(inp, rs, acc, n, rows, &f) },
     }
+}
+
+/// Writes the block `v` to `out` with non-temporal 16-byte stores (SSE2, part of x86-64), or
+/// with plain stores on other targets; [`stream_fence`] must follow the last one.
+///
+/// # Safety
+/// `out` is 16-byte aligned and writable for the block; `size_of::<[T; LANES]>()` is a multiple
+/// of 16.
+#[inline(always)]
+pub unsafe fn stream_block<T: Element + Default>(out: *mut u8, v: &[T; LANES]) {
+    #[cfg(target_arch = "x86_64")]
+    {
+        use std::arch::x86_64::{__m128i, _mm_loadu_si128, _mm_stream_si128};
+        let src = v.as_ptr().cast::<u8>();
+        for k in 0..size_of::<[T; LANES]>() / 16 {
+            // SAFETY: chunk k lies within the block and within `out` (aligned, caller's contract).
+            unsafe {
+                let x = _mm_loadu_si128(src.add(16 * k).cast::<__m128i>());
+                _mm_stream_si128(out.add(16 * k).cast::<__m128i>(), x);
+            }
+        }
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    for (j, x) in v.iter().enumerate() {
+        // SAFETY: element j of the block is writable (caller's contract).
+        unsafe { x.store(out.add(j * size_of::<T>()), false) };
+    }
+}
+
+/// Orders the non-temporal stores of [`stream_block`] before any later store.
+#[inline(always)]
+pub fn stream_fence() {
+    #[cfg(target_arch = "x86_64")]
+    // SAFETY: SSE2 is part of x86-64; the fence has no other requirement.
+    unsafe {
+        std::arch::x86_64::_mm_sfence()
+    };
 }

@@ -104,6 +104,18 @@ static void ownership_and_errors() {
     ndmem::Array c = ints + ints;
     CHECK(c.dtype() == ndmem::Dtype::parse("int64"));
     CHECK(ndmem::Dtype::of<std::complex<float>>().str() == "<c8");
+    // Threads: a large in-place multiply gives the same values with 1 and 2 threads.
+    std::vector<double> big(700000, 1.5);
+    ndmem::Array wrapped = ndmem::Array::wrap(big, {static_cast<int64_t>(big.size())});
+    int64_t before = ndmem::set_num_threads(2);
+    CHECK(ndmem::num_threads() == 2);
+    wrapped *= 2.0;
+    ndmem::set_num_threads(1);
+    wrapped *= 2.0;
+    CHECK(big.front() == 6.0 && big.back() == 6.0 && big[350000] == 6.0);
+    CHECK(throws([&] { ndmem::set_num_threads(-3); }, NDM_ERR_INVALID_ARG, "num_threads"));
+    ndmem::set_num_threads(0);
+    CHECK(before >= 1 && ndmem::num_threads() >= 1);
 }
 
 static void records_and_files() {

@@ -12,6 +12,7 @@ from ._lib import AxisError, Error, TooHardError, last_error, lib
 from ._ufunc import (absolute, ceil, conj, conjugate, floor, invert, isfinite, isinf, isnan,
                      logical_not, negative, positive, reciprocal, square)
 from ._ufunc import cos, exp, expm1, log, log1p, rint, sin, sqrt, tan
+from ._ufunc import get_num_threads, set_num_threads
 from ._ufunc import (add, bitwise_and, bitwise_or, bitwise_xor, divide, equal, floor_divide,
                      greater, remainder,
                      greater_equal, install_operators, left_shift, less, less_equal,
@@ -42,5 +43,5 @@ __all__ = [
     "invert", "logical_not", "isnan", "isinf", "isfinite", "sum", "prod", "max", "min", "amax",
     "amin", "all", "any", "mean", "power", "sqrt", "exp", "expm1", "log", "log1p", "sin", "cos", "tan",
     "rint", "repack_fields", "save", "load", "open_memmap", "memmap", "flush",
-    "release_pages", "memmap_info", "iter_blocks",
+    "release_pages", "memmap_info", "iter_blocks", "set_num_threads", "get_num_threads",
 ]

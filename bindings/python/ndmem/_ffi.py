@@ -263,6 +263,8 @@ FUNCTIONS = {
     'ndm_version': (ctypes.c_char_p, []),
     'ndm_ufunc_binary': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_simd_level': (ctypes.c_char_p, []),
+    'ndm_set_num_threads': (ndm_status, [ctypes.c_int64]),
+    'ndm_get_num_threads': (ctypes.c_int64, []),
     'ndm_ufunc_scalar': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.POINTER(ndm_scalar), ctypes.c_bool, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_ufunc_unary': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_reduce': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_bool, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),

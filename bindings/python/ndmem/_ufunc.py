@@ -6,7 +6,7 @@ import ctypes
 from . import _ffi
 from ._array import Array, asarray, casting_code
 from ._dtype import dtype
-from ._lib import new_handle
+from ._lib import check, lib, new_handle
 
 
 
@@ -168,3 +168,17 @@ def install_operators(cls):
     for name, fn in _COMPARISONS.items():
         setattr(cls, f"__{name}__", lambda self, other, fn=fn: fn(self, other))
     cls.__hash__ = None
+
+
+def set_num_threads(n):
+    """How many threads large element-wise loops use (contiguous outputs of 4 MiB or more):
+    1..1024, or 0 for the default (NDMEM_NUM_THREADS, else the CPUs available). Results never
+    depend on it; 1 means ndmem starts no thread. Process-wide. Returns the previous count."""
+    previous = get_num_threads()
+    check(lib.ndm_set_num_threads(n))
+    return previous
+
+
+def get_num_threads():
+    """The number of threads large element-wise loops use now."""
+    return lib.ndm_get_num_threads()

@@ -99,3 +99,19 @@ def test_unicode_conversions_and_byteswap_match_numpy(src, dst):
     assert np.asarray(y).dtype == np.dtype(dst)
     assert np.asarray(y).tobytes() == a.astype(dst).tobytes()
     assert np.asarray(x.byteswap()).tobytes() == a.byteswap().tobytes()
+
+
+def test_float64_to_float16_rounds_like_numpy():
+    """Every binary16 tie and its binary64 neighbours (the half crate's from_f64 rounded values
+    just above a tie down), underflow, overflow and specials; astype and a float16 ufunc."""
+    h = np.arange(0, 0x7C00, dtype=np.uint16).view(np.float16).astype(np.float64)
+    mid = (h[:-1] + h[1:]) / 2
+    vals = np.concatenate([h, mid, np.nextafter(mid, np.inf), np.nextafter(mid, -np.inf),
+                           [65519.99, 65520.0, 1e300, 1e-300, 2.0**-25, np.nextafter(2.0**-25, 1), 2.0**-26]])
+    vals = np.concatenate([vals, -vals, [np.nan, np.inf, -np.inf]])
+    ours = np.asarray(ndmem.asarray(vals).astype("f2"))
+    assert np.array_equal(ours.view(np.uint16)[:-3], vals.astype("f2").view(np.uint16)[:-3])
+    assert np.isnan(ours[-3]) and list(ours[-2:]) == [np.inf, -np.inf]
+    x = h[(h > 0) & (h < 60000)].astype("f2")
+    with np.errstate(all="ignore"):
+        assert np.array_equal(np.asarray(ndmem.sqrt(ndmem.asarray(x))), np.sqrt(x))

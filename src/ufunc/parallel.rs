@@ -1,0 +1,135 @@
+//! Large element-wise loops split across threads.
+//!
+//! A contiguous run whose output is at least [`MIN_BYTES`] is cut into equal pieces of whole
+//! 4 KiB pages (so no two threads write one cache line and streamed stores stay aligned), at
+//! least [`PIECE_BYTES`] each, one per thread. The calling thread runs the first piece and waits
+//! for the others. Threads are scoped and spawned per call: nothing outlives the call, so
+//! `fork()` and unloading the library stay safe, and a thread the system refuses to create is
+//! replaced by the calling thread running that piece. Element-wise results do not depend on
+//! the split.
+//!
+//! The number of threads is `NDMEM_NUM_THREADS` when set (read once), otherwise the number of
+//! CPUs this process may run on; [`set_num_threads`] (`ndm_set_num_threads`) overrides it, and
+//! 1 means the library never starts a thread.
+
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::sync::OnceLock;
+
+/// Outputs smaller than this run on the calling thread.
+pub const MIN_BYTES: usize = 4 << 20;
+
+/// The smallest piece of output given to one thread.
+pub const PIECE_BYTES: usize = 2 << 20;
+
+/// The count set by [`set_num_threads`]; 0 when unset.
+static SET: AtomicUsize = AtomicUsize::new(0);
+
+/// The default thread count: `NDMEM_NUM_THREADS`, else the CPUs available to the process.
+fn default_threads() -> usize {
+    static DEFAULT: OnceLock<usize> = OnceLock::new();
+    *DEFAULT.get_or_init(|| {
+        std::env::var("NDMEM_NUM_THREADS")
+            .ok()
+            .and_then(|v| v.trim().parse::<usize>().ok())
+            .filter(|&n| n > 0)
+            .unwrap_or_else(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
+    })
+}
+
+/// The number of threads large loops use.
+pub fn num_threads() -> usize {
+    match SET.load(Ordering::Relaxed) {
+        0 => default_threads(),
+        n => n,
+    }
+}
+
+/// Sets the number of threads large loops use (1: none besides the caller); 0 restores the
+/// default.
+pub fn set_num_threads(n: usize) {
+    SET.store(n, Ordering::Relaxed);
+}
+
+/// Calls `f(lo, hi)` for disjoint ranges that cover `0..n`, concurrently when the `n` elements
+/// of `elem` bytes of output are large enough (see the module documentation).
+pub fn split(n: usize, elem: usize, f: impl Fn(usize, usize) + Sync) {
+    let bytes = n.saturating_mul(elem.max(1));
+    let threads = if bytes < MIN_BYTES {
+        1
+    } else {
+        num_threads().min(bytes / PIECE_BYTES).max(1)
+    };
+    if threads == 1 {
+        return f(0, n);
+    }
+    let unit = (4096 / elem.max(1)).max(1);
+    let per = n.div_ceil(threads).div_ceil(unit) * unit;
+    let f = &f;
+    std::thread::scope(|s| {
+        for k in 1..threads {
+            let (lo, hi) = ((k * per).min(n), ((k + 1) * per).min(n));
+            if lo < hi
+                && std::thread::Builder::new()
+                    .spawn_scoped(s, move || f(lo, hi))
+                    .is_err()
+            {
+                f(lo, hi);
+            }
+        }
+        f(0, per.min(n));
+    });
+}
+
+/// True when the byte ranges `[a, a + a_len)` and `[b, b + b_len)` do not meet.
+pub fn disjoint(a: *const u8, a_len: usize, b: *const u8, b_len: usize) -> bool {
+    let (a, b) = (a as usize, b as usize);
+    a.saturating_add(a_len) <= b || b.saturating_add(b_len) <= a
+}
+
+/// Pointers handed to the pieces of one [`split`] call (raw pointers are neither `Send` nor
+/// `Sync`). Read them with [`Shared::get`], so that closures capture the wrapper.
+#[derive(Clone, Copy)]
+pub struct Shared<P>(pub P);
+
+impl<P: Copy> Shared<P> {
+    /// The wrapped pointers.
+    pub fn get(self) -> P {
+        self.0
+    }
+}
+
+// SAFETY: a `Shared` only carries pointers into [`split`]'s pieces, which write disjoint
+// ranges of the output and only read the inputs while the call lasts.
+unsafe impl<P> Send for Shared<P> {}
+// SAFETY: as above; the pieces share the pointers, never the pointed-to elements they write.
+unsafe impl<P> Sync for Shared<P> {}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::Mutex;
+
+    #[test]
+    fn pieces_cover_the_range_once() {
+        for (n, elem) in [
+            (0, 8),
+            (10, 8),
+            (1 << 20, 8),
+            (3_000_001, 4),
+            (5_000_000, 2),
+        ] {
+            let seen = Mutex::new(Vec::new());
+            split(n, elem, |lo, hi| seen.lock().unwrap().push((lo, hi)));
+            let mut seen = seen.into_inner().unwrap();
+            seen.sort();
+            let mut next = 0;
+            for (lo, hi) in seen {
+                assert_eq!(lo, next);
+                assert!(hi > lo || n == 0);
+                assert!(lo % (4096 / elem) == 0);
+                next = hi;
+            }
+            assert_eq!(next, n);
+        }
+    }
+}
