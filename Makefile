@@ -108,7 +108,7 @@ valgrind: cargo-test
 	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq valgrind >/dev/null; \
 	    else echo "error: valgrind not found: install it (apt-get install valgrind)"; exit 1; fi; }
 	@set -e; for t in target/c_tests/test_*; do \
-	    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+	    valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --suppressions=c_tests/valgrind.supp \
 	        $$t >/dev/null || { echo "valgrind: errors or leaks in $$t"; exit 1; }; \
 	    echo "valgrind: $$t: no errors, no leaks"; \
 	done
@@ -143,7 +143,7 @@ fortran-test: fortran-objs
 	$(FC) -std=f2018 -Wall -Werror -g -I$(FBUILD) bindings/fortran/tests/test_fortran.f90 \
 	    $(FOBJS) $(FLINK) -o $(FBUILD)/test_fortran
 	$(FBUILD)/test_fortran
-	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible \
+	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --suppressions=c_tests/valgrind.supp \
 	    $(FBUILD)/test_fortran >/dev/null
 	@echo "fortran-test: no errors, no leaks under valgrind"
 
