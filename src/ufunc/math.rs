@@ -407,8 +407,10 @@ unsafe fn real_loop<T: Real, const F: u8>(
         // SAFETY: forwarded contract.
         return unsafe { real_leveled::<T, F, false>(a, sa, out, so, n) };
     }
-    // A large contiguous output that is not the input is streamed past the cache.
-    let stream = n * size >= simd::STREAM_BYTES
+    // A large contiguous output that is not the input is streamed past the cache, for the
+    // memory-bound functions (streaming made exp 20% slower here: benches/compare_ufunc.py).
+    let stream = !compute_bound::<F>()
+        && n * size >= simd::STREAM_BYTES
         && (LANES * size) % 16 == 0
         && (out as usize) % size == 0
         && apart;
@@ -431,6 +433,11 @@ unsafe fn real_loop<T: Real, const F: u8>(
     });
 }
 
+/// True for the functions whose vector path is bound by arithmetic, not memory.
+fn compute_bound<const F: u8>() -> bool {
+    matches!(FNS[F as usize], MathFn::Sin | MathFn::Cos | MathFn::Exp)
+}
+
 /// [`blocks`] at the level suited to function `F`.
 ///
 /// # Safety
@@ -443,8 +450,7 @@ unsafe fn real_leveled<T: Real, const F: u8, const STREAM: bool>(
     so: isize,
     n: usize,
 ) {
-    let compute_bound = matches!(FNS[F as usize], MathFn::Sin | MathFn::Cos | MathFn::Exp);
-    let level = if compute_bound {
+    let level = if compute_bound::<F>() {
         simd::compute_level()
     } else {
         simd::level()
