@@ -40,8 +40,19 @@ pub enum Need {
 
 /// What `x` needs so that writing `out` cannot change it before it is read.
 pub fn need(out: &Array, x: &Array) -> Need {
-    let (fo, fx) = (Footprint::of(out), Footprint::of(x));
-    if overlap::shares_memory(&fo, &fx, 1).is_ok_and(|o| o == Overlap::No) {
+    let fo = Footprint::of(out);
+    let identical = x.data_ptr() == out.data_ptr()
+        && x.dtype() == out.dtype()
+        && x.shape() == out.shape()
+        && x.strides() == out.strides();
+    if identical {
+        // Element i is read and written by the same step (`a += b` with `out is a`).
+        return match overlap::internal_overlap(&fo, 1) {
+            Ok(Overlap::No) => Need::Nothing,
+            _ => Need::Copy,
+        };
+    }
+    if overlap::shares_memory(&fo, &Footprint::of(x), 1).is_ok_and(|o| o == Overlap::No) {
         return Need::Nothing;
     }
     let Some(strides) = layout::broadcast_strides(x.shape(), x.strides(), out.shape()) else {
