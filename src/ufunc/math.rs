@@ -326,8 +326,9 @@ unsafe fn blocks<T: Real, const F: u8, const FMA: bool, const STREAM: bool>(
             }
             if all && STREAM {
                 let v: [T; LANES] = std::array::from_fn(|j| T::from_f64(r[j]));
-                // SAFETY: as above, and out + i*size is 16-byte aligned (the head reached the
-                // boundary and LANES * size is a multiple of 16).
+                // out + i*size is 16-byte aligned: the head reached the boundary and
+                // LANES * size is a multiple of 16.
+                // SAFETY: in bounds as above, and aligned as just described.
                 unsafe { simd::stream_block(out.add(i * size), &v) };
             } else if all {
                 for (j, v) in r.iter().enumerate() {

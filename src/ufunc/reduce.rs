@@ -478,8 +478,9 @@ fn accumulate(
     let group = if native && mask.is_none() { ROWS } else { 1 };
     plan.for_each_grouped(group, |p, st, n, rows, rs| {
         if rows > 1 && rs[1] == 0 {
-            // SAFETY: `rows` runs of the native input, each in bounds, fold into one accumulator
-            // row, which does not overlap the input (a fresh array or a checked `out`).
+            // `rows` runs of the native input, each in bounds, fold into one accumulator row,
+            // which does not overlap the input (a fresh array or a checked `out`).
+            // SAFETY: as just described.
             unsafe { kernel(p[0], st[0], rs[0], p[1], st[1], n, rows) };
         } else {
             for k in 0..rows as isize {
