@@ -418,6 +418,19 @@ fn broadcast_or_err(x: &Array, shape: &[i64]) -> Result<Vec<i64>> {
     }
 }
 
+/// The traversal of `shape` in direction `dir` of operand 0's addresses (memory order when any).
+fn plan_in<const N: usize>(
+    dir: Direction,
+    shape: &[i64],
+    strides: [&[i64]; N],
+    ptrs: [*mut u8; N],
+) -> Plan<N> {
+    match dir {
+        Direction::Any => Plan::new(shape, strides, ptrs, true),
+        d => Plan::directed(shape, strides, ptrs, d == Direction::Descending),
+    }
+}
+
 /// Runs the loop over `out`'s shape, in direction `dir` of `out`'s addresses (which makes any
 /// remaining overlap between `out` and the inputs safe).
 fn run(
@@ -430,10 +443,6 @@ fn run(
     dir: Direction,
 ) -> Result<()> {
     let shape = out.shape();
-    let plan = |strides, ptrs| match dir {
-        Direction::Any => Plan::new(shape, strides, ptrs, true),
-        d => Plan::directed(shape, strides, ptrs, d == Direction::Descending),
-    };
     let sa = broadcast_or_err(a, shape)?;
     let sb = broadcast_or_err(b, shape)?;
     let direct = mask.is_none()
@@ -441,7 +450,9 @@ fn run(
         && b.dtype() == &lp.input_b
         && out.dtype() == &lp.output;
     if direct {
-        let plan = plan(
+        let plan = plan_in(
+            dir,
+            shape,
             [out.strides(), &sa, &sb],
             [out.data_ptr(), a.data_ptr(), b.data_ptr()],
         );
@@ -469,20 +480,12 @@ fn run(
     // The mask rides along as a fourth operand when given.
     let m_ptr = mask.map_or(out.data_ptr(), |m| m.data_ptr());
     let m_strides = mask_strides.clone().unwrap_or_else(|| vec![0; shape.len()]);
-    let plan4 = match dir {
-        Direction::Any => Plan::new(
-            shape,
-            [out.strides(), &sa, &sb, &m_strides],
-            [out.data_ptr(), a.data_ptr(), b.data_ptr(), m_ptr],
-            true,
-        ),
-        d => Plan::directed(
-            shape,
-            [out.strides(), &sa, &sb, &m_strides],
-            [out.data_ptr(), a.data_ptr(), b.data_ptr(), m_ptr],
-            d == Direction::Descending,
-        ),
-    };
+    let plan4 = plan_in(
+        dir,
+        shape,
+        [out.strides(), &sa, &sb, &m_strides],
+        [out.data_ptr(), a.data_ptr(), b.data_ptr(), m_ptr],
+    );
     let to_bool = match mask {
         Some(m) => Some(cast::transfer(m.dtype(), &Dtype::scalar(ScalarKind::Bool))?),
         None => None,
