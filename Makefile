@@ -2,7 +2,8 @@
 #   make demo   builds the library and runs the examples
 #   make test   everything: cargo tests (incl. the C tests), fmt, clippy, header and binding
 #               checks, the C tests under valgrind, and the Python suite against NumPy
-# Both install what they need (a Python venv with numpy, pytest, hypothesis; valgrind through
+# Both install what they need (a Python venv with the pinned numpy, pytest, hypothesis of
+# bindings/python/requirements-test.txt; valgrind through
 # apt when missing and we are root) or stop with a message saying what to install.
 
 PYTHON ?= python3
@@ -19,7 +20,7 @@ PY     := $(VENV)/bin/python
 RELEASE_LIB := $(CURDIR)/target/release/libndmem.so
 PYENV  := NDMEM_LIBRARY=$(RELEASE_LIB) PYTHONPATH=$(CURDIR)/bindings/python
 
-.PHONY: demo test bench build tools fmt-check clippy cargo-test header-check ffi-check valgrind fortran fortran-objs fortran-test pytest clean
+.PHONY: demo test test-explore bench build tools fmt-check clippy cargo-test header-check ffi-check valgrind fortran fortran-objs fortran-test pytest clean
 
 build: tools
 	$(CARGO) build --release
@@ -30,9 +31,11 @@ tools:
 	@command -v $(CXX) >/dev/null || { echo "error: no C++ compiler ($(CXX)): install g++ or clang++"; exit 1; }
 	@command -v $(PYTHON) >/dev/null || { echo "error: $(PYTHON) not found: install Python 3.9+"; exit 1; }
 
-$(VENV)/.ready:
+PYREQS := bindings/python/requirements-test.txt
+
+$(VENV)/.ready: $(PYREQS)
 	@$(PYTHON) -m venv $(VENV) || { echo "error: '$(PYTHON) -m venv' failed: install the python3-venv package"; exit 1; }
-	$(PY) -m pip install -q --disable-pip-version-check numpy pytest hypothesis
+	$(PY) -m pip install -q --disable-pip-version-check -r $(PYREQS)
 	@touch $@
 
 demo: build $(VENV)/.ready fortran-objs
@@ -147,8 +150,14 @@ fortran-test: fortran-objs
 	    $(FBUILD)/test_fortran >/dev/null
 	@echo "fortran-test: no errors, no leaks under valgrind"
 
+# Deterministic: hypothesis draws the same examples on every run (profile "ci", conftest.py).
 pytest: build $(VENV)/.ready
 	$(PYENV) $(PY) -m pytest -q bindings/python/tests
+
+# Not in `make test`: fresh random hypothesis examples, ten times as many (profile "explore").
+# Run it before resolving an issue; turn whatever it finds into a regression test.
+test-explore: build $(VENV)/.ready
+	$(PYENV) NDMEM_HYPOTHESIS_PROFILE=explore $(PY) -m pytest -q -x bindings/python/tests
 
 clean:
 	$(CARGO) clean

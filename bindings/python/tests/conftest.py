@@ -8,11 +8,21 @@ from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
+# `make test` (profile "ci", the default) is deterministic: hypothesis seeds each test from a
+# hash of the test itself and keeps no example database, so every run draws the same examples
+# and nothing passes or fails by chance. `make test-explore` (profile "explore") draws fresh
+# random examples, many more of them, and is run before an issue is resolved; a failure it
+# finds becomes an explicit regression test.
+_EXAMPLES = int(os.environ.get("NDMEM_HYPOTHESIS_EXAMPLES", "300"))
 settings.register_profile(
-    "ci", max_examples=int(os.environ.get("NDMEM_HYPOTHESIS_EXAMPLES", "300")), deadline=None,
+    "ci", max_examples=_EXAMPLES, deadline=None, derandomize=True, database=None,
     suppress_health_check=[HealthCheck.too_slow],
 )
-settings.load_profile("ci")
+settings.register_profile(
+    "explore", max_examples=int(os.environ.get("NDMEM_HYPOTHESIS_EXAMPLES", "3000")),
+    deadline=None, database=None, suppress_health_check=[HealthCheck.too_slow],
+)
+settings.load_profile(os.environ.get("NDMEM_HYPOTHESIS_PROFILE", "ci"))
 
 KINDS = ["?", "i1", "i2", "i4", "i8", "u1", "u2", "u4", "u8", "f2", "f4", "f8", "c8", "c16"]
 # Canonical dtypes, as np.dtype(text) makes them (native order shows as '=' like NumPy's own).
