@@ -258,7 +258,14 @@ static void test_builder_errors(void) {
     ndm_record_builder *b = NULL;
     CHECK_ERR(ndm_dtype_record_new(NULL), NDM_ERR_NULL_ARG, "out");
     CHECK_OK(ndm_dtype_record_new(&b));
-    CHECK_ERR(ndm_dtype_record_finish(b, false, 0, &out), NDM_ERR_INVALID_ARG, "at least one field");
+    /* No fields is NumPy's empty record: itemsize 0 (or the one given), alignment 1. */
+    CHECK_OK(ndm_dtype_record_finish(b, false, 0, &out));
+    CHECK(ndm_dtype_itemsize(out) == 0 && ndm_dtype_alignment(out) == 1 && ndm_dtype_nfields(out) == 0);
+    ndm_dtype_free(out);
+    CHECK_OK(ndm_dtype_record_finish(b, false, 8, &out));
+    CHECK(ndm_dtype_itemsize(out) == 8);
+    ndm_dtype_free(out);
+    out = NULL;
     CHECK_ERR(ndm_dtype_record_add_field(NULL, "a", f8, -1), NDM_ERR_NULL_ARG, "builder");
     CHECK_ERR(ndm_dtype_record_add_field(b, NULL, f8, -1), NDM_ERR_NULL_ARG, "name");
     CHECK_ERR(ndm_dtype_record_add_field(b, "a", NULL, -1), NDM_ERR_NULL_ARG, "dtype");
@@ -391,7 +398,36 @@ static void test_array_errors(void) {
     ndm_dtype_free(f8);
 }
 
+/* A subarray of a subarray keeps its levels (NumPy's ('c', ('<f8', (5,)), (2,)) is not
+ * ('c', '<f8', (2, 5))); a comma string may start with a subarray prefix; empty names of the
+ * dict form stay empty. */
+static void test_nested_subarrays_and_names(void) {
+    ndm_dtype *d = NULL, *flat = NULL;
+    CHECK_OK(ndm_dtype_parse("[('c', ('<f8', (5,)), (2,))]", &d));
+    CHECK_OK(ndm_dtype_parse("[('c', '<f8', (2, 5))]", &flat));
+    ndm_field_info info;
+    CHECK_OK(ndm_dtype_field(d, 0, &info));
+    CHECK(info.ndim == 2 && info.shape[0] == 2 && info.shape[1] == 5 && info.itemsize == 80);
+    CHECK(info.nlevels == 2 && info.levels[0] == 1 && info.levels[1] == 1);
+    CHECK(strcmp(ndm_dtype_descr(d), "[('c', ('<f8', (5,)), (2,))]") == 0);
+    CHECK(ndm_dtype_equal(d, flat) == 0); /* same memory, another type, as in NumPy */
+    CHECK_OK(ndm_dtype_field(flat, 0, &info));
+    CHECK(info.nlevels == 1 && info.levels[0] == 2);
+    ndm_dtype_free(d);
+    ndm_dtype_free(flat);
+    CHECK_OK(ndm_dtype_parse("(2,3)i2, u1, (3,)f4", &d));
+    CHECK(strcmp(ndm_dtype_descr(d), "[('f0', '<i2', (2, 3)), ('f1', '|u1'), ('f2', '<f4', (3,))]") == 0);
+    ndm_dtype_free(d);
+    CHECK_ERR(ndm_dtype_parse("(2,2)(3,)f8, i1", &d), NDM_ERR_DTYPE, "one repeat count");
+    CHECK_ERR(ndm_dtype_parse("3u1", &d), NDM_ERR_DTYPE, "only as record fields");
+    CHECK_OK(ndm_dtype_parse("{'names': ['a', '', 'b'], 'formats': ['i4', 'i4', 'i4']}", &d));
+    CHECK_OK(ndm_dtype_field(d, 1, &info));
+    CHECK(strcmp(info.name, "") == 0 && info.nlevels == 0 && info.levels == NULL);
+    ndm_dtype_free(d);
+}
+
 int main(void) {
+    test_nested_subarrays_and_names();
     test_c_struct_corpus();
     test_text_forms();
     test_field_views_share_memory();

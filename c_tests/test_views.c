@@ -305,8 +305,78 @@ static void test_selection(void) {
     ndm_dtype_free(f8);
 }
 
+/* ndm_view_buffer (NumPy's ndarray(buffer=, offset=, strides=)), ndm_with_writeable
+ * (flags.writeable) and ndm_empty_like. */
+static void test_buffer_views_and_writeable(void) {
+    ndm_array *a = arange_i8(12); /* 96 bytes */
+    ndm_dtype *i4 = dt("<i4"), *u1 = dt("u1");
+    ndm_array *v = NULL, *w = NULL, *ro = NULL, *rw = NULL, *e = NULL;
+    int64_t shape[2] = {2, 3}, strides[2] = {-8, 16};
+    /* The low 4 bytes of elements 4, 6, 8 and (reversed rows) 3, 5, 7, read as int32. */
+    CHECK_OK(ndm_view_buffer(a, i4, 40, 2, shape, strides, true, &v));
+    CHECK(ndm_ndim(v) == 2 && ndm_strides(v)[0] == -8 && ndm_itemsize(v) == 4);
+    CHECK((char *)ndm_data(v) == (char *)ndm_data(a) + 40);
+    int32_t got = 0;
+    int64_t idx[2] = {1, 2};
+    CHECK_OK(ndm_get_item(v, idx, 2, NDM_KIND_INT32, &got));
+    CHECK(got == 8); /* byte 40 - 8 + 32 = 64: element 8 */
+    CHECK(ndm_flags(v) & NDM_FLAG_WRITEABLE);
+    ndm_array *b = NULL;
+    CHECK_OK(ndm_base(v, &b));
+    CHECK(b != NULL && ndm_data(b) == ndm_data(a)); /* the owner is its base */
+    ndm_array_free(b);
+    CHECK_OK(ndm_view_buffer(a, u1, 0, 1, (int64_t[]){96}, NULL, true, &w)); /* C-contiguous */
+    CHECK(ndm_size(w) == 96);
+    ndm_array_free(w);
+    w = NULL;
+    CHECK_ERR(ndm_view_buffer(a, i4, 92, 1, (int64_t[]){2}, NULL, true, &w), NDM_ERR_BOUNDS, "outside");
+    CHECK_ERR(ndm_view_buffer(a, i4, -4, 1, (int64_t[]){1}, NULL, true, &w), NDM_ERR_BOUNDS, "outside");
+    CHECK_ERR(ndm_view_buffer(a, i4, 0, 1, (int64_t[]){3}, (int64_t[]){2}, true, &w),
+              NDM_ERR_INVALID_ARG, "overlap");
+    CHECK_OK(ndm_view_buffer(a, i4, 0, 1, (int64_t[]){3}, (int64_t[]){2}, false, &w));
+    CHECK(!(ndm_flags(w) & NDM_FLAG_WRITEABLE));
+    CHECK_ERR(ndm_view_buffer(NULL, i4, 0, 1, shape, NULL, true, &e), NDM_ERR_NULL_ARG, "'a'");
+    CHECK_ERR(ndm_view_buffer(a, NULL, 0, 1, shape, NULL, true, &e), NDM_ERR_NULL_ARG, "dtype");
+    CHECK_ERR(ndm_view_buffer(a, i4, 0, 1, shape, NULL, true, NULL), NDM_ERR_NULL_ARG, "out");
+
+    /* WRITEABLE: cleared always, set again only where the array was made writeable. */
+    CHECK_OK(ndm_with_writeable(a, false, &ro));
+    CHECK(!(ndm_flags(ro) & NDM_FLAG_WRITEABLE) && (ndm_flags(ro) & NDM_FLAG_OWNDATA));
+    CHECK(ndm_data(ro) == ndm_data(a));
+    int64_t one = 1;
+    CHECK_ERR(ndm_set_item(ro, &one, 1, NDM_KIND_INT64, &one), NDM_ERR_READONLY, "");
+    CHECK_OK(ndm_with_writeable(ro, true, &rw));
+    CHECK_OK(ndm_set_item(rw, &one, 1, NDM_KIND_INT64, &one));
+    ndm_array *ro_view = NULL, *again = NULL;
+    CHECK_OK(ndm_transpose(ro, NULL, 0, &ro_view)); /* a view of a read-only array */
+    CHECK_ERR(ndm_with_writeable(ro_view, true, &again), NDM_ERR_READONLY, "cannot set WRITEABLE");
+    CHECK_ERR(ndm_with_writeable(w, true, &again), NDM_ERR_READONLY, "cannot set WRITEABLE");
+    CHECK(again == NULL);
+    CHECK_ERR(ndm_with_writeable(NULL, true, &again), NDM_ERR_NULL_ARG, "'a'");
+
+    /* empty_like keeps the prototype's stride order for 'K' and never reads it. */
+    ndm_array *t = NULL, *m = reshaped(a, 2, (int64_t[]){3, 4});
+    CHECK_OK(ndm_transpose(m, NULL, 0, &t));
+    CHECK_OK(ndm_empty_like(t, NULL, NDM_ORDER_K, true, &e));
+    CHECK(ndm_strides(e)[0] == 8 && ndm_strides(e)[1] == 32 && (ndm_flags(e) & NDM_FLAG_OWNDATA));
+    int64_t zero_idx[2] = {3, 2}, zero = -1;
+    CHECK_OK(ndm_get_item(e, zero_idx, 2, NDM_KIND_INT64, &zero));
+    CHECK(zero == 0);
+    ndm_array_free(e);
+    CHECK_OK(ndm_empty_like(t, i4, NDM_ORDER_C, false, &e));
+    CHECK(ndm_strides(e)[0] == 12 && ndm_itemsize(e) == 4);
+    ndm_array_free(e);
+    CHECK_ERR(ndm_empty_like(t, NULL, 9, false, &e), NDM_ERR_INVALID_ARG, "order");
+    CHECK_ERR(ndm_empty_like(NULL, NULL, NDM_ORDER_K, false, &e), NDM_ERR_NULL_ARG, "prototype");
+    ndm_array *arrays[] = {a, v, w, ro, rw, ro_view, t, m};
+    for (size_t i = 0; i < sizeof arrays / sizeof *arrays; i++) ndm_array_free(arrays[i]);
+    ndm_dtype_free(i4);
+    ndm_dtype_free(u1);
+}
+
 int main(void) {
     test_index();
+    test_buffer_views_and_writeable();
     test_axes_and_reshape();
     test_broadcasting_and_windows();
     test_overlap_queries();

@@ -630,6 +630,16 @@ typedef struct {
      * Bytes the field occupies (its dtype's itemsize times the subarray size).
      */
     int64_t itemsize;
+    /**
+     * Number of nested subarray levels: 0 for a plain field, 1 for a subarray, more for a
+     * subarray of subarrays (NumPy's `('c', ('<f8', (5,)), (2,))`: `shape` (2, 5), 2 levels).
+     */
+    int32_t nlevels;
+    /**
+     * Axes of each level, outermost first (`nlevels` values adding up to `ndim`; `[1, 1]` in
+     * the example); NULL when `nlevels` is 0.
+     */
+    const int32_t *levels;
 } ndm_field_info;
 
 /**
@@ -800,6 +810,19 @@ typedef struct {
 #ifdef __cplusplus
 extern "C" {
 #endif // __cplusplus
+
+/**
+ * NumPy's `empty_like(prototype, dtype, order)` (`zeroed`: `zeros_like`): a new array owning
+ * its data, of `prototype`'s shape, of `dtype` (NULL: the prototype's), laid out in `order`
+ * (`NDM_ORDER_K`: like the prototype's strides, `NDM_ORDER_A`: F if the prototype is only
+ * F-contiguous, else C). Contents uninitialised unless `zeroed`; nothing of the prototype
+ * is read.
+ */
+ndm_status ndm_empty_like(const ndm_array *prototype,
+                          const ndm_dtype *dtype,
+                          int32_t order,
+                          bool zeroed,
+                          ndm_array **out);
 
 /**
  * A new array owning a copy of `a`'s elements, laid out in `order` (`NDM_ORDER_C`, `_F`, `_A`:
@@ -1323,6 +1346,13 @@ ndm_status ndm_concatenate(int32_t count,
 const char *ndm_last_error(void);
 
 /**
+ * The operating system's error number (`errno`, e.g. `ENOENT`) behind the last failing ndmem
+ * call on this thread, or 0 when that failure did not come from the operating system (or no
+ * call failed yet). Meaningful after `NDM_ERR_IO`; set and kept like `ndm_last_error`.
+ */
+int32_t ndm_last_errno(void);
+
+/**
  * The name of a status code ("NDM_OK", "NDM_ERR_SHAPE", ...), or "NDM_ERR_UNKNOWN" for a number
  * that is not a status. The string is static.
  */
@@ -1539,6 +1569,35 @@ ndm_status ndm_as_strided(const ndm_array *a,
                           const int64_t *strides,
                           bool writeable,
                           ndm_array **out);
+
+/**
+ * NumPy's `ndarray(shape, dtype, buffer=a, offset=offset, strides=strides)`: a view of the
+ * buffer behind `a` (the range `ndm_buffer_range` reports) read as `dtype`, with element 0 at
+ * byte `offset` from the buffer's start and `ndim` axes of `shape` and byte `strides` (NULL:
+ * C-contiguous). **Checked**: every byte of every element must lie inside the buffer, else
+ * `NDM_ERR_BOUNDS`. With `writeable`, the view is writeable if `a` is, and elements that
+ * overlap each other are refused with `NDM_ERR_INVALID_ARG` (pass `writeable = false`).
+ * This is how a view is rebuilt from (buffer, offset, dtype, shape, strides), e.g. after
+ * unpickling or for `frombuffer` with an offset.
+ */
+ndm_status ndm_view_buffer(const ndm_array *a,
+                           const ndm_dtype *dtype,
+                           int64_t offset,
+                           int32_t ndim,
+                           const int64_t *shape,
+                           const int64_t *strides,
+                           bool writeable,
+                           ndm_array **out);
+
+/**
+ * The same array as a new handle (same memory, layout, OWNDATA and base) with its WRITEABLE
+ * flag cleared (`writeable = false`, always allowed) or set (`writeable = true`): NumPy's
+ * `a.flags.writeable = ...`. Setting fails with `NDM_ERR_READONLY` unless `a` was writeable
+ * when it was made and its base still is: read-only memory (a map opened "r", a read-only
+ * foreign buffer), views of read-only arrays, and views that are read-only because their
+ * elements overlap stay read-only. Free `a` if the new handle replaces it.
+ */
+ndm_status ndm_with_writeable(const ndm_array *a, bool writeable, ndm_array **out);
 
 /**
  * `sliding_window_view(a, window_shape, axes, writeable)`: `nwindow` window lengths, for the

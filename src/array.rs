@@ -34,6 +34,9 @@ pub struct Array {
     strides: Vec<i64>,
     dtype: Dtype,
     flags: u32,
+    /// Whether the array was writeable when made: WRITEABLE may be set again only then (after
+    /// it was cleared), never on memory that was read-only, overlapping or from a read-only base.
+    may_write: bool,
     base: Option<Arc<Array>>,
 }
 
@@ -288,8 +291,31 @@ impl Array {
             strides,
             dtype,
             flags: f,
+            may_write: writeable,
             base,
         }
+    }
+
+    /// This array with WRITEABLE cleared or set (NumPy's `a.flags.writeable = ...`): same memory,
+    /// layout, OWNDATA and base. Clearing is always allowed. Setting is allowed only if the array
+    /// was writeable when made and its base still is (`ReadOnly` otherwise): read-only memory
+    /// (a read-only map or foreign buffer), views of a read-only array, and views that are
+    /// read-only because their elements overlap (broadcasts, windows) stay read-only.
+    pub fn with_writeable(&self, writeable: bool) -> Result<Array> {
+        let base_ok = self.base.as_ref().is_none_or(|b| b.is_writeable());
+        if writeable && !self.is_writeable() && !(self.may_write && base_ok) {
+            bail!(
+                ReadOnly,
+                "cannot set WRITEABLE flag to True of this array: it was made read-only (read-only memory, a read-only base, or elements that overlap)"
+            );
+        }
+        let mut a = self.clone();
+        a.flags = if writeable {
+            a.flags | flags::WRITEABLE
+        } else {
+            a.flags & !flags::WRITEABLE
+        };
+        Ok(a)
     }
 
     /// A view of this array's buffer with layout `s` (offset relative to this array's element 0),

@@ -148,7 +148,7 @@ impl Buffer {
         use std::os::unix::fs::MetadataExt;
         let file_id = match file.metadata() {
             Ok(m) => (m.dev(), m.ino()),
-            Err(e) => bail!(Io, "cannot stat the file to map: {e}"),
+            Err(e) => return Err(Error::os(format!("cannot stat the file to map: {e}"), &e)),
         };
         let (prot, kind) = match access {
             MapAccess::Read => (libc::PROT_READ, libc::MAP_SHARED),
@@ -176,10 +176,10 @@ impl Buffer {
         };
         if p == libc::MAP_FAILED {
             let e = std::io::Error::last_os_error();
-            bail!(
-                Io,
-                "mmap of {len} bytes at file offset {file_offset} failed: {e}"
-            );
+            return Err(Error::os(
+                format!("mmap of {len} bytes at file offset {file_offset} failed: {e}"),
+                &e,
+            ));
         }
         Ok(Buffer {
             ptr: NonNull::new(p.cast::<u8>()).expect("mmap never returns null on success"),
@@ -228,7 +228,8 @@ impl Buffer {
             let r = unsafe { libc::msync(first, end - start, libc::MS_SYNC) };
             if r != 0 {
                 let e = std::io::Error::last_os_error();
-                bail!(Io, "msync of {} bytes failed: {e}", end - start);
+                let message = format!("msync of {} bytes failed: {e}", end - start);
+                return Err(Error::os(message, &e));
             }
         }
         Ok(())
@@ -266,11 +267,11 @@ impl Buffer {
             };
             if r != 0 {
                 let e = std::io::Error::last_os_error();
-                bail!(
-                    Io,
+                let message = format!(
                     "madvise(MADV_DONTNEED) of {} bytes failed: {e}",
                     end - start
                 );
+                return Err(Error::os(message, &e));
             }
         }
         Ok(())

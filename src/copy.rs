@@ -64,6 +64,13 @@ fn satisfies(a: &Array, order: Order) -> bool {
     }
 }
 
+/// NumPy's `empty_like` / `zeros_like`: a new array (owning its data) of `a`'s shape and
+/// `dtype`, laid out in `order` relative to `a` (`K`: the order of `a`'s strides), zero-filled
+/// when `zeroed`. Nothing of `a` is read.
+pub fn empty_like(a: &Array, dtype: Dtype, order: Order, zeroed: bool) -> Result<Array> {
+    Array::allocate(dtype, a.shape(), &axes_for(a, order), zeroed)
+}
+
 /// A new array (owning its data) with `a`'s values and dtype, laid out in `order`.
 pub fn copy(a: &Array, order: Order) -> Result<Array> {
     let out = Array::allocate(a.dtype().clone(), a.shape(), &axes_for(a, order), false)?;

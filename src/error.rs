@@ -49,6 +49,8 @@ pub struct Error {
     pub kind: ErrorKind,
     /// What went wrong, naming the argument or value at fault.
     pub message: String,
+    /// The operating system's error number (`errno`) when the failure came from the OS.
+    pub os_error: Option<i32>,
 }
 
 impl Error {
@@ -57,6 +59,24 @@ impl Error {
         Error {
             kind,
             message: message.into(),
+            os_error: None,
+        }
+    }
+
+    /// An `Io` error for the operating system's failure `e`, keeping its `errno`.
+    pub fn os(message: impl Into<String>, e: &std::io::Error) -> Self {
+        Error {
+            kind: ErrorKind::Io,
+            message: message.into(),
+            os_error: e.raw_os_error(),
+        }
+    }
+
+    /// The same error with its message replaced (kind and `errno` kept).
+    pub fn with_message(self, message: impl Into<String>) -> Self {
+        Error {
+            message: message.into(),
+            ..self
         }
     }
 }

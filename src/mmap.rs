@@ -79,7 +79,7 @@ fn open(path: &Path, mode: Mode) -> Result<File> {
         Mode::ReadWrite => o.read(true).write(true),
         Mode::Create => o.read(true).write(true).create(true).truncate(true),
     };
-    o.open(path).map_err(|e| io_error("cannot open", path, e))
+    crate::npy::open_file(path, &o)
 }
 
 /// Maps `shape` elements of `dtype` at byte `offset` of an open file of `file_len` bytes.

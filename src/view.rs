@@ -91,27 +91,7 @@ pub fn as_strided(
     )?;
     let writeable = writeable && a.is_writeable();
     if writeable {
-        let fp = Footprint {
-            addr: 0,
-            shape,
-            strides: &strides,
-            itemsize: a.itemsize(),
-        };
-        match overlap::internal_overlap(&fp, AS_STRIDED_MAX_WORK)? {
-            Overlap::No => {}
-            Overlap::Yes => bail!(
-                InvalidArg,
-                "as_strided: elements of shape {} with strides {} overlap each other; a writeable view is refused (ask for a read-only one)",
-                layout::shape_str(shape),
-                layout::shape_str(&strides)
-            ),
-            Overlap::TooHard => bail!(
-                InvalidArg,
-                "as_strided: could not prove within {AS_STRIDED_MAX_WORK} steps that elements of shape {} with strides {} do not overlap; ask for a read-only view",
-                layout::shape_str(shape),
-                layout::shape_str(&strides)
-            ),
-        }
+        refuse_overlap("as_strided", shape, &strides, a.itemsize())?;
     }
     Ok(a.view(
         Strided {
@@ -121,6 +101,58 @@ pub fn as_strided(
         },
         writeable,
     ))
+}
+
+/// A writeable view must not have two elements sharing a byte (`InvalidArg` otherwise, also
+/// when that cannot be proved within [`AS_STRIDED_MAX_WORK`] steps).
+fn refuse_overlap(what: &str, shape: &[i64], strides: &[i64], itemsize: usize) -> Result<()> {
+    let fp = Footprint {
+        addr: 0,
+        shape,
+        strides,
+        itemsize,
+    };
+    match overlap::internal_overlap(&fp, AS_STRIDED_MAX_WORK)? {
+        Overlap::No => Ok(()),
+        Overlap::Yes => bail!(
+            InvalidArg,
+            "{what}: elements of shape {} with strides {} overlap each other; a writeable view is refused (ask for a read-only one)",
+            layout::shape_str(shape),
+            layout::shape_str(strides)
+        ),
+        Overlap::TooHard => bail!(
+            InvalidArg,
+            "{what}: could not prove within {AS_STRIDED_MAX_WORK} steps that elements of shape {} with strides {} do not overlap; ask for a read-only view",
+            layout::shape_str(shape),
+            layout::shape_str(strides)
+        ),
+    }
+}
+
+/// NumPy's `ndarray(shape, dtype, buffer=a, offset=offset, strides=strides)`: the bytes of
+/// `a`'s buffer read as `dtype`, element 0 at byte `offset` from the buffer's start (the start
+/// `Array::buffer` reports), C-contiguous when `strides` is `None`. Checked like
+/// [`as_strided`]: every byte of every element inside the buffer (`Bounds`), and a writeable
+/// view (only if `a` is writeable) with overlapping elements refused.
+pub fn view_buffer(
+    a: &Arc<Array>,
+    dtype: crate::dtype::Dtype,
+    offset: i64,
+    shape: &[i64],
+    strides: Option<&[i64]>,
+    writeable: bool,
+) -> Result<Array> {
+    let strides = Array::checked_strides(a.buffer().len(), offset, &dtype, shape, strides)?;
+    let writeable = writeable && a.is_writeable();
+    if writeable {
+        refuse_overlap("view_buffer", shape, &strides, dtype.itemsize())?;
+    }
+    let s = Strided {
+        offset: offset - a.offset() as i64,
+        shape: shape.to_vec(),
+        strides,
+    };
+    Ok(a.view_as(s, dtype, writeable))
 }
 
 /// Whether two distinct elements of `a` share a byte, with at most `max_work` failed branches.

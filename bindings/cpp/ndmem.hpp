@@ -35,18 +35,22 @@ namespace ndmem {
 /// A failing ndmem call: `status()` is the NDM_ERR_* code, `what()` the library's message.
 class Error : public std::runtime_error {
 public:
-    Error(ndm_status status, const std::string &message)
-        : std::runtime_error(message), status_(status) {}
+    Error(ndm_status status, const std::string &message, int os_error = 0)
+        : std::runtime_error(message), status_(status), os_error_(os_error) {}
     ndm_status status() const noexcept { return status_; }
+    /// The operating system's errno behind an NDM_ERR_IO failure (ENOENT, EISDIR, ...), else 0.
+    int os_error() const noexcept { return os_error_; }
 
 private:
     ndm_status status_;
+    int os_error_;
 };
 
 /// Throws ndmem::Error for a failing status.
 inline void check(ndm_status status) {
     if (status != NDM_OK) {
-        throw Error(status, std::string(ndm_status_str(status)) + ": " + ndm_last_error());
+        throw Error(status, std::string(ndm_status_str(status)) + ": " + ndm_last_error(),
+                    status == NDM_ERR_IO ? ndm_last_errno() : 0);
     }
 }
 
@@ -243,22 +247,61 @@ public:
     /// Writes a .npy file exactly as NumPy would.
     void save(const std::string &path) const { check(ndm_save_npy(path.c_str(), h_, 0, nullptr)); }
 
-    int32_t ndim() const noexcept { return ndm_ndim(h_); }
-    int64_t size() const noexcept { return ndm_size(h_); }
-    int64_t itemsize() const noexcept { return ndm_itemsize(h_); }
-    std::vector<int64_t> shape() const { return {ndm_shape(h_), ndm_shape(h_) + ndim()}; }
+    // Getters throw ndmem::Error (NDM_ERR_NULL_ARG for a moved-from Array, NDM_ERR_BAD_HANDLE
+    // for a handle freed behind the wrapper's back) instead of returning the C fallbacks.
+    int32_t ndim() const { return live(ndm_ndim(h_)); }
+    int64_t size() const { return live(ndm_size(h_)); }
+    int64_t itemsize() const { return live(ndm_itemsize(h_)); }
+    std::vector<int64_t> shape() const {
+        int32_t n = ndim();
+        return {ndm_shape(h_), ndm_shape(h_) + n};
+    }
     /// Byte strides (may be negative or zero).
-    std::vector<int64_t> strides() const { return {ndm_strides(h_), ndm_strides(h_) + ndim()}; }
-    uint32_t flags() const noexcept { return ndm_flags(h_); }
-    bool c_contiguous() const noexcept { return flags() & NDM_FLAG_C_CONTIGUOUS; }
-    bool writeable() const noexcept { return flags() & NDM_FLAG_WRITEABLE; }
-    void *data() const noexcept { return ndm_data(h_); }
+    std::vector<int64_t> strides() const {
+        int32_t n = ndim();
+        return {ndm_strides(h_), ndm_strides(h_) + n};
+    }
+    uint32_t flags() const { return (void)ndim(), ndm_flags(h_); }
+    bool c_contiguous() const { return flags() & NDM_FLAG_C_CONTIGUOUS; }
+    bool writeable() const { return flags() & NDM_FLAG_WRITEABLE; }
+    void *data() const { return (void)ndim(), ndm_data(h_); }
+
+    /// The same array as a new handle with WRITEABLE cleared or set (NumPy's
+    /// `flags.writeable = ...`; setting fails for memory that was made read-only).
+    Array with_writeable(bool writeable) const {
+        return make([&](ndm_array **o) { return ndm_with_writeable(h_, writeable, o); });
+    }
+    /// NumPy's `ndarray(shape, dtype, buffer=a, offset=, strides=)`: this array's buffer read as
+    /// `d` from byte `offset` of the buffer, checked to stay inside it (no strides: C order).
+    Array view_buffer(const Dtype &d, int64_t offset, const std::vector<int64_t> &shape,
+                      const std::vector<int64_t> &strides = {}, bool writeable = true) const {
+        return make([&](ndm_array **o) {
+            return ndm_view_buffer(h_, d.handle(), offset, rank(shape), shape.data(),
+                                   strides.empty() ? nullptr : strides.data(), writeable, o);
+        });
+    }
+    /// NumPy's `empty_like` (`zeroed`: `zeros_like`): a new array of this shape, laid out in
+    /// `order` relative to this one (NDM_ORDER_K: its stride order), of its dtype or `d`.
+    Array empty_like(int32_t order = NDM_ORDER_K, bool zeroed = false) const {
+        return make([&](ndm_array **o) { return ndm_empty_like(h_, nullptr, order, zeroed, o); });
+    }
+    Array empty_like(const Dtype &d, int32_t order = NDM_ORDER_K, bool zeroed = false) const {
+        return make([&](ndm_array **o) { return ndm_empty_like(h_, d.handle(), order, zeroed, o); });
+    }
     Dtype dtype() const {
         ndm_dtype *d = nullptr;
         check(ndm_array_dtype(h_, &d));
         return Dtype(d);
     }
     ndm_array *handle() const noexcept { return h_; }
+
+private:
+    template <class N> N live(N n) const {
+        if (n < 0) throw Error(h_ ? NDM_ERR_BAD_HANDLE : NDM_ERR_NULL_ARG, ndm_last_error());
+        return n;
+    }
+
+public:
 
     /// The elements as a contiguous span; throws unless the array is C-contiguous with
     /// elements of type T.

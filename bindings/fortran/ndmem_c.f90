@@ -146,6 +146,8 @@ module ndmem_c
     integer(c_int32_t) :: ndim
     type(c_ptr) :: shape
     integer(c_int64_t) :: itemsize
+    integer(c_int32_t) :: nlevels
+    type(c_ptr) :: levels
   end type ndm_field_info
 
   type, bind(C) :: ndm_ufunc_opts
@@ -170,6 +172,16 @@ module ndmem_c
   end type ndm_index_item
 
   interface
+    function ndm_empty_like(prototype, dtype, order, zeroed, out) bind(C, &
+        name='ndm_empty_like') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: prototype
+      type(c_ptr), value :: dtype
+      integer(c_int32_t), value :: order
+      logical(c_bool), value :: zeroed
+      type(c_ptr), intent(out) :: out
+    end function
     function ndm_copy(a, order, out) bind(C, name='ndm_copy') result(r)
       import
       integer(c_int32_t) :: r
@@ -631,6 +643,10 @@ module ndmem_c
       import
       type(c_ptr) :: r
     end function
+    function ndm_last_errno() bind(C, name='ndm_last_errno') result(r)
+      import
+      integer(c_int32_t) :: r
+    end function
     function ndm_status_str(status) bind(C, name='ndm_status_str') result(r)
       import
       type(c_ptr) :: r
@@ -819,6 +835,26 @@ module ndmem_c
       integer(c_int32_t), value :: ndim
       integer(c_int64_t), dimension(*), intent(in) :: shape
       integer(c_int64_t), dimension(*), intent(in) :: strides
+      logical(c_bool), value :: writeable
+      type(c_ptr), intent(out) :: out
+    end function
+    function ndm_view_buffer(a, dtype, offset, ndim, shape, strides, writeable, out) bind(C, &
+        name='ndm_view_buffer') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: a
+      type(c_ptr), value :: dtype
+      integer(c_int64_t), value :: offset
+      integer(c_int32_t), value :: ndim
+      integer(c_int64_t), dimension(*), intent(in) :: shape
+      integer(c_int64_t), dimension(*), intent(in) :: strides
+      logical(c_bool), value :: writeable
+      type(c_ptr), intent(out) :: out
+    end function
+    function ndm_with_writeable(a, writeable, out) bind(C, name='ndm_with_writeable') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: a
       logical(c_bool), value :: writeable
       type(c_ptr), intent(out) :: out
     end function

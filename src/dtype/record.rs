@@ -23,11 +23,37 @@ pub struct Field {
     pub dtype: Dtype,
     /// Subarray axes (`('m', '<f4', (2, 3))`), empty for a plain field.
     pub shape: Vec<usize>,
+    /// When the field's type is a subarray of a subarray (NumPy's `('c', ('<f8', (5,)), (2,))`:
+    /// `shape` `[2, 5]`), the number of axes of each level, outermost first (`[1, 1]`); empty
+    /// for a plain field or a single level. The memory layout is `shape`'s either way; the
+    /// levels only tell how NumPy describes the type (they take part in equality).
+    pub levels: Vec<usize>,
     /// Byte offset inside the record.
     pub offset: usize,
 }
 
 impl Field {
+    /// The subarray axes level by level, outermost first (one level for a plain subarray,
+    /// none for a plain field).
+    pub fn level_shapes(&self) -> Vec<&[usize]> {
+        if self.levels.is_empty() {
+            return if self.shape.is_empty() {
+                vec![]
+            } else {
+                vec![&self.shape[..]]
+            };
+        }
+        let mut rest = &self.shape[..];
+        self.levels
+            .iter()
+            .map(|&n| {
+                let (level, tail) = rest.split_at(n);
+                rest = tail;
+                level
+            })
+            .collect()
+    }
+
     /// Elements of `dtype` in the field (1 for a plain field).
     pub fn count(&self) -> usize {
         self.shape.iter().product()
@@ -74,6 +100,8 @@ pub struct FieldSpec {
     pub dtype: Dtype,
     /// Subarray axes.
     pub shape: Vec<usize>,
+    /// Axes per nested subarray level (see [`Field::levels`]); empty for one level.
+    pub levels: Vec<usize>,
     /// Explicit offset (the dict form), or `None` to lay out in order.
     pub offset: Option<usize>,
 }
@@ -86,6 +114,7 @@ impl FieldSpec {
             title: None,
             dtype,
             shape: Vec::new(),
+            levels: Vec::new(),
             offset: None,
         }
     }
@@ -97,7 +126,9 @@ fn round_up(n: usize, to: usize) -> Option<usize> {
 
 impl Record {
     /// Lays out `specs` (all with offsets, or none) packed or with C-struct rules, with an
-    /// optional explicit itemsize that may enlarge but not shrink the record.
+    /// optional explicit itemsize that may enlarge but not shrink the record. Names are kept as
+    /// given (an empty name stays empty, as in NumPy's dict form; the list form names unnamed
+    /// fields `f<position>` before calling this). No fields is a valid, empty record.
     pub fn build(specs: Vec<FieldSpec>, align: bool, itemsize: Option<usize>) -> Result<Record> {
         let explicit = specs.iter().filter(|s| s.offset.is_some()).count();
         if explicit != 0 && explicit != specs.len() {
@@ -109,7 +140,7 @@ impl Record {
         }
         let mut fields: Vec<Field> = Vec::with_capacity(specs.len());
         let (mut end, mut max_align, mut next) = (0usize, 1usize, 0usize);
-        for (i, spec) in specs.into_iter().enumerate() {
+        for spec in specs {
             let texts = [Some(&spec.name), spec.title.as_ref()];
             if texts.iter().flatten().any(|t| t.contains('\0')) {
                 bail!(
@@ -117,11 +148,7 @@ impl Record {
                     "field names and titles cannot contain NUL characters"
                 );
             }
-            let name = if spec.name.is_empty() {
-                format!("f{i}")
-            } else {
-                spec.name
-            };
+            let name = spec.name;
             for used in fields.iter() {
                 if used.name == name || used.title.as_deref() == Some(&name) {
                     bail!(InvalidArg, "field '{name}' occurs more than once");
@@ -159,16 +186,25 @@ impl Record {
             next = stop;
             end = end.max(stop);
             max_align = max_align.max(a);
+            let levels = match spec.levels.iter().filter(|&&n| n > 0).count() {
+                0 | 1 => Vec::new(),
+                _ => spec.levels.into_iter().filter(|&n| n > 0).collect(),
+            };
+            if !levels.is_empty() && levels.iter().sum::<usize>() != spec.shape.len() {
+                bail!(
+                    InvalidArg,
+                    "field '{name}': subarray levels {levels:?} do not add up to its {} axes",
+                    spec.shape.len()
+                );
+            }
             fields.push(Field {
                 name,
                 title: spec.title,
                 dtype: spec.dtype,
                 shape: spec.shape,
+                levels,
                 offset,
             });
-        }
-        if fields.is_empty() {
-            bail!(InvalidArg, "a record dtype needs at least one field");
         }
         if align {
             end = round_up(end, max_align).unwrap_or(usize::MAX);
@@ -266,6 +302,7 @@ impl Record {
                 title: f.title.clone(),
                 dtype: f.dtype.clone(),
                 shape: f.shape.clone(),
+                levels: f.levels.clone(),
                 offset: None,
             })
             .collect();
@@ -322,15 +359,27 @@ impl Record {
                 }
             }
             out.push_str(", ");
+            let levels = f.level_shapes();
+            let (outer, inner) = levels
+                .split_first()
+                .map_or((None, &[][..]), |(o, i)| (Some(o), i));
+            for _ in inner {
+                out.push('(');
+            }
             match f.dtype.as_record() {
-                Some(inner) => inner.write_descr(out)?,
+                Some(r) => r.write_descr(out)?,
                 None => {
                     let _ = write!(out, "'{}'", f.dtype);
                 }
             }
-            if !f.shape.is_empty() {
+            for level in inner.iter().rev() {
                 out.push_str(", ");
-                let _ = write_shape_repr(out, &f.shape);
+                let _ = write_shape_repr(out, level);
+                out.push(')');
+            }
+            if let Some(outer) = outer {
+                out.push_str(", ");
+                let _ = write_shape_repr(out, outer);
             }
             out.push(')');
             pos = f.offset + f.itemsize();
@@ -358,7 +407,8 @@ impl Record {
             if i > 0 {
                 out.push_str(", ");
             }
-            if !f.shape.is_empty() {
+            let levels = f.level_shapes();
+            for _ in &levels {
                 out.push('(');
             }
             match f.dtype.as_record() {
@@ -367,9 +417,9 @@ impl Record {
                     let _ = write!(out, "'{}'", f.dtype);
                 }
             }
-            if !f.shape.is_empty() {
+            for level in levels.iter().rev() {
                 out.push_str(", ");
-                let _ = write_shape_repr(out, &f.shape);
+                let _ = write_shape_repr(out, level);
                 out.push(')');
             }
         }

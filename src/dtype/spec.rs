@@ -17,13 +17,15 @@ const MAX_DIM: i64 = i32::MAX as i64;
 /// a plain typestr or name.
 pub fn parse_structured(text: &str, align: bool) -> Result<Option<Dtype>> {
     let t = text.trim_start();
-    if t.starts_with(['[', '{', '(', '\'', '"']) {
+    // '(2,3)i2, u1' is a comma string whose first item has a subarray prefix, not a literal.
+    let prefixed = t.starts_with('(') && Literal::parse(text).is_err();
+    if t.starts_with(['[', '{', '(', '\'', '"']) && !prefixed {
         let lit = Literal::parse(text).map_err(|e| not_understood(text, &e.message))?;
-        let (d, shape) = match &lit {
-            Literal::Dict(_) => (from_dict(&lit, align, true)?, Vec::new()),
+        let (d, sub) = match &lit {
+            Literal::Dict(_) => (from_dict(&lit, align, true)?, Sub::default()),
             _ => format(&lit, align)?,
         };
-        if !shape.is_empty() {
+        if !sub.shape.is_empty() {
             bail!(
                 Dtype,
                 "data type '{text}': subarray dtypes are supported only as record fields"
@@ -34,6 +36,16 @@ pub fn parse_structured(text: &str, align: bool) -> Result<Option<Dtype>> {
     let parts = split_commas(text);
     if parts.len() > 1 {
         return Ok(Some(comma_string(text, &parts, align)?));
+    }
+    if prefixed || t.starts_with(|c: char| c.is_ascii_digit()) {
+        let (_, shape) = format_str(t, align)?;
+        if shape.is_empty() {
+            return Err(not_understood(text, "not a Python literal"));
+        }
+        bail!(
+            Dtype,
+            "data type '{text}': subarray dtypes are supported only as record fields"
+        );
     }
     if align {
         // np.dtype('f8', align=True) is just f8.
@@ -94,6 +106,7 @@ fn comma_string(text: &str, parts: &[&str], align: bool) -> Result<Dtype> {
             title: None,
             dtype: d,
             shape,
+            levels: Vec::new(),
             offset: None,
         });
     }
@@ -117,6 +130,12 @@ fn format_str(text: &str, align: bool) -> Result<(Dtype, Vec<usize>)> {
         return Ok((parse_plain(t)?, Vec::new()));
     }
     let lit = Literal::parse(shape_text).map_err(|e| not_understood(text, &e.message))?;
+    if rest
+        .trim_start()
+        .starts_with(|c: char| c == '(' || c.is_ascii_digit())
+    {
+        return Err(not_understood(text, "one repeat count or shape per item"));
+    }
     let (inner, inner_shape) = format_str(rest, align)?;
     let mut shape = shape_of(&lit, text)?;
     shape.extend(inner_shape);
@@ -145,17 +164,55 @@ fn shape_of(lit: &Literal, context: &str) -> Result<Vec<usize>> {
     }
 }
 
+/// The subarray part of a field format: all axes, and the axes of each nested level when the
+/// format is a subarray of a subarray (see `Field::levels`).
+#[derive(Default)]
+struct Sub {
+    shape: Vec<usize>,
+    levels: Vec<usize>,
+}
+
+impl Sub {
+    /// `(inner, outer)`: the subarray of shape `outer` whose elements are `self`.
+    fn nest(self, outer: Vec<usize>) -> Sub {
+        if self.shape.is_empty() {
+            return Sub {
+                shape: outer,
+                levels: Vec::new(),
+            };
+        }
+        let inner_levels = if self.levels.is_empty() {
+            vec![self.shape.len()]
+        } else {
+            self.levels
+        };
+        let mut levels = vec![outer.len()];
+        levels.extend(inner_levels);
+        let mut shape = outer;
+        shape.extend(self.shape);
+        Sub { shape, levels }
+    }
+}
+
 /// A field format: string, nested list, dict, or `(format, shape)`.
-fn format(lit: &Literal, align: bool) -> Result<(Dtype, Vec<usize>)> {
+fn format(lit: &Literal, align: bool) -> Result<(Dtype, Sub)> {
     match lit {
-        Literal::Str(s) => format_str(s, align),
-        Literal::List(items) => Ok((from_list(items, align)?, Vec::new())),
-        Literal::Dict(_) => Ok((from_dict(lit, align, false)?, Vec::new())),
+        Literal::Str(s) => {
+            let (d, shape) = format_str(s, align)?;
+            Ok((
+                d,
+                Sub {
+                    shape,
+                    levels: Vec::new(),
+                },
+            ))
+        }
+        Literal::List(items) => Ok((from_list(items, align)?, Sub::default())),
+        Literal::Dict(_) => Ok((from_dict(lit, align, false)?, Sub::default())),
         Literal::Tuple(items) if items.len() == 2 => {
             let (d, inner) = format(&items[0], align)?;
-            let mut shape = shape_of(&items[1], "(format, shape)")?;
-            shape.extend(inner);
-            Ok((d, shape))
+            let outer = shape_of(&items[1], "(format, shape)")?;
+            Ok((d, inner.nest(outer)))
         }
         _ => bail!(
             Dtype,
@@ -173,7 +230,7 @@ fn text_of(lit: &Literal, what: &str) -> Result<String> {
 
 fn from_list(items: &[Literal], align: bool) -> Result<Dtype> {
     let mut specs = Vec::with_capacity(items.len());
-    for item in items {
+    for (i, item) in items.iter().enumerate() {
         let parts = match item.items() {
             Some(p) if p.len() == 2 || p.len() == 3 => p,
             _ => bail!(
@@ -188,17 +245,22 @@ fn from_list(items: &[Literal], align: bool) -> Result<Dtype> {
             ),
             other => (None, text_of(other, "a field name")?),
         };
-        let (dtype, mut shape) = format(&parts[1], align)?;
+        // The list form names an unnamed field after its position.
+        let name = if name.is_empty() {
+            format!("f{i}")
+        } else {
+            name
+        };
+        let (dtype, mut sub) = format(&parts[1], align)?;
         if let Some(s) = parts.get(2) {
-            let mut outer = shape_of(s, &name)?;
-            outer.append(&mut shape);
-            shape = outer;
+            sub = sub.nest(shape_of(s, &name)?);
         }
         specs.push(FieldSpec {
             name,
             title,
             dtype,
-            shape,
+            shape: sub.shape,
+            levels: sub.levels,
             offset: None,
         });
     }
@@ -254,7 +316,7 @@ fn from_dict(lit: &Literal, align: bool, top: bool) -> Result<Dtype> {
     let mut specs = Vec::with_capacity(n);
     for i in 0..n {
         let name = text_of(&names[i], "a field name")?;
-        let (dtype, shape) = format(&formats[i], align)?;
+        let (dtype, sub) = format(&formats[i], align)?;
         let offset = match offsets.map(|o| &o[i]) {
             None => None,
             Some(Literal::Int(v)) if *v >= 0 => Some(*v as usize),
@@ -269,7 +331,8 @@ fn from_dict(lit: &Literal, align: bool, top: bool) -> Result<Dtype> {
             name,
             title,
             dtype,
-            shape,
+            shape: sub.shape,
+            levels: sub.levels,
             offset,
         });
     }

@@ -66,6 +66,8 @@ pub struct FieldText {
     pub title: Option<CString>,
     /// Subarray axes.
     pub shape: Vec<i64>,
+    /// Axes per nested subarray level, outermost first.
+    pub levels: Vec<i32>,
 }
 
 pub(crate) static ARRAYS: Pool<ArrayRef> = Pool::new("ndm_array");
@@ -169,9 +171,7 @@ pub(crate) fn path<'a>(p: *const c_char, what: &str) -> Result<&'a std::path::Pa
     }
     // SAFETY: the caller guarantees a NUL-terminated string.
     let s = unsafe { CStr::from_ptr(p) };
-    if s.is_empty() {
-        bail!(InvalidArg, "argument '{what}' is an empty path");
-    }
+    // An empty path is passed on: opening it fails with ENOENT, as it does for NumPy.
     use std::os::unix::ffi::OsStrExt;
     Ok(std::path::Path::new(std::ffi::OsStr::from_bytes(
         s.to_bytes(),

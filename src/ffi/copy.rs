@@ -6,6 +6,31 @@ use super::status::ndm_status;
 use crate::copy;
 use std::sync::Arc;
 
+/// NumPy's `empty_like(prototype, dtype, order)` (`zeroed`: `zeros_like`): a new array owning
+/// its data, of `prototype`'s shape, of `dtype` (NULL: the prototype's), laid out in `order`
+/// (`NDM_ORDER_K`: like the prototype's strides, `NDM_ORDER_A`: F if the prototype is only
+/// F-contiguous, else C). Contents uninitialised unless `zeroed`; nothing of the prototype
+/// is read.
+#[no_mangle]
+pub unsafe extern "C" fn ndm_empty_like(
+    prototype: *const ndm_array,
+    dtype: *const ndm_dtype,
+    order: i32,
+    zeroed: bool,
+    out: *mut *mut ndm_array,
+) -> ndm_status {
+    boundary! {
+        args::produce(out, || {
+            let a = args::array(prototype, "prototype")?;
+            let d = match dtype.is_null() {
+                true => a.dtype().clone(),
+                false => args::dtype(dtype, "dtype")?.clone(),
+            };
+            Ok(Arc::new(copy::empty_like(a, d, args::order(order)?, zeroed)?))
+        })
+    }
+}
+
 /// A new array owning a copy of `a`'s elements, laid out in `order` (`NDM_ORDER_C`, `_F`, `_A`:
 /// F if `a` is F- and not C-contiguous, `_K`: keep `a`'s memory order, NumPy's rule).
 #[no_mangle]

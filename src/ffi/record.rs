@@ -41,6 +41,12 @@ pub struct ndm_field_info {
     pub shape: *const i64,
     /// Bytes the field occupies (its dtype's itemsize times the subarray size).
     pub itemsize: i64,
+    /// Number of nested subarray levels: 0 for a plain field, 1 for a subarray, more for a
+    /// subarray of subarrays (NumPy's `('c', ('<f8', (5,)), (2,))`: `shape` (2, 5), 2 levels).
+    pub nlevels: i32,
+    /// Axes of each level, outermost first (`nlevels` values adding up to `ndim`; `[1, 1]` in
+    /// the example); NULL when `nlevels` is 0.
+    pub levels: *const i32,
 }
 
 static BUILDERS: Pool<Mutex<Vec<FieldSpec>>> = Pool::new("ndm_record_builder");
@@ -125,7 +131,9 @@ pub unsafe extern "C" fn ndm_dtype_record_add_field_ex(
             o if o >= 0 => Some(o as usize),
             o => bail!(InvalidArg, "offset {o} cannot be negative (use -1 to lay out in order)"),
         };
-        b.lock().unwrap_or_else(|p| p.into_inner()).push(FieldSpec { name, title, dtype, shape: dims, offset });
+        let mut specs = b.lock().unwrap_or_else(|p| p.into_inner());
+        let name = if name.is_empty() { format!("f{}", specs.len()) } else { name };
+        specs.push(FieldSpec { name, title, dtype, shape: dims, levels: Vec::new(), offset });
         Ok(())
     }
 }
@@ -251,6 +259,7 @@ pub unsafe extern "C" fn ndm_dtype_field(
                     name: CString::new(f.name.as_str()).expect("no NUL in names"),
                     title: f.title.as_deref().map(|t| CString::new(t).expect("no NUL in titles")),
                     shape: f.shape.iter().map(|&n| n as i64).collect(),
+                    levels: f.level_shapes().iter().map(|l| l.len() as i32).collect(),
                 })
                 .collect()
         });
@@ -262,6 +271,8 @@ pub unsafe extern "C" fn ndm_dtype_field(
             ndim: t.shape.len() as i32,
             shape: if t.shape.is_empty() { std::ptr::null() } else { t.shape.as_ptr() },
             itemsize: f.itemsize() as i64,
+            nlevels: t.levels.len() as i32,
+            levels: if t.levels.is_empty() { std::ptr::null() } else { t.levels.as_ptr() },
         };
         Ok(())
     }

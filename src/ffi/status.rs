@@ -72,11 +72,13 @@ fn code(kind: ErrorKind) -> ndm_status {
 
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
+    static LAST_ERRNO: std::cell::Cell<i32> = const { std::cell::Cell::new(0) };
 }
 
 fn record(e: &Error) -> ndm_status {
     let text = CString::new(e.message.replace('\0', "\\0")).unwrap_or_default();
     LAST_ERROR.with(|cell| *cell.borrow_mut() = text);
+    LAST_ERRNO.with(|cell| cell.set(e.os_error.unwrap_or(0)));
     code(e.kind)
 }
 
@@ -123,6 +125,14 @@ pub fn run_value<T>(fallback: T, f: impl FnOnce() -> Result<T>) -> T {
 #[no_mangle]
 pub extern "C" fn ndm_last_error() -> *const c_char {
     LAST_ERROR.with(|cell| cell.borrow().as_ptr())
+}
+
+/// The operating system's error number (`errno`, e.g. `ENOENT`) behind the last failing ndmem
+/// call on this thread, or 0 when that failure did not come from the operating system (or no
+/// call failed yet). Meaningful after `NDM_ERR_IO`; set and kept like `ndm_last_error`.
+#[no_mangle]
+pub extern "C" fn ndm_last_errno() -> i32 {
+    LAST_ERRNO.with(|cell| cell.get())
 }
 
 /// The name of a status code ("NDM_OK", "NDM_ERR_SHAPE", ...), or "NDM_ERR_UNKNOWN" for a number

@@ -340,6 +340,53 @@ pub unsafe extern "C" fn ndm_as_strided(
     }
 }
 
+/// NumPy's `ndarray(shape, dtype, buffer=a, offset=offset, strides=strides)`: a view of the
+/// buffer behind `a` (the range `ndm_buffer_range` reports) read as `dtype`, with element 0 at
+/// byte `offset` from the buffer's start and `ndim` axes of `shape` and byte `strides` (NULL:
+/// C-contiguous). **Checked**: every byte of every element must lie inside the buffer, else
+/// `NDM_ERR_BOUNDS`. With `writeable`, the view is writeable if `a` is, and elements that
+/// overlap each other are refused with `NDM_ERR_INVALID_ARG` (pass `writeable = false`).
+/// This is how a view is rebuilt from (buffer, offset, dtype, shape, strides), e.g. after
+/// unpickling or for `frombuffer` with an offset.
+#[no_mangle]
+pub unsafe extern "C" fn ndm_view_buffer(
+    a: *const ndm_array,
+    dtype: *const super::handle::ndm_dtype,
+    offset: i64,
+    ndim: i32,
+    shape: *const i64,
+    strides: *const i64,
+    writeable: bool,
+    out: *mut *mut ndm_array,
+) -> ndm_status {
+    boundary! {
+        args::produce(out, || {
+            let d = args::dtype(dtype, "dtype")?.clone();
+            let shape = args::i64s(shape, ndim.into(), "shape")?;
+            let strides = args::opt_axes(strides, ndim, "strides")?;
+            let a = args::array(a, "a")?;
+            Ok(Arc::new(view::view_buffer(a, d, offset, shape, strides, writeable)?))
+        })
+    }
+}
+
+/// The same array as a new handle (same memory, layout, OWNDATA and base) with its WRITEABLE
+/// flag cleared (`writeable = false`, always allowed) or set (`writeable = true`): NumPy's
+/// `a.flags.writeable = ...`. Setting fails with `NDM_ERR_READONLY` unless `a` was writeable
+/// when it was made and its base still is: read-only memory (a map opened "r", a read-only
+/// foreign buffer), views of read-only arrays, and views that are read-only because their
+/// elements overlap stay read-only. Free `a` if the new handle replaces it.
+#[no_mangle]
+pub unsafe extern "C" fn ndm_with_writeable(
+    a: *const ndm_array,
+    writeable: bool,
+    out: *mut *mut ndm_array,
+) -> ndm_status {
+    boundary! {
+        args::produce(out, || Ok(Arc::new(args::array(a, "a")?.with_writeable(writeable)?)))
+    }
+}
+
 /// `sliding_window_view(a, window_shape, axes, writeable)`: `nwindow` window lengths, for the
 /// axes in `axes` (`NULL`: one per axis, in order). Read-only unless `writeable`.
 #[no_mangle]

@@ -358,22 +358,12 @@ fn descr_to_dtype(descr: &Literal, depth: usize) -> Result<Dtype> {
                         "a field must be (name, descr) or (name, descr, shape)"
                     ),
                 };
-                let dtype = descr_to_dtype(&parts[1], depth + 1)?;
-                let shape = match parts.get(2) {
-                    None => Vec::new(),
-                    Some(Literal::Int(n)) => vec![*n],
-                    Some(Literal::Tuple(t)) => t
-                        .iter()
-                        .map(|v| match v {
-                            Literal::Int(n) => Ok(*n),
-                            _ => Err(Error::new(
-                                ErrorKind::Dtype,
-                                "a subarray shape must be ints",
-                            )),
-                        })
-                        .collect::<Result<Vec<i64>>>()?,
-                    Some(_) => bail!(Dtype, "a subarray shape must be an int or a tuple of ints"),
-                };
+                let (dtype, mut levels) = field_descr(&parts[1], depth + 1)?;
+                if let Some(s) = parts.get(2) {
+                    levels.insert(0, subarray_shape(s)?);
+                }
+                levels.retain(|l| !l.is_empty());
+                let shape: Vec<i64> = levels.concat();
                 if shape.iter().any(|&n| !(0..=i32::MAX as i64).contains(&n)) {
                     bail!(
                         Dtype,
@@ -407,6 +397,7 @@ fn descr_to_dtype(descr: &Literal, depth: usize) -> Result<Dtype> {
                         title,
                         dtype,
                         shape: shape.iter().map(|&n| n as usize).collect(),
+                        levels: levels.iter().map(Vec::len).collect(),
                         offset: Some(offset),
                     });
                 }
@@ -424,6 +415,40 @@ fn descr_to_dtype(descr: &Literal, depth: usize) -> Result<Dtype> {
             )
         }
         _ => bail!(Dtype, "expected a string or a list of fields"),
+    }
+}
+
+/// A field's descr: `(descr, shape)` subarrays (nested ones too) give their axes level by level,
+/// outermost first, and the element dtype.
+fn field_descr(descr: &Literal, depth: usize) -> Result<(Dtype, Vec<Vec<i64>>)> {
+    match descr {
+        Literal::Tuple(parts) if parts.len() == 2 => {
+            if depth > crate::dtype::literal::MAX_DEPTH {
+                bail!(Dtype, "subarrays nested too deeply");
+            }
+            let (dtype, mut levels) = field_descr(&parts[0], depth + 1)?;
+            levels.insert(0, subarray_shape(&parts[1])?);
+            Ok((dtype, levels))
+        }
+        _ => Ok((descr_to_dtype(descr, depth)?, Vec::new())),
+    }
+}
+
+/// A subarray shape: an int or a tuple of ints.
+fn subarray_shape(lit: &Literal) -> Result<Vec<i64>> {
+    match lit {
+        Literal::Int(n) => Ok(vec![*n]),
+        Literal::Tuple(t) => t
+            .iter()
+            .map(|v| match v {
+                Literal::Int(n) => Ok(*n),
+                _ => Err(Error::new(
+                    ErrorKind::Dtype,
+                    "a subarray shape must be ints",
+                )),
+            })
+            .collect(),
+        _ => bail!(Dtype, "a subarray shape must be an int or a tuple of ints"),
     }
 }
 

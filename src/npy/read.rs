@@ -82,7 +82,7 @@ fn check_data_len(h: &Header, data_start: u64, file_len: u64) -> Result<usize> {
 /// NumPy's `np.load(path)` for a `.npy` file: a new array (owning its data) with the file's
 /// dtype and shape, F-contiguous when the file is in Fortran order.
 pub fn load(path: &Path) -> Result<Array> {
-    let mut file = File::open(path).map_err(|e| io_error("cannot open", path, e))?;
+    let mut file = super::open_file(path, std::fs::OpenOptions::new().read(true))?;
     let (h, _, _) = read_checked_header(&mut file, path)?;
     let order = h.order();
     if h.sizes()?.1 == 0 {

@@ -49,10 +49,10 @@ pub fn save(path: &Path, a: &Arc<Array>, version: Option<u8>) -> Result<u8> {
         }
     }
     let io = |e: Error| match e.kind {
-        ErrorKind::Io => Error::new(
-            ErrorKind::Io,
-            format!("cannot write '{}': {}", path.display(), e.message),
-        ),
+        ErrorKind::Io => {
+            let message = format!("cannot write '{}': {}", path.display(), e.message);
+            e.with_message(message)
+        }
         _ => e,
     };
     file.write_all(&bytes)
@@ -76,13 +76,13 @@ pub fn write_npy(w: &mut impl Write, a: &Arc<Array>, version: Option<u8>) -> Res
     let header = Header::describe(a.dtype(), a.shape(), a.strides());
     let (bytes, used) = header.encode(version)?;
     w.write_all(&bytes)
-        .map_err(|e| Error::new(ErrorKind::Io, e.to_string()))?;
+        .map_err(|e| Error::os(e.to_string(), &e))?;
     write_data(w, a, &header)?;
     Ok(used)
 }
 
 fn write_data(w: &mut impl Write, a: &Arc<Array>, header: &Header) -> Result<()> {
-    let io = |e: std::io::Error| Error::new(ErrorKind::Io, e.to_string());
+    let io = |e: std::io::Error| Error::os(e.to_string(), &e);
     let Some((lo, hi)) = a.byte_range() else {
         return Ok(());
     };
@@ -135,7 +135,7 @@ fn stream(w: &mut impl Write, a: &Arc<Array>) -> Result<()> {
         copyto(&dst, &src, Casting::No)?;
         scratch
             .write_to(0, dst.nbytes(), w)
-            .map_err(|e| Error::new(ErrorKind::Io, e.to_string()))
+            .map_err(|e| Error::os(e.to_string(), &e))
     };
     if k == 0 {
         return emit(0, None);

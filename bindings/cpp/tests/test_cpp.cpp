@@ -6,6 +6,7 @@
 #include "ndmem.hpp"
 
 #include <cstdio>
+#include <cerrno>
 #include <cstring>
 #include <vector>
 
@@ -139,7 +140,36 @@ static void records_and_files() {
     std::remove("/tmp/ndmem_cpp_test.npy");
 }
 
+// Getters of a moved-from array throw; writeable flag, buffer views, empty_like; errno.
+static void flags_buffers_and_dead_handles() {
+    std::vector<int64_t> v = {0, 1, 2, 3, 4, 5};
+    ndmem::Array a = ndmem::Array::wrap(v, {6});
+    ndmem::Array moved = std::move(a);
+    CHECK(throws([&] { (void)a.ndim(); }, NDM_ERR_NULL_ARG, "NULL"));
+    CHECK(throws([&] { (void)a.shape(); }, NDM_ERR_NULL_ARG, "NULL"));
+    CHECK(throws([&] { (void)a.data(); }, NDM_ERR_NULL_ARG, "NULL"));
+    CHECK(throws([&] { (void)a.flags(); }, NDM_ERR_NULL_ARG, "NULL"));
+    ndmem::Array ro = moved.with_writeable(false);
+    CHECK(!ro.writeable() && ro.data() == v.data());
+    CHECK(ro.with_writeable(true).writeable());
+    ndmem::Array i4 = moved.view_buffer(ndmem::Dtype::parse("<i4"), 8, {3}, {16});
+    CHECK(i4.shape() == (std::vector<int64_t>{3}) && i4.get<int32_t>({2}) == 5);
+    CHECK(throws([&] { (void)moved.view_buffer(ndmem::Dtype::parse("<i4"), 48, {1}); },
+                 NDM_ERR_BOUNDS, "outside"));
+    ndmem::Array t = moved.view_buffer(ndmem::Dtype::parse("<i8"), 0, {2, 3}, {8, 16});
+    ndmem::Array e = t.empty_like(NDM_ORDER_K, true);
+    CHECK(e.strides() == (std::vector<int64_t>{8, 16}) && e.get<int64_t>({1, 2}) == 0);
+    CHECK(t.empty_like(ndmem::Dtype::parse("f4"), NDM_ORDER_C).strides() == (std::vector<int64_t>{12, 4}));
+    try {
+        (void)ndmem::Array::load("/nonexistent/dir/x.npy");
+        CHECK(false);
+    } catch (const ndmem::Error &err) {
+        CHECK(err.status() == NDM_ERR_IO && err.os_error() == ENOENT);
+    }
+}
+
 int main() {
+    flags_buffers_and_dead_handles();
     zero_copy_with_vector();
     views_and_strided();
     ownership_and_errors();

@@ -14,7 +14,7 @@ program test_fortran
   real(c_double), target :: a(6, 4)
   real(c_double), pointer :: p1(:), p2(:, :)
   type(person), target :: staff(3)
-  type(c_ptr) :: arr, view, res, d, f8, field
+  type(c_ptr) :: arr, view, res, d, f8, field, i4
   type(ndm_scalar) :: ten
   type(ndm_index_item) :: rev(1)
   real(c_double), target :: x, b3(5, 4, 3)
@@ -99,7 +99,32 @@ program test_fortran
   call ndm_check(ndm_array_free(field))
   call ndm_check(ndm_array_free(arr))
 
-  ! 5. Errors: a status and the message; strides that are not a multiple of the element size.
+  ! 5. A read-only handle of a Fortran array and back; its bytes read as int32 through a checked
+  !    buffer view; a zeroed array laid out like it; the errno of a file-system failure.
+  a = 1
+  call ndm_check(ndm_wrap(a, arr), 'wrap')
+  call ndm_check(ndm_with_writeable(arr, .false._c_bool, view))
+  call check(iand(ndm_flags(view), ndm_flag_writeable) == 0)
+  call ndm_check(ndm_with_writeable(view, .true._c_bool, res))
+  call check(iand(ndm_flags(res), ndm_flag_writeable) /= 0 .and. c_associated(ndm_data(res), c_loc(a)))
+  call ndm_check(ndm_array_free(res))
+  call ndm_check(ndm_array_free(view))
+  call ndm_check(ndm_dtype_parse(ndm_cstr('<i4'), i4))
+  call ndm_check(ndm_view_buffer(arr, i4, 4_c_int64_t, 1, [2_c_int64_t], [8_c_int64_t], .true._c_bool, view))
+  call ndm_check(ndm_pointer(view, q1), 'pointer')
+  call check(size(q1) == 2 .and. q1(1) == 1072693248 .and. q1(2) == 1072693248)  ! high words of 1.0
+  call check(ndm_view_buffer(arr, i4, 190_c_int64_t, 1, [1_c_int64_t], [4_c_int64_t], .true._c_bool, &
+      res) == ndm_err_bounds)
+  call ndm_check(ndm_array_free(view))
+  call ndm_check(ndm_dtype_free(i4))
+  call ndm_check(ndm_empty_like(arr, c_null_ptr, ndm_order_k, .true._c_bool, res))
+  call shape_is(res, [4_c_int64_t, 6_c_int64_t], [48_c_int64_t, 8_c_int64_t])
+  call ndm_check(ndm_array_free(res))
+  call ndm_check(ndm_array_free(arr))
+  call check(ndm_load_npy(ndm_cstr('/nonexistent/x.npy'), res) == ndm_err_io)
+  call check(ndm_last_errno() == 2)  ! ENOENT
+
+  ! 6. Errors: a status and the message; strides that are not a multiple of the element size.
   call check(ndm_dtype_parse(ndm_cstr('f3'), view) == ndm_err_dtype)
   call check(index(ndm_message(), 'f3') > 0)
   call ndm_check(ndm_dtype_parse(ndm_cstr("[('a', 'i1'), ('b', '<f8')]"), field))  ! packed: b at 1

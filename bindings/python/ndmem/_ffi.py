@@ -157,6 +157,8 @@ class ndm_field_info(ctypes.Structure):
         ('ndim', ctypes.c_int32),
         ('shape', ctypes.POINTER(ctypes.c_int64)),
         ('itemsize', ctypes.c_int64),
+        ('nlevels', ctypes.c_int32),
+        ('levels', ctypes.POINTER(ctypes.c_int32)),
     ]
 
 
@@ -194,6 +196,7 @@ class ndm_index_item(ctypes.Structure):
 
 
 FUNCTIONS = {
+    'ndm_empty_like': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32, ctypes.c_bool, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_copy': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_copyto': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32]),
     'ndm_astype': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32, ctypes.c_int32, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
@@ -259,6 +262,7 @@ FUNCTIONS = {
     'ndm_compress': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_concatenate': (ndm_status, [ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_int64), ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_last_error': (ctypes.c_char_p, []),
+    'ndm_last_errno': (ctypes.c_int32, []),
     'ndm_status_str': (ctypes.c_char_p, [ndm_status]),
     'ndm_version': (ctypes.c_char_p, []),
     'ndm_ufunc_binary': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),
@@ -283,6 +287,8 @@ FUNCTIONS = {
     'ndm_broadcast_shapes': (ndm_status, [ctypes.c_int32, ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(ctypes.POINTER(ctypes.c_int64)), ctypes.POINTER(ctypes.c_int32), ctypes.POINTER(ctypes.c_int64)]),
     'ndm_broadcast_to': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_as_strided': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.c_bool, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_view_buffer': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.c_bool, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_with_writeable': (ndm_status, [ctypes.c_void_p, ctypes.c_bool, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_sliding_window_view': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.c_bool, ctypes.POINTER(ctypes.c_void_p)]),
 }
 
