@@ -4,7 +4,9 @@ Arrays are handles to shared buffers: `ndmem.asarray(np_array)` wraps NumPy memo
 and `np.asarray(ndmem_array)` views ndmem memory with no copy. Names and semantics follow NumPy.
 """
 from . import _ffi
-from ._array import Array, Flags, arange, asarray, copyto, empty, full, repack_fields, zeros
+from ._array import (Array, Flags, arange, array, asarray, copy, copyto, empty, empty_like,
+                     frombuffer, full, full_like, newaxis, ones, ones_like, repack_fields, zeros,
+                     zeros_like)
 from ._dtype import can_cast, dtype
 from ._file import (flush, iter_blocks, load, memmap, memmap_info, open_memmap,
                     release_pages, save)
@@ -30,7 +32,9 @@ install_methods(Array)
 Array.flush = flush
 
 __all__ = [
-    "Array", "AxisError", "Error", "Flags", "TooHardError", "arange", "as_strided",
+    "Array", "AxisError", "Error", "Flags", "TooHardError", "arange", "array", "as_strided",
+    "copy", "empty_like", "frombuffer", "full_like", "newaxis", "ones", "ones_like",
+    "zeros_like",
     "asarray", "ascontiguousarray", "asfortranarray", "broadcast_shapes", "broadcast_to",
     "can_cast", "compress", "concatenate", "copyto", "diagonal", "dtype", "empty",
     "expand_dims", "flatten", "full", "is_self_overlapping", "last_error", "may_share_memory",

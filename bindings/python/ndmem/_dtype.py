@@ -1,5 +1,6 @@
 """ndmem.dtype: NumPy-compatible data types backed by ndmem dtype handles."""
 import builtins
+import operator
 import sys
 
 from . import _ffi
@@ -23,13 +24,15 @@ class dtype:
     invalid layouts ValueError, as NumPy does.
     """
 
-    __slots__ = ("_h", "_shape")
+    # _sub: for a record field's subarray type, the axes of each nested level, outermost
+    # first (`(('<f8', (5,)), (2,))` has ((2,), (5,))); () otherwise. _h is the element type.
+    __slots__ = ("_h", "_sub")
 
     def __init__(self, spec=None, align=False):
         self._h = None
-        self._shape = ()
+        self._sub = ()
         if isinstance(spec, dtype):
-            if spec._shape:
+            if spec._sub:
                 raise TypeError("subarray dtypes are supported only as record fields")
             self._h = new_handle("ndm_dtype_clone", spec._h)
             return
@@ -37,11 +40,31 @@ class dtype:
         self._h = new_handle("ndm_dtype_parse_align", text.encode(), bool(align))
 
     @classmethod
-    def _adopt(cls, handle, shape=()):
+    def _adopt(cls, handle, sub=()):
         d = cls.__new__(cls)
         d._h = handle
-        d._shape = tuple(shape)
+        d._sub = tuple(tuple(level) for level in sub)
         return d
+
+    def __copy__(self):
+        return self
+
+    def __deepcopy__(self, memo):
+        return self  # dtypes are immutable
+
+    def __reduce__(self):
+        from . import _pickle
+
+        return _pickle.reduce_dtype(self)
+
+    def _element(self):
+        """The element type of a subarray dtype (self otherwise)."""
+        return dtype._adopt(new_handle("ndm_dtype_clone", self._h)) if self._sub else self
+
+    @property
+    def _shape(self):
+        """All subarray axes, flattened."""
+        return tuple(n for level in self._sub for n in level)
 
     def __del__(self):
         handle, self._h = getattr(self, "_h", None), None
@@ -51,7 +74,7 @@ class dtype:
     @property
     def str(self):
         """NumPy's typestr: '<f8', '|b1', '>i4', '|S32', '|V24' for records and subarrays."""
-        if self._shape:
+        if self._sub:
             return f"|V{self.itemsize}"
         return lib.ndm_dtype_str(self._h).decode()
 
@@ -76,7 +99,7 @@ class dtype:
     @property
     def byteorder(self):
         """'=' for native, '<', '>' for explicit non-native order, '|' when not applicable."""
-        if self._shape:
+        if self._sub:
             return "|"  # NumPy's subarray dtypes report no byte order (and count as native)
         code = lib.ndm_dtype_byteorder(self._h)
         if code == _ffi.NDM_BYTEORDER_NA:
@@ -106,48 +129,60 @@ class dtype:
     # --- records -----------------------------------------------------------------------------
     @property
     def shape(self):
-        """Subarray axes of a field's dtype; () otherwise."""
-        return self._shape
+        """Subarray axes of a field's dtype (the outermost level); () otherwise."""
+        return self._sub[0] if self._sub else ()
 
     @property
     def base(self):
-        """The element type of a subarray dtype; the dtype itself otherwise."""
-        return dtype._adopt(new_handle("ndm_dtype_clone", self._h)) if self._shape else self
+        """The element type of a subarray dtype (a subarray itself when nested); the dtype
+        itself otherwise."""
+        return dtype._adopt(new_handle("ndm_dtype_clone", self._h), self._sub[1:]) \
+            if self._sub else self
 
     @property
     def subdtype(self):
         """(base, shape) for a subarray dtype, else None."""
-        return (self.base, self._shape) if self._shape else None
+        return (self.base, self.shape) if self._sub else None
+
+    def _is_record(self):
+        return not self._sub and lib.ndm_dtype_kind(self._h) == _ffi.NDM_KIND_RECORD
 
     def _field_list(self):
         """[(dtype, offset, title, name)] in definition order."""
         import ctypes
 
-        if self._shape:
+        if not self._is_record():
             return []
         out = []
         for i in range(lib.ndm_dtype_nfields(self._h)):
             info = _ffi.ndm_field_info()
             call("ndm_dtype_field", self._h, i, ctypes.byref(info))
-            shape = tuple(info.shape[k] for k in range(info.ndim))
-            fd = dtype._adopt(new_handle("ndm_dtype_field_dtype", self._h, i), shape)
+            shape = [info.shape[k] for k in range(info.ndim)]
+            levels = []
+            for k in range(info.nlevels):
+                n = info.levels[k]
+                levels.append(shape[:n])
+                shape = shape[n:]
+            fd = dtype._adopt(new_handle("ndm_dtype_field_dtype", self._h, i), levels)
             title = info.title.decode() if info.title else None
             out.append((fd, info.offset, title, info.name.decode()))
         return out
 
     @property
     def names(self):
-        """Field names in definition order, or None for a non-record dtype."""
-        fields = self._field_list()
-        return tuple(f[3] for f in fields) if fields else None
+        """Field names in definition order ((): a record without fields), or None for a
+        non-record dtype."""
+        if not self._is_record():
+            return None
+        return tuple(f[3] for f in self._field_list())
 
     @property
     def fields(self):
         """{name: (dtype, offset)} ({name: (dtype, offset, title)} with titles, and the title as
         a key too), or None for a non-record dtype, as NumPy's."""
-        fields = self._field_list()
-        if not fields:
+        if not self._is_record():
             return None
+        fields = self._field_list()
         out = {}
         for fd, off, title, name in fields:
             out[name] = (fd, off) if title is None else (fd, off, title)
@@ -161,15 +196,49 @@ class dtype:
         return lib.ndm_dtype_is_aligned_struct(self._h) == 1
 
     def __getitem__(self, key):
-        fields = self._field_list()
-        if not fields:
+        """NumPy's field lookup: by name or title, by position (negative counts from the end),
+        or a list of names (a record of those fields at their offsets, same itemsize)."""
+        if not self._is_record():
             raise KeyError(f"There are no fields in dtype {self}.")
-        if isinstance(key, int):
-            return fields[key][0]
-        for fd, _, title, name in fields:
-            if key in (name, title):
-                return fd
-        raise KeyError(f"Field named '{key}' not found.")
+        fields = self._field_list()
+        if isinstance(key, builtins.str):
+            for fd, _, title, name in fields:
+                if key in (name, title):
+                    return fd
+            raise KeyError(f"Field named '{key}' not found.")
+        if isinstance(key, list) and all(isinstance(k, builtins.str) for k in key):
+            return self._subset(fields, key)
+        if not isinstance(key, builtins.bool):
+            try:
+                i = operator.index(key)
+            except TypeError:
+                i = None
+            if i is not None:
+                if not -len(fields) <= i < len(fields):
+                    raise IndexError(f"Field index {i} out of range.")
+                return fields[i][0]
+        raise TypeError("Field key must be an integer field offset, single field name, or list "
+                        "of field names.")
+
+    def _subset(self, fields, keys):
+        by_key = {}
+        for f in fields:
+            by_key[f[3]] = f
+            if f[2] is not None:
+                by_key[f[2]] = f
+        chosen = []
+        for k in keys:
+            if k not in by_key:
+                raise KeyError(k)
+            if any(c[3] == by_key[k][3] for c in chosen):
+                raise ValueError(f"duplicate field of name '{k}'")
+            chosen.append(by_key[k])
+        spec = (f"{{'names': [{', '.join(repr(f[3]) for f in chosen)}], "
+                f"'formats': [{', '.join(f[0]._text() for f in chosen)}], "
+                f"'offsets': [{', '.join(str(f[1]) for f in chosen)}], "
+                f"'titles': [{', '.join(repr(f[2]) for f in chosen)}], "
+                f"'itemsize': {self.itemsize}}}")
+        return dtype(spec)
 
     def __len__(self):
         return len(self._field_list())
@@ -185,7 +254,7 @@ class dtype:
         key = new_order[:1].upper() if isinstance(new_order, builtins.str) else None
         if key not in codes:
             raise ValueError(f"{new_order!r} is an invalid value for keyword new_order")
-        return dtype._adopt(new_handle("ndm_dtype_newbyteorder", self._h, codes[key]), self._shape)
+        return dtype._adopt(new_handle("ndm_dtype_newbyteorder", self._h, codes[key]), self._sub)
 
     @property
     def descr(self):
@@ -193,7 +262,7 @@ class dtype:
         ('', '|V<n>') padding entries (ValueError for overlapping or out-of-order fields)."""
         import ast
 
-        if self._shape:
+        if self._sub:
             return [("", self.str)]
         text = lib.ndm_dtype_descr(self._h)
         if text is None:
@@ -203,11 +272,11 @@ class dtype:
     def _text(self):
         """Text that ndm_dtype_parse turns back into exactly this dtype (records: the dict form
         with explicit offsets, itemsize and 'aligned')."""
-        if self._shape:
-            return f"({self.base._text()}, {self._shape!r})"
-        fields = self._field_list()
-        if not fields:
+        if self._sub:
+            return f"({self.base._text()}, {self.shape!r})"
+        if not self._is_record():
             return repr(self.str)
+        fields = self._field_list()
         names = ", ".join(repr(f[3]) for f in fields)
         formats = ", ".join(f[0]._text() for f in fields)
         offsets = ", ".join(str(f[1]) for f in fields)
@@ -221,11 +290,11 @@ class dtype:
         """The equal `numpy.dtype` (so that `np.dtype(x.dtype)` works)."""
         import numpy
 
-        if self._shape:
-            return numpy.dtype((self.base.dtype, self._shape))
-        fields = self._field_list()
-        if not fields:
+        if self._sub:
+            return numpy.dtype((self.base.dtype, self.shape))
+        if not self._is_record():
             return numpy.dtype(self.str)
+        fields = self._field_list()
         spec = {"names": [f[3] for f in fields], "formats": [f[0].dtype for f in fields],
                 "offsets": [f[1] for f in fields], "itemsize": self.itemsize}
         if any(f[2] is not None for f in fields):
@@ -237,7 +306,7 @@ class dtype:
             other = other if isinstance(other, dtype) else dtype(other)
         except (TypeError, ValueError):
             return NotImplemented
-        if self._shape != other._shape:
+        if self._sub != other._sub:
             return False
         return lib.ndm_dtype_equal(self._h, other._h) == 1
 
@@ -245,8 +314,11 @@ class dtype:
         return hash((self.str, self.names))
 
     def __repr__(self):
-        if self._shape:
-            return f"dtype(({self.base.str!r}, {self._shape!r}))"
+        if self._sub:
+            text = repr(self._element().str)
+            for level in reversed(self._sub):
+                text = f"({text}, {level!r})"
+            return f"dtype({text})"
         if self.names is not None:
             try:
                 return repr(self.dtype)
@@ -273,11 +345,20 @@ def _spec_text(spec):
     if isinstance(spec, list):
         return "[" + ", ".join(_field_text(f) for f in spec) + "]"
     if isinstance(spec, dict):
+        if "names" not in spec and "formats" not in spec:
+            spec = _fields_dict(spec)
         parts = []
         for key, value in spec.items():
+            if key in ("names", "formats", "offsets", "titles") \
+                    and not isinstance(value, (list, tuple)):
+                raise TypeError(f"'{type(value).__name__}' object is not subscriptable")
             if key == "formats":
                 parts.append(f"'formats': [{', '.join(_format_text(v) for v in value)}]")
-            elif key in ("names", "offsets", "titles", "itemsize", "aligned"):
+            elif key == "offsets":
+                parts.append(f"'offsets': {[_int64(v) for v in value]!r}")
+            elif key == "itemsize":
+                parts.append(f"'itemsize': {_int64(value)}")
+            elif key in ("names", "titles", "aligned"):
                 parts.append(f"{key!r}: {_literal(value, key)}")
             else:
                 raise TypeError(f"data type {spec!r} not understood (key {key!r})")
@@ -305,6 +386,44 @@ def _spec_text(spec):
         raise TypeError(f"data type {spec!r} not understood") from None
 
 
+def _fields_dict(spec):
+    """NumPy's dict-of-fields form (what `dtype.fields` returns: `{name: (format, offset[,
+    title])}`) as the names/formats/offsets/titles form, fields in offset order. An entry keyed
+    by its own title is the title's alias, not another field."""
+    entries = []
+    for name, value in spec.items():
+        if not isinstance(value, tuple) or len(value) not in (2, 3):
+            raise TypeError(f"data type {spec!r} not understood: a field must be "
+                            "(format, offset) or (format, offset, title)")
+        if len(value) == 3 and value[2] == name:
+            continue
+        entries.append((_int64(value[1]), name, value[0], value[2] if len(value) == 3 else None))
+    entries.sort(key=lambda e: e[0])
+    return {"names": [e[1] for e in entries], "formats": [e[2] for e in entries],
+            "offsets": [e[0] for e in entries], "titles": [e[3] for e in entries]}
+
+
+def _int64(value):
+    """An offset or itemsize: any integer (NumPy integers, `__index__`), within int64."""
+    from ._lib import int64
+
+    return int64(value)
+
+
+def _shape_text(value):
+    """A subarray shape: an int or a sequence of ints (NumPy integers, `__index__`), each
+    within a C int as NumPy requires."""
+    dims = value if isinstance(value, (tuple, list)) else (value,)
+    out = []
+    for n in dims:
+        n = operator.index(n)
+        if n >= 2**31:
+            raise ValueError("invalid shape in fixed-type tuple: dimension does not fit into a "
+                             "C int.")
+        out.append(n)
+    return repr(tuple(out)) if isinstance(value, (tuple, list)) else repr(out[0])
+
+
 def _literal(value, what):
     """A plain Python literal (names, offsets, itemsize...) as text, checked to be one."""
     import ast
@@ -322,7 +441,7 @@ def _format_text(fmt):
     if isinstance(fmt, builtins.str):
         return repr(fmt)
     if isinstance(fmt, tuple) and len(fmt) == 2:
-        return f"({_format_text(fmt[0])}, {_literal(fmt[1], 'shape')})"
+        return f"({_format_text(fmt[0])}, {_shape_text(fmt[1])})"
     if hasattr(fmt, "subdtype") and getattr(fmt, "subdtype", None) is not None:
         base, shape = fmt.subdtype
         return f"({_format_text(base)}, {shape!r})"
@@ -340,7 +459,7 @@ def _field_text(field):
         name_text = repr(name)
     else:
         raise TypeError(f"field name {name!r} must be a str")
-    shape = f", {_literal(field[2], 'shape')}" if len(field) == 3 else ""
+    shape = f", {_shape_text(field[2])}" if len(field) == 3 else ""
     return f"({name_text}, {_format_text(field[1])}{shape})"
 
 

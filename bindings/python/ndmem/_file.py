@@ -6,7 +6,7 @@ import warnings
 from . import _ffi
 from ._array import Array, asarray, order_code
 from ._dtype import dtype as _dtype
-from ._lib import call, int64s, new_handle
+from ._lib import _BY_STATUS, call, int64, int64s, new_handle
 
 _VERSIONS = {None: 0, (1, 0): 1, (2, 0): 2, (3, 0): 3}
 _MODES = {_ffi.NDM_MMAP_READ: "r", _ffi.NDM_MMAP_READWRITE: "r+", _ffi.NDM_MMAP_COPY: "c"}
@@ -35,14 +35,38 @@ def _warn_version(used):
                       "read by NumPy >= 1.17", UserWarning, stacklevel=3)
 
 
+_MAX_HEADER_SIZE = 10000  # NumPy's default `max_header_size`
+_MODE_NAMES = {"readonly": "r", "r": "r", "copyonwrite": "c", "c": "c", "readwrite": "r+",
+               "r+": "r+", "write": "w+", "w+": "w+"}
+
+
+def _mode(mode):
+    try:
+        return _MODE_NAMES[mode]
+    except (KeyError, TypeError):
+        raise ValueError(f"mode must be one of {sorted(_MODE_NAMES)} (got {mode!r})") from None
+
+
+def _warn_metadata(d):
+    if getattr(d, "metadata", None):
+        warnings.warn("metadata on a dtype is not saved to an npy/npz. Use another format (such "
+                      "as pickle) to store it.", UserWarning, stacklevel=3)
+
+
 def save(file, arr, allow_pickle=True, *, version=None):
     """NumPy's `np.save`: writes `arr` (an ndmem array or anything `ndmem.asarray` takes) to
     `file`, adding `.npy` to a name without it. Same bytes as NumPy; a non-contiguous view is
     streamed in blocks, never copied whole. `version=(1, 0)`, `(2, 0)` or `(3, 0)` forces a
-    format (an extension; NumPy chooses, and warns when it has to use 2.0 or 3.0)."""
+    format (an extension; NumPy chooses, and warns when it has to use 2.0 or 3.0). Object
+    arrays cannot be saved (ValueError with allow_pickle=False, as NumPy)."""
     path = _path(file)
     if not path.endswith(b".npy"):
         path += b".npy"
+    if not isinstance(arr, Array):
+        np_dtype = getattr(arr, "dtype", None)
+        if getattr(np_dtype, "hasobject", False) and not allow_pickle:
+            raise ValueError("Object arrays cannot be saved when allow_pickle=False")
+        _warn_metadata(np_dtype)
     a = arr if isinstance(arr, Array) else asarray(arr)
     used = ctypes.c_int32()
     call("ndm_save_npy", path, a._h, _version_code(version), ctypes.byref(used))
@@ -50,50 +74,102 @@ def save(file, arr, allow_pickle=True, *, version=None):
         _warn_version(used.value)
 
 
-def load(file, mmap_mode=None, allow_pickle=False, max_header_size=None):
+def _check_header_size(path, max_header_size):
+    """NumPy's guard against hostile headers: refuse a header longer than `max_header_size`
+    (10,000 by default) before it is parsed. Files too short for a header are left to the
+    library, which reports them."""
+    try:
+        with open(path, "rb") as f:
+            prefix = f.read(12)
+    except OSError:
+        return  # the library reports it, with its errno
+    if len(prefix) < 10 or prefix[:6] != b"\x93NUMPY":
+        return
+    if prefix[6] == 1:
+        length = int.from_bytes(prefix[8:10], "little")
+    elif len(prefix) == 12:
+        length = int.from_bytes(prefix[8:12], "little")
+    else:
+        return
+    if length > max_header_size:
+        raise _BY_STATUS[_ffi.NDM_ERR_FORMAT](
+            f"Header info length ({length}) is large and may not be safe to load securely.\n"
+            "To allow loading, adjust `max_header_size` or fully trust the `.npy` file using "
+            "`allow_pickle=True`.\nFor safety against large resource use or crashes, "
+            "sandboxing may be necessary.")
+
+
+def load(file, mmap_mode=None, allow_pickle=False, max_header_size=_MAX_HEADER_SIZE):
     """NumPy's `np.load` for `.npy` files: a new array, or with `mmap_mode` 'r', 'r+' or 'c'
-    a memory-mapped one (see `open_memmap`). Object arrays cannot be loaded; headers up to
-    `NDM_NPY_MAX_HEADER_LEN` bytes are read whatever `max_header_size` says."""
+    a memory-mapped one (see `open_memmap`). Object arrays cannot be loaded. Headers longer
+    than `max_header_size` (NumPy's 10,000 by default) are refused unless `allow_pickle=True`
+    says the file is trusted (then up to `NDM_NPY_MAX_HEADER_LEN`)."""
     path = _path(file)
-    if mmap_mode is None:
-        return Array._adopt(new_handle("ndm_load_npy", path))
-    if mmap_mode in ("w+", "write"):
+    if mmap_mode is not None and _mode(mmap_mode) == "w+":
         raise ValueError("mmap_mode 'w+' would truncate the file it is asked to load; "
                          "use open_memmap(file, 'w+', dtype, shape) to create one")
-    return open_memmap(file, mode=mmap_mode)
+    if not allow_pickle:
+        _check_header_size(path, max_header_size)
+    if mmap_mode is None:
+        return Array._adopt(new_handle("ndm_load_npy", path))
+    return open_memmap(file, mode=mmap_mode, max_header_size=_MAX_HEADER_LEN)
+
+
+_MAX_HEADER_LEN = _ffi.NDM_NPY_MAX_HEADER_LEN
 
 
 def open_memmap(filename, mode="r+", dtype=None, shape=None, fortran_order=False,
-                version=None, *, max_header_size=None):
+                version=None, *, max_header_size=_MAX_HEADER_SIZE):
     """NumPy's `np.lib.format.open_memmap`: maps the data of a `.npy` file. Mode 'w+' creates
-    the file with a header for `dtype` (float64 if None), `shape` and `fortran_order`; the other
-    modes read the header from the file and ignore those arguments."""
+    the file with a header for `dtype` (float64 if None), `shape` and `fortran_order` (warning
+    as NumPy when it has to use format 2.0 or 3.0); the other modes read the header from the
+    file (at most `max_header_size` long) and ignore those arguments."""
     path = _path(filename)
-    if mode in ("w+", "write"):
+    mode = _mode(mode)
+    if mode == "w+":
         if shape is None:
             raise ValueError("shape must be given if mode == 'w+'")
-        shape = (shape,) if isinstance(shape, int) else tuple(shape)
+        shape = (shape,) if not isinstance(shape, (tuple, list)) else tuple(shape)
+        _warn_metadata(dtype)
         d = _dtype(float if dtype is None else dtype)
         h = new_handle("ndm_open_memmap", path, mode.encode(), d._h, len(shape),
                        int64s(shape), bool(fortran_order), _version_code(version))
+        if version is None:
+            with open(path, "rb") as f:
+                _warn_version(f.read(7)[6])  # the format's major version, as written
     else:
-        h = new_handle("ndm_open_memmap", path, str(mode).encode(), None, 0, None, False, 0)
-    return Array._adopt(h)
+        _check_header_size(path, max_header_size)
+        h = new_handle("ndm_open_memmap", path, mode.encode(), None, 0, None, False, 0)
+    x = Array._adopt(h)
+    x._file = ("npy", os.path.abspath(path), "r+" if mode == "w+" else mode)
+    return x
 
 
 def memmap(filename, dtype="uint8", mode="r+", offset=0, shape=None, order="C"):
     """NumPy's `np.memmap`: the raw bytes of a file (no header) from byte `offset` as an array.
     Without `shape`, 1-D over the rest of the file. 'r+' and 'w+' extend a short file."""
     path = _path(filename)
+    mode = _mode(mode)
     d = _dtype(dtype)
     if shape is None:
         ndim, dims = -1, int64s(())
     else:
-        shape = (shape,) if isinstance(shape, int) else tuple(shape)
-        ndim, dims = len(shape), int64s(shape)
-    h = new_handle("ndm_memmap_raw", path, d._h, str(mode).encode(), int(offset), ndim, dims,
+        shape = (shape,) if not isinstance(shape, (tuple, list)) else tuple(shape)
+        ndim, dims = len(shape), int64s(shape, ValueError, "Maximum allowed dimension exceeded")
+    h = new_handle("ndm_memmap_raw", path, d._h, mode.encode(), int64(offset), ndim, dims,
                    order_code(order, "CF"))
-    return Array._adopt(h)
+    x = Array._adopt(h)
+    x._file = ("raw", os.path.abspath(path), "r+" if mode == "w+" else mode, d._text(),
+               int64(offset), x.shape, order)
+    return x
+
+
+def reopen(recipe):
+    """The root array of a pickled file reference, mapped again (`_pickle`)."""
+    if recipe[0] == "npy":
+        return open_memmap(recipe[1], mode=recipe[2], max_header_size=_MAX_HEADER_LEN)
+    _, path, mode, dtype_text, offset, shape, order = recipe
+    return memmap(path, dtype=dtype_text, mode=mode, offset=offset, shape=shape, order=order)
 
 
 def flush(a):

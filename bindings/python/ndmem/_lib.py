@@ -1,5 +1,6 @@
 """Loading the shared library and turning failing status codes into Python exceptions."""
 import ctypes
+import operator
 import os
 from pathlib import Path
 
@@ -76,6 +77,21 @@ _BY_STATUS = {
 }
 for _status, _cls in _BY_STATUS.items():
     _cls.status = _status
+_IO_BY_ERRNO = {}
+
+
+def _io_error(errno, message):
+    """An `IOFailure` that is also the `OSError` subclass Python gives `errno` (ENOENT:
+    FileNotFoundError, EACCES: PermissionError, ...), with `.errno` and `.strerror` set."""
+    builtin = type(OSError(errno, ""))
+    if builtin is OSError:
+        cls = _BY_STATUS[_ffi.NDM_ERR_IO]
+    else:
+        cls = _IO_BY_ERRNO.get(builtin)
+        if cls is None:
+            cls = _IO_BY_ERRNO[builtin] = type(builtin.__name__, (_BY_STATUS[_ffi.NDM_ERR_IO], builtin),
+                                              {"__module__": "ndmem"})
+    return cls(errno, message)
 
 
 def last_error():
@@ -84,10 +100,27 @@ def last_error():
 
 
 def check(status):
-    """Raise the exception for a failing status, with the library's message."""
+    """Raise the exception for a failing status, with the library's message. Failures of the
+    operating system are `OSError`s with its `errno` (and the subclass Python gives it)."""
     if status != _ffi.NDM_OK:
+        errno = lib.ndm_last_errno() if status == _ffi.NDM_ERR_IO else 0
+        if errno:
+            raise _io_error(errno, last_error())
         cls = _BY_STATUS.get(status, _error_class("UnknownError", RuntimeError))
         raise cls(last_error())
+
+
+INT64_MIN, INT64_MAX = -2**63, 2**63 - 1
+
+
+def int64(value, error=OverflowError, message="Python int too large to convert to C long"):
+    """`value` (an int or an object with `__index__`) checked to fit a C int64, the type every
+    integer crossing into the library has; `error(message)` otherwise, as NumPy raises there
+    (ctypes would silently keep the low 64 bits)."""
+    value = operator.index(value)
+    if not INT64_MIN <= value <= INT64_MAX:
+        raise error(message)
+    return value
 
 
 def call(name, *args):
@@ -102,7 +135,8 @@ def new_handle(name, *args):
     return out.value
 
 
-def int64s(values):
-    """A ctypes int64 array holding `values` (shapes, strides, indices)."""
-    values = list(values)
+def int64s(values, error=OverflowError, message="Python int too large to convert to C long"):
+    """A ctypes int64 array holding `values` (shapes, strides, indices), each checked by
+    `int64`."""
+    values = [int64(v, error, message) for v in values]
     return (ctypes.c_int64 * max(len(values), 1))(*values)

@@ -13,8 +13,14 @@ from ._lib import check, lib, new_handle
 _SCALARS = (bool, int, float, complex)
 
 
-def _scalar(value):
-    """An ndm_scalar for a Python bool/int/float/complex (NumPy 2's weak scalars, NEP 50)."""
+def _scalar(value, array):
+    """An ndm_scalar for a Python bool/int/float/complex next to `array` (NumPy 2's weak
+    scalars, NEP 50). A Python int beyond int64 and uint64 becomes a float next to a floating
+    or complex array (OverflowError if it exceeds the float range), as NumPy converts it to
+    the array's dtype; next to any other array it is NumPy's OverflowError."""
+    if isinstance(value, int) and not isinstance(value, builtins.bool) \
+            and not -2**63 <= value < 2**64 and array.dtype.kind in "fc":
+        value = float(value)
     s = _ffi.ndm_scalar()
     if isinstance(value, builtins.bool):
         s.kind, s.i = _ffi.NDM_SCALAR_BOOL, int(value)
@@ -72,7 +78,7 @@ def _binary(code):
         a_scalar, b_scalar = isinstance(a, _SCALARS), isinstance(b, _SCALARS)
         if a_scalar != b_scalar:  # one Python scalar next to an array: the C scalar form
             array = asarray(b if a_scalar else a)
-            s = _scalar(a if a_scalar else b)
+            s = _scalar(a if a_scalar else b, array)
             return _call("scalar", code, (array,), out, where, casting, dtype,
                          extra=(ctypes.byref(s), a_scalar))
         return _call("binary", code, (asarray(a), asarray(b)), out, where, casting, dtype)

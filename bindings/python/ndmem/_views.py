@@ -6,20 +6,49 @@ import operator
 from . import _ffi
 from ._array import Array, asarray, casting_code, order_code
 from ._dtype import dtype
-from ._lib import TooHardError, call, int64s, new_handle
+from ._lib import _BY_STATUS, INT64_MAX, INT64_MIN, TooHardError, call, int64, int64s, new_handle
 
 _COPY_MODES = {True: _ffi.NDM_COPY_ALWAYS, None: _ffi.NDM_COPY_IF_NEEDED,
                False: _ffi.NDM_COPY_NEVER}
 
 
-def _axes(values):
-    if isinstance(values, (tuple, list)):
-        return tuple(operator.index(v) for v in values)
-    return (operator.index(values),)
+_MAX_DIM = "Maximum allowed dimension exceeded"
+_BAD_INDEX = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "
+              "integer or boolean arrays are valid indices")
 
 
-def _adopt(name, *args):
+def _axes(values, error=OverflowError, message="Python int too large to convert to C long"):
+    """Axis numbers, lengths or strides as a tuple of ints that fit int64 (`error(message)`
+    otherwise: NumPy's exception for the argument at hand)."""
+    if not isinstance(values, (tuple, list)):
+        values = (values,)
+    return tuple(int64(v, error, message) for v in values)
+
+
+def _view(x, name, *args):
+    """`ndm_<name>(x, *args, &out)` as a new Array whose base is x's owner when it is a view."""
+    return Array._adopt(new_handle(name, x._h, *args), x)
+
+
+def _new(name, *args):
+    """A function's new array (a copy: it owns its data)."""
     return Array._adopt(new_handle(name, *args))
+
+
+def _index_int(k):
+    """An integer index: NumPy's OverflowError from 2**63 up to 2**64, IndexError beyond."""
+    k = operator.index(k)
+    if INT64_MIN <= k <= INT64_MAX:
+        return k
+    if INT64_MAX < k < 2**64:
+        raise OverflowError("Python int too large to convert to C long")
+    raise IndexError(_BAD_INDEX)
+
+
+def _slice_bound(v):
+    """A slice bound or step clamped to int64, as Python's slice.indices clamps: `[2**64:]`
+    is empty rather than an error."""
+    return max(INT64_MIN + 1, min(INT64_MAX, operator.index(v)))
 
 
 # --- indexing ---------------------------------------------------------------------------------
@@ -36,20 +65,20 @@ def _basic_items(key):
             it.kind = _ffi.NDM_INDEX_ELLIPSIS
         elif isinstance(k, slice):
             it.kind = _ffi.NDM_INDEX_SLICE
-            it.step = 1 if k.step is None else operator.index(k.step)
+            it.step = 1 if k.step is None else _slice_bound(k.step)
             if k.start is None:
                 it.flags |= _ffi.NDM_SLICE_NO_START
             else:
-                it.start = operator.index(k.start)
+                it.start = _slice_bound(k.start)
             if k.stop is None:
                 it.flags |= _ffi.NDM_SLICE_NO_STOP
             else:
-                it.stop = operator.index(k.stop)
+                it.stop = _slice_bound(k.stop)
         elif isinstance(k, bool) or type(k).__name__ == "bool":
             return None
         else:
             try:
-                it.start = operator.index(k)
+                it.start = _index_int(k)
             except TypeError:
                 return None
             it.kind = _ffi.NDM_INDEX_INT
@@ -64,7 +93,7 @@ def index_view(x, key):
         raise IndexError("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) "
                          "and one integer or boolean array are valid indices")
     arr = (_ffi.ndm_index_item * max(len(items), 1))(*items)
-    return _adopt("ndm_index", x._h, arr, len(items))
+    return _view(x, "ndm_index", arr, len(items))
 
 
 def getitem(x, key):
@@ -103,7 +132,7 @@ def getitem(x, key):
 def _field_view(x, key):
     """`x['name']` or `x[['a', 'b']]` as a view, or None when `key` is not about fields."""
     if isinstance(key, str):
-        return _adopt("ndm_field", x._h, key.encode())
+        return _view(x, "ndm_field", key.encode())
     if isinstance(key, list) and key and all(isinstance(k, str) for k in key):
         names = x.dtype.names or ()
         titles = {f[2] for f in (x.dtype.fields or {}).values() if len(f) > 2}
@@ -111,7 +140,7 @@ def _field_view(x, key):
             if k not in names and k not in titles:
                 raise KeyError(k)
         arr = (ctypes.c_char_p * len(key))(*(k.encode() for k in key))
-        return _adopt("ndm_fields", x._h, arr, len(key))
+        return _view(x, "ndm_fields", arr, len(key))
     return None
 
 
@@ -136,15 +165,15 @@ def transpose(x, axes=None):
     """A view with permuted axes (reversed when `axes` is None)."""
     x = asarray(x)
     if axes is None:
-        return _adopt("ndm_transpose", x._h, None, 0)
-    axes = _axes(axes)
-    return _adopt("ndm_transpose", x._h, int64s(axes), len(axes))
+        return _view(x, "ndm_transpose", None, 0)
+    axes = _axes(axes, ValueError, _MAX_DIM)
+    return _view(x, "ndm_transpose", int64s(axes), len(axes))
 
 
 def swapaxes(x, axis1, axis2):
     """A view with two axes exchanged."""
     x = asarray(x)
-    return _adopt("ndm_swapaxes", x._h, operator.index(axis1), operator.index(axis2))
+    return _view(x, "ndm_swapaxes", int64(axis1), int64(axis2))
 
 
 def moveaxis(x, source, destination):
@@ -153,30 +182,29 @@ def moveaxis(x, source, destination):
     s, d = _axes(source), _axes(destination)
     if len(s) != len(d):
         raise ValueError("`source` and `destination` arguments must have the same number of elements")
-    return _adopt("ndm_moveaxis", x._h, int64s(s), int64s(d), len(s))
+    return _view(x, "ndm_moveaxis", int64s(s), int64s(d), len(s))
 
 
 def squeeze(x, axis=None):
     """A view without length-1 axes (all of them, or those in `axis`)."""
     x = asarray(x)
     if axis is None:
-        return _adopt("ndm_squeeze", x._h, None, 0)
+        return _view(x, "ndm_squeeze", None, 0)
     axes = _axes(axis)
-    return _adopt("ndm_squeeze", x._h, int64s(axes), len(axes))
+    return _view(x, "ndm_squeeze", int64s(axes), len(axes))
 
 
 def expand_dims(x, axis):
     """A view with new length-1 axes at the positions `axis` of the result."""
     x = asarray(x)
     axes = _axes(axis)
-    return _adopt("ndm_expand_dims", x._h, int64s(axes), len(axes))
+    return _view(x, "ndm_expand_dims", int64s(axes), len(axes))
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """A read-only view of a diagonal (the last axis of the result)."""
     x = asarray(x)
-    return _adopt("ndm_diagonal", x._h, operator.index(offset), operator.index(axis1),
-                  operator.index(axis2))
+    return _view(x, "ndm_diagonal", int64(offset), int64(axis1), int64(axis2))
 
 
 # --- reshape and friends ------------------------------------------------------------------------
@@ -184,40 +212,42 @@ def reshape(x, shape, order="C", copy=None):
     """NumPy's reshape: a view when the strides allow it (copy=None: else a copy; copy=False:
     else ValueError; copy=True: always a copy)."""
     x = asarray(x)
-    shape = _axes(shape)
+    shape = _axes(shape, ValueError, _MAX_DIM)
     if order is not None and str(order).upper() == "K":
         raise ValueError("order 'K' is not permitted for reshaping")
     if copy not in _COPY_MODES:
         raise ValueError("copy must be True, False or None")
-    return _adopt("ndm_reshape", x._h, len(shape), int64s(shape), order_code(order, "CFA"),
+    return _view(x, "ndm_reshape", len(shape), int64s(shape), order_code(order, "CFA"),
                   _COPY_MODES[copy])
 
 
 def ravel(x, order="C"):
     """A 1-D view when one exists with stride == itemsize, else a copy."""
     x = asarray(x)
-    return _adopt("ndm_ravel", x._h, order_code(order))
+    return _view(x, "ndm_ravel", order_code(order))
 
 
 def flatten(x, order="C"):
     """A new 1-D array owning its data."""
-    return _adopt("ndm_flatten", asarray(x)._h, order_code(order))
+    return _new("ndm_flatten", asarray(x)._h, order_code(order))
 
 
 def ascontiguousarray(x):
     """x's memory when C-contiguous (ndim >= 1), else a C-ordered copy."""
-    return _adopt("ndm_ascontiguousarray", asarray(x)._h)
+    x = asarray(x)
+    return _view(x, "ndm_ascontiguousarray")
 
 
 def asfortranarray(x):
     """x's memory when F-contiguous (ndim >= 1), else an F-ordered copy."""
-    return _adopt("ndm_asfortranarray", asarray(x)._h)
+    x = asarray(x)
+    return _view(x, "ndm_asfortranarray")
 
 
 # --- broadcasting, as_strided, windows ----------------------------------------------------------
 def broadcast_shapes(*shapes):
     """The broadcast shape of several shapes (NumPy's errors)."""
-    shapes = [_axes(s) for s in shapes]
+    shapes = [_axes(s, ValueError, _MAX_DIM) for s in shapes]
     arrays = [int64s(s) for s in shapes]
     ptrs = (ctypes.POINTER(ctypes.c_int64) * max(len(shapes), 1))(*arrays)
     ndims = (ctypes.c_int32 * max(len(shapes), 1))(*[len(s) for s in shapes])
@@ -230,36 +260,45 @@ def broadcast_shapes(*shapes):
 def broadcast_to(x, shape):
     """A read-only view of `x` broadcast to `shape` (stride 0 on stretched axes)."""
     x = asarray(x)
-    shape = _axes(shape)
-    return _adopt("ndm_broadcast_to", x._h, len(shape), int64s(shape))
+    shape = _axes(shape, ValueError, _MAX_DIM)
+    return _view(x, "ndm_broadcast_to", len(shape), int64s(shape))
 
 
-def as_strided(x, shape=None, strides=None, writeable=True):
-    """A view with any shape and strides, checked: every element must lie inside x's buffer
-    (ValueError otherwise), and a writeable view whose elements overlap each other is refused —
-    pass writeable=False for those. Unlike NumPy's, it cannot read or corrupt other memory."""
+def as_strided(x, shape=None, strides=None, subok=False, writeable=None):
+    """NumPy's `as_strided`, checked: every element must lie inside x's buffer (ValueError
+    otherwise), so it cannot read or corrupt other memory. Elements that overlap each other
+    (windows, zero strides) are never writeable: without `writeable` the view is writeable
+    when x is and its elements are disjoint, read-only otherwise (a write then fails with
+    NumPy's read-only error); an explicit `writeable=True` for overlapping elements is refused."""
     x = asarray(x)
     shape = x.shape if shape is None else _axes(shape)
     strides = x.strides if strides is None else _axes(strides)
     if len(shape) != len(strides):
         raise ValueError("mismatch in length of strides and shape")
-    return _adopt("ndm_as_strided", x._h, len(shape), int64s(shape), int64s(strides),
-                  bool(writeable))
+    args = (len(shape), int64s(shape), int64s(strides))
+    if writeable is None:
+        try:
+            return _view(x, "ndm_as_strided", *args, True)
+        except _BY_STATUS[_ffi.NDM_ERR_INVALID_ARG]:  # overlapping elements: read-only
+            return _view(x, "ndm_as_strided", *args, False)
+    return _view(x, "ndm_as_strided", *args, bool(writeable))
 
 
 def sliding_window_view(x, window_shape, axis=None, *, writeable=False):
     """NumPy's sliding_window_view: read-only unless writeable=True."""
     x = asarray(x)
-    window = _axes(window_shape)
+    window = _axes(window_shape, ValueError, "window shape cannot be larger than input array shape")
     if axis is None:
-        return _adopt("ndm_sliding_window_view", x._h, len(window), int64s(window), None,
+        return _view(x, "ndm_sliding_window_view", len(window), int64s(window), None,
                       bool(writeable))
     axes = _axes(axis)
+    if any(not -2**31 <= a < 2**31 for a in axes):  # NumPy takes axes as C ints here
+        raise OverflowError("Python int too large to convert to C int")
     if len(axes) != len(window):
         raise ValueError(
             f"Must provide matching length window_shape and axis; got {len(window)} "
             f"window_shape elements and {len(axes)} axes elements.")
-    return _adopt("ndm_sliding_window_view", x._h, len(window), int64s(window), int64s(axes),
+    return _view(x, "ndm_sliding_window_view", len(window), int64s(window), int64s(axes),
                   bool(writeable))
 
 
@@ -303,19 +342,19 @@ def is_self_overlapping(x, max_work=-1):
     """Whether two distinct elements of x share a byte (None when too hard for max_work)."""
     x = asarray(x)
     answer = ctypes.c_int32()
-    call("ndm_is_self_overlapping", x._h, operator.index(max_work), ctypes.byref(answer))
+    call("ndm_is_self_overlapping", x._h, int64(max_work), ctypes.byref(answer))
     return {_ffi.NDM_OVERLAP_NO: False, _ffi.NDM_OVERLAP_YES: True}.get(answer.value)
 
 
 # --- selection copies -------------------------------------------------------------------------
 def _axis_ptr(axis):
-    return None if axis is None else ctypes.byref(ctypes.c_int64(operator.index(axis)))
+    return None if axis is None else ctypes.byref(ctypes.c_int64(int64(axis)))
 
 
 def take(a, indices, axis=None):
     """NumPy's take (mode 'raise'): a new array."""
     a, idx = asarray(a), asarray(indices)
-    return _adopt("ndm_take", a._h, idx._h, _axis_ptr(axis))
+    return _new("ndm_take", a._h, idx._h, _axis_ptr(axis))
 
 
 def compress(condition, a, axis=None):
@@ -324,7 +363,7 @@ def compress(condition, a, axis=None):
 
     a = asarray(a)
     cond = asarray(numpy.asarray(condition, dtype=bool))
-    return _adopt("ndm_compress", a._h, cond._h, _axis_ptr(axis))
+    return _new("ndm_compress", a._h, cond._h, _axis_ptr(axis))
 
 
 def concatenate(arrays, axis=0, dtype_=None, casting="same_kind", **kwargs):
@@ -336,5 +375,5 @@ def concatenate(arrays, axis=0, dtype_=None, casting="same_kind", **kwargs):
     items = [asarray(x) for x in arrays]
     handles = (ctypes.c_void_p * max(len(items), 1))(*[x._h for x in items])
     d = None if dtype_ is None else dtype(dtype_)
-    return _adopt("ndm_concatenate", len(items), handles, _axis_ptr(axis),
+    return _new("ndm_concatenate", len(items), handles, _axis_ptr(axis),
                   None if d is None else d._h, casting_code(casting))

@@ -142,3 +142,13 @@ def test_readme_python_example_runs_and_shares_memory():
     assert np.array_equal(np.asarray(x), np.arange(12.0).reshape(3, 4)[:, ::-2])
     assert x.strides == (32, -16)  # the NumPy view's own strides: wrapped, not copied
     assert v.flags.f_contiguous and v.dtype == np.float32 and not v.flags.owndata
+
+
+def test_every_readme_python_block_runs():
+    from pathlib import Path
+
+    readme = (Path(__file__).resolve().parents[3] / "README.md").read_text()
+    blocks = readme.split("```python\n")[1:]
+    assert len(blocks) >= 2
+    for block in blocks:
+        exec(compile(block[:block.index("```")], "README.md", "exec"), {})

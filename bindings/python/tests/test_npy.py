@@ -30,6 +30,11 @@ def np_load(path, **kw):
         return np.load(path, allow_pickle=False, max_header_size=1 << 24, **kw)
 
 
+def nd_load(path, **kw):
+    """ndmem.load with the header limit np_load uses."""
+    return ndmem.load(path, max_header_size=1 << 24, **kw)
+
+
 def same_array(x, ref):
     """ndmem array `x` equals NumPy array `ref`: dtype, shape, strides, flags, bytes."""
     y = np.asarray(x)
@@ -43,7 +48,7 @@ def same_array(x, ref):
 @pytest.mark.parametrize("path", VECTORS, ids=lambda p: p.name)
 def test_shared_vectors_load_and_write_back_identically(path, tmp_path):
     ref = np_load(path)
-    x = ndmem.load(path)
+    x = nd_load(path)
     same_array(x, ref)
     version = {1: None, 2: (2, 0), 3: (3, 0)}[path.read_bytes()[6]]
     src = x
@@ -54,7 +59,7 @@ def test_shared_vectors_load_and_write_back_identically(path, tmp_path):
         warnings.simplefilter("ignore")
         ndmem.save(out, src, version=version)
     assert out.read_bytes() == path.read_bytes()
-    m = ndmem.load(path, mmap_mode="r")
+    m = nd_load(path, mmap_mode="r")
     same_array(m, np_load(path, mmap_mode="r"))
     assert ndmem.memmap_info(m) == ("r", np_load(path, mmap_mode="r").offset)
 
@@ -80,7 +85,7 @@ def test_save_replaces_a_longer_file_and_refuses_its_own_source(tmp_path):
     ndmem.save(p, ndmem.arange(3.0))
     np.save(tmp_path / "ref.npy", np.arange(3.0))
     assert p.read_bytes() == (tmp_path / "ref.npy").read_bytes()
-    m = ndmem.load(p, mmap_mode="r")
+    m = nd_load(p, mmap_mode="r")
     with pytest.raises(ValueError, match="memory-mapped from that file"):
         ndmem.save(p, m)
     assert p.read_bytes() == (tmp_path / "ref.npy").read_bytes()
@@ -141,9 +146,9 @@ def test_round_trips_both_ways(tmp_path_factory, arr, version):
     back = np_load(d / "ours.npy")
     assert back.dtype == arr.dtype and back.shape == arr.shape
     assert leaf_bytes(back) == leaf_bytes(arr)
-    same_array(ndmem.load(d / "theirs.npy"), np_load(d / "theirs.npy"))
+    same_array(nd_load(d / "theirs.npy"), np_load(d / "theirs.npy"))
     for mode in ("r", "c", "r+"):
-        m = ndmem.load(d / "theirs.npy", mmap_mode=mode)
+        m = nd_load(d / "theirs.npy", mmap_mode=mode)
         ref = np_load(d / "theirs.npy", mmap_mode=mode)
         same_array(m, ref)
         assert flags_of(np.asarray(m))[3] == flags_of(ref)[3]
@@ -168,18 +173,18 @@ def test_streamed_write_of_a_large_strided_view(tmp_path):
 def test_modes_behave_like_numpy(tmp_path):
     p = tmp_path / "m.npy"
     np.save(p, np.arange(12.0).reshape(3, 4))
-    r = ndmem.load(p, mmap_mode="r")
+    r = nd_load(p, mmap_mode="r")
     with pytest.raises(ValueError, match="read-only"):
         r[0, 0] = 5
     with pytest.raises(ValueError, match="read-only"):
         np.asarray(r)[0, 0] = 5
-    c = ndmem.load(p, mmap_mode="c")
+    c = nd_load(p, mmap_mode="c")
     c[0] = -1
     c.flush()
     assert np_load(p)[0, 0] == 0 and np.asarray(c)[0, 0] == -1
     with pytest.raises(ValueError, match="copy-on-write"):
         ndmem.release_pages(c)
-    w = ndmem.load(p, mmap_mode="r+")
+    w = nd_load(p, mmap_mode="r+")
     ndmem.multiply(w[1:, ::2], 10, out=w[1:, ::2])  # an in-place ufunc on a strided section
     w.flush()
     expect = np.arange(12.0).reshape(3, 4)
@@ -187,7 +192,7 @@ def test_modes_behave_like_numpy(tmp_path):
     assert np.array_equal(np_load(p), expect)
     assert np.array_equal(np.asarray(r), expect)  # a shared read-only map sees the change
     with pytest.raises(ValueError, match="w\\+"):
-        ndmem.load(p, mmap_mode="w+")
+        nd_load(p, mmap_mode="w+")
     assert np_load(p).shape == (3, 4)  # untouched (NumPy would have truncated it)
 
 
@@ -210,7 +215,7 @@ def test_open_memmap_create_matches_numpy(tmp_path):
 def test_views_keep_the_map_alive(tmp_path):
     p = tmp_path / "v.npy"
     np.save(p, np.arange(100.0))
-    m = ndmem.load(p, mmap_mode="r")
+    m = nd_load(p, mmap_mode="r")
     v = m[10:20:3]
     assert ndmem.memmap_info(v) == ("r", 128 + 80)
     del m
@@ -262,7 +267,7 @@ def test_release_pages_bounds_resident_memory(tmp_path):
                     return int(line.split()[1])
         pytest.skip("no RssFile in /proc/self/status")
 
-    m = ndmem.load(p, mmap_mode="r")
+    m = nd_load(p, mmap_mode="r")
     before = rss_file_kb()
     total = sum(ndmem.sum(b) for b in ndmem.iter_blocks(m, 4 << 20))
     after = rss_file_kb()
@@ -286,7 +291,7 @@ NDMEM_UNSUPPORTED = ("Python objects", "not supported by ndmem", "ndmem cannot l
 
 
 def compare_with_numpy(path):
-    ours = outcome(ndmem.load, path, (ndmem.Error, OSError))
+    ours = outcome(nd_load, path, (ndmem.Error, OSError))
     theirs = outcome(np_load, path, Exception)  # NumPy raises whatever its parser raises
     if ours[0] == "ok":
         # Whatever ndmem accepts, NumPy reads identically.
@@ -306,7 +311,7 @@ def test_kept_corpus_against_numpy(path):
     compare_with_numpy(path)
     for mode in ("r", "c"):
         try:
-            ndmem.load(path, mmap_mode=mode)
+            nd_load(path, mmap_mode=mode)
         except (ValueError, OSError) as e:
             assert isinstance(e, ndmem.Error)
 
@@ -342,16 +347,16 @@ def test_mutated_headers_fail_cleanly_or_load_like_numpy(tmp_path_factory, arr, 
 
 def test_errors_are_numpys_classes(tmp_path):
     with pytest.raises(OSError):
-        ndmem.load(tmp_path / "missing.npy")
+        nd_load(tmp_path / "missing.npy")
     (tmp_path / "t.npy").write_bytes(b"\x93NUMPY\x07\x00")
     with pytest.raises(ValueError, match=r"not \(7, 0\)"):
-        ndmem.load(tmp_path / "t.npy")
+        nd_load(tmp_path / "t.npy")
     with pytest.raises(ValueError, match="could only read"):
         (tmp_path / "s.npy").write_bytes(
             np.lib.format.magic(1, 0) + b"\x46\x00" + b"{'descr': '<f8', 'fortran_order': False, "
             b"'shape': (4,), }" + b" " * 12 + b"\n" + b"\0" * 9)
-        ndmem.load(tmp_path / "s.npy")
+        nd_load(tmp_path / "s.npy")
     with pytest.raises(ValueError, match="not memory-mapped"):
         ndmem.arange(3).flush()
     with pytest.raises(TypeError):
-        ndmem.load(io.BytesIO(b""))
+        nd_load(io.BytesIO(b""))

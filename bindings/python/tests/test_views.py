@@ -292,7 +292,9 @@ def test_as_strided_is_bounds_checked(data):
     overlapping = len({b for e in elements for b in e}) < sum(len(e) for e in elements)
     if overlapping:
         with pytest.raises(ValueError, match="overlap"):
-            ndmem.as_strided(x, shape, strides)
+            ndmem.as_strided(x, shape, strides, writeable=True)
+        # Without `writeable`, NumPy's call works and gives a read-only view.
+        assert not ndmem.as_strided(x, shape, strides).flags.writeable
     else:
         w = ndmem.as_strided(x, shape, strides)
         assert w.flags.writeable

@@ -1,0 +1,91 @@
+"""Pickling arrays and dtypes: the data (or a mapped file's reference), never a handle.
+
+A handle is an address in this process: pickling it would let two Python objects own it, and
+would carry a dangling address into another process. So:
+- a heap array pickles its elements in C or Fortran order (protocol 5: as a `PickleBuffer`, which
+  a pickler with `buffer_callback` sends out of band without copying);
+- an array memory-mapped from a `.npy` or raw file opened 'r' or 'r+' (or created 'w+')
+  pickles the file reference: how the file was opened, and where in the mapping the array's
+  element 0 lies with which dtype, shape and strides. Unpickling maps the file again ('w+' as
+  'r+', so the file is not truncated). Copy-on-write maps ('c') pickle their data: their
+  changes are private to this process.
+"""
+import ctypes
+
+from ._array import Array, frombuffer
+from ._dtype import dtype
+from ._lib import call, int64s, new_handle
+
+
+def reduce(a, protocol):
+    """`Array.__reduce_ex__`."""
+    mapped = _mapped_root(a)
+    if mapped is not None:
+        root, recipe = mapped
+        return _rebuild_mapped, (recipe, _view_spec(a, root))
+    order = "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
+    contiguous = a if (a.flags.c_contiguous or a.flags.f_contiguous) else a.copy(order="C")
+    import numpy
+
+    data = numpy.asarray(contiguous)  # a NumPy view of the same memory, keeping it alive
+    text = contiguous.dtype._text()
+    if protocol >= 5:
+        import pickle
+
+        flat = data.reshape(-1, order="A") if data.ndim else data.reshape(1)
+        return _rebuild, (pickle.PickleBuffer(flat.view("u1") if flat.size else flat.tobytes()),
+                          text, a.shape, order, False)
+    return _rebuild, (data.tobytes(order="A"), text, a.shape, order, True)
+
+
+def _rebuild(data, dtype_text, shape, order, copy):
+    """Unpickles a heap array: the bytes viewed (protocol 5, writeable if the buffer is) or
+    copied into a new array (older protocols)."""
+    d = dtype(dtype_text)
+    flat = frombuffer(data, dtype=d)
+    x = flat.reshape(shape, order=order)
+    return x.copy(order=order) if copy else x
+
+
+def _mapped_root(a):
+    """(root, recipe) when `a` views a file map that pickles by reference, else None."""
+    root = a if a._file is not None else a.base
+    if not isinstance(root, Array) or root._file is None:
+        return None
+    recipe = root._file
+    if recipe[2] == "c":
+        return None
+    return root, recipe
+
+
+def _view_spec(a, root):
+    """Where `a`'s element 0 lies in the buffer it shares with `root`, and its layout."""
+    start = ctypes.c_void_p()
+    length = ctypes.c_size_t()
+    call("ndm_buffer_range", root._h, ctypes.byref(start), ctypes.byref(length))
+    return (a.data_ptr - (start.value or 0), a.dtype._text(), a.shape, a.strides,
+            a.flags.writeable)
+
+
+def _rebuild_mapped(recipe, spec):
+    """Maps the file again and rebuilds the view `spec` of it."""
+    from . import _file
+
+    root = _file.reopen(recipe)
+    offset, dtype_text, shape, strides, writeable = spec
+    d = dtype(dtype_text)
+    h = new_handle("ndm_view_buffer", root._h, d._h, offset, len(shape), int64s(shape),
+                   int64s(strides), bool(writeable))
+    return Array._adopt(h, root)
+
+
+def reduce_dtype(d):
+    """`dtype.__reduce__`: its text form (which `ndmem.dtype` parses back to an equal dtype)
+    and its subarray levels."""
+    return _rebuild_dtype, (d._element()._text(), d._sub)
+
+
+def _rebuild_dtype(text, sub):
+    d = dtype(text)
+    return dtype._adopt(new_handle("ndm_dtype_clone", d._h), sub) if sub else d
+
