@@ -13,6 +13,9 @@
 #include "check.h"
 
 static char tmpdir[64];
+/* The parser's own limits are what these tests exercise: read every header up to the hard cap
+ * (NumPy's max_header_size for a trusted file); the default limit has its own test. */
+#define TRUSTED INT64_MAX
 
 static const char *tmp(const char *name) {
     static char path[256];
@@ -74,7 +77,7 @@ static void test_vectors(void) {
         char path[256];
         snprintf(path, sizeof path, "tests/data/npy/%s", v->file);
         ndm_array *a = NULL;
-        CHECK_OK(ndm_load_npy(path, &a));
+        CHECK_OK(ndm_load_npy_ex(path, TRUSTED, &a));
         if (!a) continue;
         CHECK(ndm_ndim(a) == v->ndim);
         for (int d = 0; d < v->ndim; d++) CHECK(ndm_shape(a)[d] == v->shape[d]);
@@ -119,7 +122,7 @@ static void test_vectors(void) {
         ndm_array_free(full);
         /* And it maps read-only with the same layout. */
         ndm_array *m = NULL;
-        CHECK_OK(ndm_open_memmap(path, "r", NULL, 0, NULL, false, 0, &m));
+        CHECK_OK(ndm_open_memmap_ex(path, "r", NULL, 0, NULL, false, 0, TRUSTED, &m));
         if (m) {
             CHECK(!(ndm_flags(m) & NDM_FLAG_WRITEABLE));
             CHECK(ndm_nbytes(m) == ndm_nbytes(a));
@@ -277,6 +280,20 @@ static void test_maps(void) {
     CHECK(ndm_last_errno() == EISDIR);
     CHECK_ERR(ndm_load_npy(tmp("map.npy"), NULL), NDM_ERR_NULL_ARG, "out");
     CHECK(ndm_last_errno() == 0); /* not an OS failure */
+
+    /* NumPy's max_header_size: 10,000 by default, refused before the header is read. */
+    const char *big_header = "tests/data/npy/big_header_v2.npy"; /* a 72,116-byte header */
+    CHECK_ERR(ndm_load_npy(big_header, &raw), NDM_ERR_FORMAT, "Header info length (72116) is large");
+    CHECK_ERR(ndm_open_memmap(big_header, "r", NULL, 0, NULL, false, 0, &raw), NDM_ERR_FORMAT,
+              "max_header_size");
+    CHECK_ERR(ndm_load_npy_ex(big_header, 72115, &raw), NDM_ERR_FORMAT, "max_header_size");
+    CHECK_OK(ndm_load_npy_ex(big_header, 72116, &raw));
+    ndm_array_free(raw);
+    CHECK_OK(ndm_open_memmap_ex(big_header, "c", NULL, 0, NULL, false, 0, 72116, &raw));
+    ndm_array_free(raw);
+    raw = NULL;
+    CHECK_ERR(ndm_load_npy_ex(big_header, -1, &raw), NDM_ERR_INVALID_ARG, "negative");
+    CHECK_ERR(ndm_load_npy_ex("tests/data/npy/f_i4_3x2.npy", 10, &raw), NDM_ERR_FORMAT, "(118)");
     CHECK_ERR(ndm_load_npy(tmp("map.npy"), NULL), NDM_ERR_NULL_ARG, "out");
     CHECK_ERR(ndm_save_npy(tmp("no/such/dir.npy"), plain, 0, NULL), NDM_ERR_IO, "cannot create");
     CHECK_ERR(ndm_save_npy(tmp("v.npy"), plain, 4, NULL), NDM_ERR_INVALID_ARG, "version");
@@ -335,12 +352,12 @@ static void expect_bad(const unsigned char *bytes, size_t n, struct hostile h) {
     write_file(tmp("bad.npy"), bytes, n);
     ndm_array *a = NULL;
     hostile_count++;
-    CHECK_ERR(ndm_load_npy(tmp("bad.npy"), &a), h.status, h.message);
+    CHECK_ERR(ndm_load_npy_ex(tmp("bad.npy"), TRUSTED, &a), h.status, h.message);
     if (a) fprintf(stderr, "  loaded a hostile file: %s\n", h.what);
     ndm_array_free(a);
     for (int m = 0; m < 3; m++) {
         const char *mode = m == 0 ? "r" : m == 1 ? "c" : "r+";
-        CHECK_ERR(ndm_open_memmap(tmp("bad.npy"), mode, NULL, 0, NULL, false, 0, &a), h.status,
+        CHECK_ERR(ndm_open_memmap_ex(tmp("bad.npy"), mode, NULL, 0, NULL, false, 0, TRUSTED, &a), h.status,
                   h.message);
         ndm_array_free(a);
     }
@@ -452,12 +469,12 @@ static void test_corpus(void) {
         char path[512];
         snprintf(path, sizeof path, "tests/data/npy_fuzz/%s", e->d_name);
         ndm_array *a = NULL;
-        ndm_status s = ndm_load_npy(path, &a);
+        ndm_status s = ndm_load_npy_ex(path, TRUSTED, &a);
         files++;
         if (s == NDM_OK) {
             loaded++;
             ndm_array *m = NULL;
-            CHECK_OK(ndm_open_memmap(path, "r", NULL, 0, NULL, false, 0, &m));
+            CHECK_OK(ndm_open_memmap_ex(path, "r", NULL, 0, NULL, false, 0, TRUSTED, &m));
             if (m && ndm_nbytes(a) > 0) CHECK(memcmp(ndm_data(m), ndm_data(a), (size_t)ndm_nbytes(a)) == 0);
             ndm_array_free(m);
         } else {

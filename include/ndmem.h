@@ -204,10 +204,17 @@
 #define NDM_MAX_FIELDS (1 << 20)
 
 /**
- * Longest `.npy` header ndmem reads, in bytes (NumPy's own default limit is 10,000 characters;
- * ndmem's header parser is linear-time and depth-bounded, so a larger limit is safe).
+ * Longest `.npy` header ndmem ever reads, in bytes, whatever limit a caller asks for (ndmem's
+ * header parser is linear-time and depth-bounded, so this hard cap is safe).
  */
 #define NDM_NPY_MAX_HEADER_LEN (16 << 20)
+
+/**
+ * NumPy's default `max_header_size` (10,000 bytes): `ndm_load_npy` and `ndm_open_memmap` refuse
+ * longer headers, as `np.load` does, unless the `_ex` variants are given a larger limit for a
+ * trusted file (up to `NDM_NPY_MAX_HEADER_LEN`).
+ */
+#define NDM_NPY_MAX_HEADER_SIZE 10000
 
 /**
  * `ndm_memmap_info` mode: read-only (`'r'`).
@@ -1043,12 +1050,19 @@ ndm_status ndm_save_npy(const char *path,
 /**
  * Reads a `.npy` file (format 1.0, 2.0 or 3.0) into a new array that owns its data, with the
  * file's dtype (byte order, records and padding as written) and shape; F-contiguous when the
- * file is in Fortran order. Errors: `NDM_ERR_IO` (cannot open or read), `NDM_ERR_FORMAT` (bad
- * magic, unknown version, a header that is not NumPy's dict, longer than
- * `NDM_NPY_MAX_HEADER_LEN` or past the end of the file, an invalid or overflowing shape, an
- * unsupported or object dtype, data shorter than the header promises).
+ * file is in Fortran order. Errors: `NDM_ERR_IO` (cannot open or read; `ndm_last_errno` tells
+ * why), `NDM_ERR_FORMAT` (bad magic, unknown version, a header that is not NumPy's dict, longer
+ * than NumPy's `NDM_NPY_MAX_HEADER_SIZE` or past the end of the file, an invalid or
+ * overflowing shape, an unsupported or object dtype, data shorter than the header promises).
  */
 ndm_status ndm_load_npy(const char *path, ndm_array **out);
+
+/**
+ * `ndm_load_npy` with NumPy's `max_header_size`: headers longer than it are refused with
+ * NumPy's message before they are read; a limit above `NDM_NPY_MAX_HEADER_LEN` (e.g.
+ * `INT64_MAX`, for a trusted file) means that hard cap. Negative is `NDM_ERR_INVALID_ARG`.
+ */
+ndm_status ndm_load_npy_ex(const char *path, int64_t max_header_size, ndm_array **out);
 
 /**
  * Maps the data of a `.npy` file: NumPy's `np.lib.format.open_memmap` and
@@ -1058,8 +1072,8 @@ ndm_status ndm_load_npy(const char *path, ndm_array **out);
  * read-write; `version` as in `ndm_save_npy`). For the other modes `dtype`, `ndim`, `shape`,
  * `fortran_order` and `version` are ignored (pass NULL, 0, NULL, false, 0). The array and its
  * views keep the mapping alive; the file is closed before this returns. Errors as
- * `ndm_load_npy`; a file whose data is shorter than its header says is `NDM_ERR_FORMAT` in
- * every mode (never extended).
+ * `ndm_load_npy` (headers up to NumPy's `NDM_NPY_MAX_HEADER_SIZE`); a file whose data is
+ * shorter than its header says is `NDM_ERR_FORMAT` in every mode (never extended).
  */
 ndm_status ndm_open_memmap(const char *path,
                            const char *mode,
@@ -1069,6 +1083,20 @@ ndm_status ndm_open_memmap(const char *path,
                            bool fortran_order,
                            int32_t version,
                            ndm_array **out);
+
+/**
+ * `ndm_open_memmap` with NumPy's `max_header_size` for the modes that read a header (as
+ * `ndm_load_npy_ex`; ignored for `"w+"`).
+ */
+ndm_status ndm_open_memmap_ex(const char *path,
+                              const char *mode,
+                              const ndm_dtype *dtype,
+                              int32_t ndim,
+                              const int64_t *shape,
+                              bool fortran_order,
+                              int32_t version,
+                              int64_t max_header_size,
+                              ndm_array **out);
 
 /**
  * NumPy's `np.memmap(path, dtype, mode, offset, shape, order)`: maps the raw bytes of a file

@@ -234,7 +234,12 @@ pub struct NewFile {
 /// mmap_mode=mode)`: maps the data of a `.npy` file. Mode `w+` needs `new` and writes its header
 /// first; other modes read the header from the file (a file whose data is shorter than its
 /// header promises is a `Format` error in every mode, never extended).
-pub fn open_memmap(path: &Path, mode: Mode, new: Option<&NewFile>) -> Result<Array> {
+pub fn open_memmap(
+    path: &Path,
+    mode: Mode,
+    new: Option<&NewFile>,
+    max_header: usize,
+) -> Result<Array> {
     if mode == Mode::Create {
         let Some(new) = new else {
             bail!(
@@ -260,7 +265,7 @@ pub fn open_memmap(path: &Path, mode: Mode, new: Option<&NewFile>) -> Result<Arr
         );
     }
     let mut file = open(path, mode)?;
-    let (h, data_start, file_len) = read_checked_header(&mut file, path)?;
+    let (h, data_start, file_len) = read_checked_header(&mut file, path, max_header)?;
     map(
         &mut file,
         path,

@@ -241,8 +241,10 @@ public:
         return wrap(v.data(), v.size(), shape);
     }
     /// Reads a .npy file.
-    static Array load(const std::string &path) {
-        return make([&](ndm_array **o) { return ndm_load_npy(path.c_str(), o); });
+    /// Reads a .npy file; headers longer than `max_header_size` are refused (NumPy's default
+    /// 10,000; pass INT64_MAX for a trusted file).
+    static Array load(const std::string &path, int64_t max_header_size = NDM_NPY_MAX_HEADER_SIZE) {
+        return make([&](ndm_array **o) { return ndm_load_npy_ex(path.c_str(), max_header_size, o); });
     }
     /// Writes a .npy file exactly as NumPy would.
     void save(const std::string &path) const { check(ndm_save_npy(path.c_str(), h_, 0, nullptr)); }

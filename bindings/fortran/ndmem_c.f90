@@ -45,6 +45,7 @@ module ndmem_c
   integer(c_int32_t), parameter :: ndm_byteorder_native = 3_c_int32_t
   integer(c_int32_t), parameter :: ndm_max_fields = 1048576_c_int32_t
   integer(c_int32_t), parameter :: ndm_npy_max_header_len = 16777216_c_int32_t
+  integer(c_int32_t), parameter :: ndm_npy_max_header_size = 10000_c_int32_t
   integer(c_int32_t), parameter :: ndm_mmap_read = 0_c_int32_t
   integer(c_int32_t), parameter :: ndm_mmap_readwrite = 1_c_int32_t
   integer(c_int32_t), parameter :: ndm_mmap_copy = 2_c_int32_t
@@ -378,6 +379,13 @@ module ndmem_c
       character(kind=c_char), dimension(*), intent(in) :: path
       type(c_ptr), intent(out) :: out
     end function
+    function ndm_load_npy_ex(path, max_header_size, out) bind(C, name='ndm_load_npy_ex') result(r)
+      import
+      integer(c_int32_t) :: r
+      character(kind=c_char), dimension(*), intent(in) :: path
+      integer(c_int64_t), value :: max_header_size
+      type(c_ptr), intent(out) :: out
+    end function
     function ndm_open_memmap(path, mode, dtype, ndim, shape, fortran_order, version, &
         out) bind(C, name='ndm_open_memmap') result(r)
       import
@@ -389,6 +397,20 @@ module ndmem_c
       integer(c_int64_t), dimension(*), intent(in) :: shape
       logical(c_bool), value :: fortran_order
       integer(c_int32_t), value :: version
+      type(c_ptr), intent(out) :: out
+    end function
+    function ndm_open_memmap_ex(path, mode, dtype, ndim, shape, fortran_order, version, &
+        max_header_size, out) bind(C, name='ndm_open_memmap_ex') result(r)
+      import
+      integer(c_int32_t) :: r
+      character(kind=c_char), dimension(*), intent(in) :: path
+      character(kind=c_char), dimension(*), intent(in) :: mode
+      type(c_ptr), value :: dtype
+      integer(c_int32_t), value :: ndim
+      integer(c_int64_t), dimension(*), intent(in) :: shape
+      logical(c_bool), value :: fortran_order
+      integer(c_int32_t), value :: version
+      integer(c_int64_t), value :: max_header_size
       type(c_ptr), intent(out) :: out
     end function
     function ndm_memmap_raw(path, dtype, mode, offset, ndim, shape, order, out) bind(C, &

@@ -9,6 +9,7 @@
 use super::args;
 use super::handle::{ndm_array, ndm_dtype};
 use super::status::ndm_status;
+use crate::bail;
 use crate::buffer::MapAccess;
 use crate::error::Result;
 use crate::layout::MemOrder;
@@ -17,9 +18,25 @@ use crate::npy::{self, Header};
 use std::ffi::c_char;
 use std::sync::Arc;
 
-/// Longest `.npy` header ndmem reads, in bytes (NumPy's own default limit is 10,000 characters;
-/// ndmem's header parser is linear-time and depth-bounded, so a larger limit is safe).
+/// Longest `.npy` header ndmem ever reads, in bytes, whatever limit a caller asks for (ndmem's
+/// header parser is linear-time and depth-bounded, so this hard cap is safe).
 pub const NDM_NPY_MAX_HEADER_LEN: i64 = 16 << 20;
+
+/// NumPy's default `max_header_size` (10,000 bytes): `ndm_load_npy` and `ndm_open_memmap` refuse
+/// longer headers, as `np.load` does, unless the `_ex` variants are given a larger limit for a
+/// trusted file (up to `NDM_NPY_MAX_HEADER_LEN`).
+pub const NDM_NPY_MAX_HEADER_SIZE: i64 = 10_000;
+
+/// A caller's `max_header_size`: at least 0; values above the hard cap mean the hard cap.
+fn max_header(max_header_size: i64) -> Result<usize> {
+    if max_header_size < 0 {
+        bail!(
+            InvalidArg,
+            "max_header_size {max_header_size} cannot be negative"
+        );
+    }
+    Ok(max_header_size.min(NDM_NPY_MAX_HEADER_LEN) as usize)
+}
 
 /// `ndm_memmap_info` mode: read-only (`'r'`).
 pub const NDM_MMAP_READ: i32 = 0;
@@ -79,16 +96,29 @@ pub unsafe extern "C" fn ndm_save_npy(
 
 /// Reads a `.npy` file (format 1.0, 2.0 or 3.0) into a new array that owns its data, with the
 /// file's dtype (byte order, records and padding as written) and shape; F-contiguous when the
-/// file is in Fortran order. Errors: `NDM_ERR_IO` (cannot open or read), `NDM_ERR_FORMAT` (bad
-/// magic, unknown version, a header that is not NumPy's dict, longer than
-/// `NDM_NPY_MAX_HEADER_LEN` or past the end of the file, an invalid or overflowing shape, an
-/// unsupported or object dtype, data shorter than the header promises).
+/// file is in Fortran order. Errors: `NDM_ERR_IO` (cannot open or read; `ndm_last_errno` tells
+/// why), `NDM_ERR_FORMAT` (bad magic, unknown version, a header that is not NumPy's dict, longer
+/// than NumPy's `NDM_NPY_MAX_HEADER_SIZE` or past the end of the file, an invalid or
+/// overflowing shape, an unsupported or object dtype, data shorter than the header promises).
 #[no_mangle]
 pub unsafe extern "C" fn ndm_load_npy(path: *const c_char, out: *mut *mut ndm_array) -> ndm_status {
+    // SAFETY: the same arguments, with NumPy's default header limit.
+    unsafe { ndm_load_npy_ex(path, NDM_NPY_MAX_HEADER_SIZE, out) }
+}
+
+/// `ndm_load_npy` with NumPy's `max_header_size`: headers longer than it are refused with
+/// NumPy's message before they are read; a limit above `NDM_NPY_MAX_HEADER_LEN` (e.g.
+/// `INT64_MAX`, for a trusted file) means that hard cap. Negative is `NDM_ERR_INVALID_ARG`.
+#[no_mangle]
+pub unsafe extern "C" fn ndm_load_npy_ex(
+    path: *const c_char,
+    max_header_size: i64,
+    out: *mut *mut ndm_array,
+) -> ndm_status {
     boundary! {
         args::produce(out, || {
             let path = args::path(path, "path")?;
-            Ok(Arc::new(npy::load(path)?))
+            Ok(Arc::new(npy::load(path, max_header(max_header_size)?)?))
         })
     }
 }
@@ -100,8 +130,8 @@ pub unsafe extern "C" fn ndm_load_npy(path: *const c_char, out: *mut *mut ndm_ar
 /// read-write; `version` as in `ndm_save_npy`). For the other modes `dtype`, `ndim`, `shape`,
 /// `fortran_order` and `version` are ignored (pass NULL, 0, NULL, false, 0). The array and its
 /// views keep the mapping alive; the file is closed before this returns. Errors as
-/// `ndm_load_npy`; a file whose data is shorter than its header says is `NDM_ERR_FORMAT` in
-/// every mode (never extended).
+/// `ndm_load_npy` (headers up to NumPy's `NDM_NPY_MAX_HEADER_SIZE`); a file whose data is
+/// shorter than its header says is `NDM_ERR_FORMAT` in every mode (never extended).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn ndm_open_memmap(
@@ -112,6 +142,37 @@ pub unsafe extern "C" fn ndm_open_memmap(
     shape: *const i64,
     fortran_order: bool,
     version: i32,
+    out: *mut *mut ndm_array,
+) -> ndm_status {
+    // SAFETY: the same arguments, with NumPy's default header limit.
+    unsafe {
+        ndm_open_memmap_ex(
+            path,
+            mode,
+            dtype,
+            ndim,
+            shape,
+            fortran_order,
+            version,
+            NDM_NPY_MAX_HEADER_SIZE,
+            out,
+        )
+    }
+}
+
+/// `ndm_open_memmap` with NumPy's `max_header_size` for the modes that read a header (as
+/// `ndm_load_npy_ex`; ignored for `"w+"`).
+#[no_mangle]
+#[allow(clippy::too_many_arguments)]
+pub unsafe extern "C" fn ndm_open_memmap_ex(
+    path: *const c_char,
+    mode: *const c_char,
+    dtype: *const ndm_dtype,
+    ndim: i32,
+    shape: *const i64,
+    fortran_order: bool,
+    version: i32,
+    max_header_size: i64,
     out: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
@@ -129,7 +190,8 @@ pub unsafe extern "C" fn ndm_open_memmap(
             } else {
                 None
             };
-            Ok(Arc::new(mmap::open_memmap(path, mode, new.as_ref())?))
+            let limit = max_header(max_header_size)?;
+            Ok(Arc::new(mmap::open_memmap(path, mode, new.as_ref(), limit)?))
         })
     }
 }

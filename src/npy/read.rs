@@ -14,11 +14,14 @@ use std::io::{Read, Seek, SeekFrom};
 use std::path::Path;
 
 /// Reads and parses the header of an open `.npy` file of `file_len` bytes, leaving the file
-/// positioned at the data. Returns the header and the byte offset of the data.
+/// positioned at the data. Returns the header and the byte offset of the data. A header longer
+/// than `max_header` bytes is refused before it is read (NumPy's `max_header_size`, a guard
+/// against hostile files; never more than [`MAX_HEADER_LEN`]).
 pub fn read_header(
     file: &mut (impl Read + Seek),
     file_len: u64,
     path: &Path,
+    max_header: usize,
 ) -> Result<(Header, Prefix)> {
     let mut start = [0u8; MAX_PREFIX_LEN];
     let n = file_len.min(MAX_PREFIX_LEN as u64) as usize;
@@ -27,6 +30,13 @@ pub fn read_header(
     let prefix = header::parse_prefix(&start[..n])?;
     file.seek(SeekFrom::Start(prefix.prefix_len as u64))
         .map_err(|e| io_error("cannot seek in", path, e))?;
+    if prefix.header_len > max_header && max_header < MAX_HEADER_LEN {
+        bail!(
+            Format,
+            "Header info length ({}) is large and may not be safe to load securely.\nTo allow loading, adjust `max_header_size` or fully trust the `.npy` file using `allow_pickle=True`.\nFor safety against large resource use or crashes, sandboxing may be necessary.",
+            prefix.header_len
+        );
+    }
     if prefix.header_len > MAX_HEADER_LEN {
         bail!(
             Format,
@@ -52,13 +62,18 @@ pub fn read_header(
 }
 
 /// Reads the header of an open `.npy` file and checks that the file holds all the data it
-/// promises. Returns the header, the data offset and the file length.
-pub fn read_checked_header(file: &mut File, path: &Path) -> Result<(Header, u64, u64)> {
+/// promises (headers up to `max_header` bytes). Returns the header, the data offset and the file
+/// length.
+pub fn read_checked_header(
+    file: &mut File,
+    path: &Path,
+    max_header: usize,
+) -> Result<(Header, u64, u64)> {
     let file_len = file
         .metadata()
         .map_err(|e| io_error("cannot stat", path, e))?
         .len();
-    let (h, prefix) = read_header(file, file_len, path)?;
+    let (h, prefix) = read_header(file, file_len, path, max_header)?;
     check_data_len(&h, prefix.data_start(), file_len)?;
     Ok((h, prefix.data_start(), file_len))
 }
@@ -80,10 +95,11 @@ fn check_data_len(h: &Header, data_start: u64, file_len: u64) -> Result<usize> {
 }
 
 /// NumPy's `np.load(path)` for a `.npy` file: a new array (owning its data) with the file's
-/// dtype and shape, F-contiguous when the file is in Fortran order.
-pub fn load(path: &Path) -> Result<Array> {
+/// dtype and shape, F-contiguous when the file is in Fortran order. Headers longer than
+/// `max_header` bytes are refused.
+pub fn load(path: &Path, max_header: usize) -> Result<Array> {
     let mut file = super::open_file(path, std::fs::OpenOptions::new().read(true))?;
-    let (h, _, _) = read_checked_header(&mut file, path)?;
+    let (h, _, _) = read_checked_header(&mut file, path, max_header)?;
     let order = h.order();
     if h.sizes()?.1 == 0 {
         // NumPy reads a 1-D array of the elements (an empty one has stride 0) and then sets its

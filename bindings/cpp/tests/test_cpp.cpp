@@ -166,6 +166,9 @@ static void flags_buffers_and_dead_handles() {
     } catch (const ndmem::Error &err) {
         CHECK(err.status() == NDM_ERR_IO && err.os_error() == ENOENT);
     }
+    CHECK(throws([&] { (void)ndmem::Array::load("tests/data/npy/big_header_v2.npy"); }, NDM_ERR_FORMAT,
+                 "max_header_size"));
+    CHECK(ndmem::Array::load("tests/data/npy/big_header_v2.npy", INT64_MAX).ndim() >= 0);
 }
 
 int main() {

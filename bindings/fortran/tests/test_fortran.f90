@@ -123,6 +123,8 @@ program test_fortran
   call ndm_check(ndm_array_free(arr))
   call check(ndm_load_npy(ndm_cstr('/nonexistent/x.npy'), res) == ndm_err_io)
   call check(ndm_last_errno() == 2)  ! ENOENT
+  call check(ndm_load_npy_ex(ndm_cstr('tests/data/npy/f_i4_3x2.npy'), 10_c_int64_t, res) == ndm_err_format)
+  call check(index(ndm_message(), 'max_header_size') > 0)  ! NumPy's header limit, here 10 bytes
 
   ! 6. Errors: a status and the message; strides that are not a multiple of the element size.
   call check(ndm_dtype_parse(ndm_cstr('f3'), view) == ndm_err_dtype)

@@ -45,6 +45,7 @@ NDM_BYTEORDER_BIG = 2
 NDM_BYTEORDER_NATIVE = 3
 NDM_MAX_FIELDS = (1 << 20)
 NDM_NPY_MAX_HEADER_LEN = (16 << 20)
+NDM_NPY_MAX_HEADER_SIZE = 10000
 NDM_MMAP_READ = 0
 NDM_MMAP_READWRITE = 1
 NDM_MMAP_COPY = 2
@@ -224,7 +225,9 @@ FUNCTIONS = {
     'ndm_byteswap': (ndm_status, [ctypes.c_void_p, ctypes.c_bool, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_save_npy': (ndm_status, [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int32)]),
     'ndm_load_npy': (ndm_status, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_load_npy_ex': (ndm_status, [ctypes.c_char_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_open_memmap': (ndm_status, [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_bool, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_open_memmap_ex': (ndm_status, [ctypes.c_char_p, ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_bool, ctypes.c_int32, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_memmap_raw': (ndm_status, [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_char_p, ctypes.c_int64, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_flush': (ndm_status, [ctypes.c_void_p]),
     'ndm_release_pages': (ndm_status, [ctypes.c_void_p]),

@@ -6,7 +6,7 @@ import warnings
 from . import _ffi
 from ._array import Array, asarray, order_code
 from ._dtype import dtype as _dtype
-from ._lib import _BY_STATUS, call, int64, int64s, new_handle
+from ._lib import call, int64, int64s, new_handle
 
 _VERSIONS = {None: 0, (1, 0): 1, (2, 0): 2, (3, 0): 3}
 _MODES = {_ffi.NDM_MMAP_READ: "r", _ffi.NDM_MMAP_READWRITE: "r+", _ffi.NDM_MMAP_COPY: "c"}
@@ -35,7 +35,7 @@ def _warn_version(used):
                       "read by NumPy >= 1.17", UserWarning, stacklevel=3)
 
 
-_MAX_HEADER_SIZE = 10000  # NumPy's default `max_header_size`
+_MAX_HEADER_SIZE = _ffi.NDM_NPY_MAX_HEADER_SIZE  # NumPy's default `max_header_size`
 _MODE_NAMES = {"readonly": "r", "r": "r", "copyonwrite": "c", "c": "c", "readwrite": "r+",
                "r+": "r+", "write": "w+", "w+": "w+"}
 
@@ -74,29 +74,9 @@ def save(file, arr, allow_pickle=True, *, version=None):
         _warn_version(used.value)
 
 
-def _check_header_size(path, max_header_size):
-    """NumPy's guard against hostile headers: refuse a header longer than `max_header_size`
-    (10,000 by default) before it is parsed. Files too short for a header are left to the
-    library, which reports them."""
-    try:
-        with open(path, "rb") as f:
-            prefix = f.read(12)
-    except OSError:
-        return  # the library reports it, with its errno
-    if len(prefix) < 10 or prefix[:6] != b"\x93NUMPY":
-        return
-    if prefix[6] == 1:
-        length = int.from_bytes(prefix[8:10], "little")
-    elif len(prefix) == 12:
-        length = int.from_bytes(prefix[8:12], "little")
-    else:
-        return
-    if length > max_header_size:
-        raise _BY_STATUS[_ffi.NDM_ERR_FORMAT](
-            f"Header info length ({length}) is large and may not be safe to load securely.\n"
-            "To allow loading, adjust `max_header_size` or fully trust the `.npy` file using "
-            "`allow_pickle=True`.\nFor safety against large resource use or crashes, "
-            "sandboxing may be necessary.")
+def _limit(max_header_size):
+    """NumPy's `max_header_size` as the C call takes it (None: no limit but the hard cap)."""
+    return _ffi.NDM_NPY_MAX_HEADER_LEN if max_header_size is None else int64(max_header_size)
 
 
 def load(file, mmap_mode=None, allow_pickle=False, max_header_size=_MAX_HEADER_SIZE):
@@ -108,14 +88,10 @@ def load(file, mmap_mode=None, allow_pickle=False, max_header_size=_MAX_HEADER_S
     if mmap_mode is not None and _mode(mmap_mode) == "w+":
         raise ValueError("mmap_mode 'w+' would truncate the file it is asked to load; "
                          "use open_memmap(file, 'w+', dtype, shape) to create one")
-    if not allow_pickle:
-        _check_header_size(path, max_header_size)
+    limit = None if allow_pickle else max_header_size
     if mmap_mode is None:
-        return Array._adopt(new_handle("ndm_load_npy", path))
-    return open_memmap(file, mode=mmap_mode, max_header_size=_MAX_HEADER_LEN)
-
-
-_MAX_HEADER_LEN = _ffi.NDM_NPY_MAX_HEADER_LEN
+        return Array._adopt(new_handle("ndm_load_npy_ex", path, _limit(limit)))
+    return open_memmap(file, mode=mmap_mode, max_header_size=limit)
 
 
 def open_memmap(filename, mode="r+", dtype=None, shape=None, fortran_order=False,
@@ -138,8 +114,8 @@ def open_memmap(filename, mode="r+", dtype=None, shape=None, fortran_order=False
             with open(path, "rb") as f:
                 _warn_version(f.read(7)[6])  # the format's major version, as written
     else:
-        _check_header_size(path, max_header_size)
-        h = new_handle("ndm_open_memmap", path, mode.encode(), None, 0, None, False, 0)
+        h = new_handle("ndm_open_memmap_ex", path, mode.encode(), None, 0, None, False, 0,
+                       _limit(max_header_size))
     x = Array._adopt(h)
     x._file = ("npy", os.path.abspath(path), "r+" if mode == "w+" else mode)
     return x
@@ -167,7 +143,7 @@ def memmap(filename, dtype="uint8", mode="r+", offset=0, shape=None, order="C"):
 def reopen(recipe):
     """The root array of a pickled file reference, mapped again (`_pickle`)."""
     if recipe[0] == "npy":
-        return open_memmap(recipe[1], mode=recipe[2], max_header_size=_MAX_HEADER_LEN)
+        return open_memmap(recipe[1], mode=recipe[2], max_header_size=None)
     _, path, mode, dtype_text, offset, shape, order = recipe
     return memmap(path, dtype=dtype_text, mode=mode, offset=offset, shape=shape, order=order)
 
