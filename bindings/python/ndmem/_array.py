@@ -347,7 +347,7 @@ class Array:
         float, complex, bytes (S: trailing NULs removed; V: raw), str (U), tuple (records)."""
         if len(index) == 1 and isinstance(index[0], tuple):
             index = index[0]
-        index = tuple(int64(i, IndexError, _BAD_INDEX) for i in index)
+        index = tuple(int64(i) for i in index)
         if not index and self.size == 1 and self.ndim:
             index = (0,) * self.ndim
         if len(index) == 1 and self.ndim > 1:

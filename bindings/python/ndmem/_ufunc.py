@@ -73,13 +73,42 @@ def _call(function, code, inputs, out, where, casting, dtype_, extra=()):
     return out if out is not None else result
 
 
+# A comparison of an integer array with a Python int beyond every integer dtype has one
+# answer for every element (NumPy 2; bool arrays raise): `x < 2**70` is `x <= 2**64 - 1`,
+# `x == 2**70` is `x > 2**64 - 1`, and below -2**63 likewise. _ABOVE and _BELOW give the
+# comparison to make against the extreme representable value instead.
+_MIRROR = {_ffi.NDM_LESS: _ffi.NDM_GREATER, _ffi.NDM_LESS_EQUAL: _ffi.NDM_GREATER_EQUAL,
+           _ffi.NDM_GREATER: _ffi.NDM_LESS, _ffi.NDM_GREATER_EQUAL: _ffi.NDM_LESS_EQUAL}
+_ABOVE = {_ffi.NDM_LESS: _ffi.NDM_LESS_EQUAL, _ffi.NDM_LESS_EQUAL: _ffi.NDM_LESS_EQUAL,
+          _ffi.NDM_GREATER: _ffi.NDM_GREATER, _ffi.NDM_GREATER_EQUAL: _ffi.NDM_GREATER,
+          _ffi.NDM_EQUAL: _ffi.NDM_GREATER, _ffi.NDM_NOT_EQUAL: _ffi.NDM_LESS_EQUAL}
+_BELOW = {_ffi.NDM_LESS: _ffi.NDM_LESS, _ffi.NDM_LESS_EQUAL: _ffi.NDM_LESS,
+          _ffi.NDM_GREATER: _ffi.NDM_GREATER_EQUAL, _ffi.NDM_GREATER_EQUAL: _ffi.NDM_GREATER_EQUAL,
+          _ffi.NDM_EQUAL: _ffi.NDM_LESS, _ffi.NDM_NOT_EQUAL: _ffi.NDM_GREATER_EQUAL}
+
+
+def _comparison_beyond(code, value, scalar_left):
+    """(code, value) for comparing with an out-of-range Python int (see _ABOVE)."""
+    if scalar_left:  # `v < x` is `x > v`
+        code = _MIRROR.get(code, code)
+    if value >= 2**64:
+        return _ABOVE[code], 2**64 - 1
+    return _BELOW[code], -2**63
+
+
 def _binary(code):
     def ufunc(a, b, out=None, *, where=True, casting="same_kind", dtype=None):
         a_scalar, b_scalar = isinstance(a, _SCALARS), isinstance(b, _SCALARS)
         if a_scalar != b_scalar:  # one Python scalar next to an array: the C scalar form
             array = asarray(b if a_scalar else a)
-            s = _scalar(a if a_scalar else b, array)
-            return _call("scalar", code, (array,), out, where, casting, dtype,
+            value = a if a_scalar else b
+            op = code
+            if code in _ABOVE and type(value) is int and not -2**63 <= value < 2**64 \
+                    and array.dtype.kind in "iu":
+                op, value = _comparison_beyond(code, value, a_scalar)
+                a_scalar = False
+            s = _scalar(value, array)
+            return _call("scalar", op, (array,), out, where, casting, dtype,
                          extra=(ctypes.byref(s), a_scalar))
         return _call("binary", code, (asarray(a), asarray(b)), out, where, casting, dtype)
 

@@ -353,6 +353,15 @@ def _axis_ptr(axis):
 
 def take(a, indices, axis=None):
     """NumPy's take (mode 'raise'): a new array."""
+    if not isinstance(indices, Array):
+        import numpy
+
+        idx = numpy.asarray(indices)
+        if idx.dtype.kind == "O":  # Python ints beyond int64: NumPy's OverflowError
+            idx = numpy.asarray(indices, dtype=numpy.int64)
+        if idx.dtype.kind == "u" and idx.size and idx.max() > INT64_MAX:  # would wrap negative
+            raise OverflowError("Python int too large to convert to C long")
+        indices = idx
     a, idx = asarray(a), asarray(indices)
     return _new("ndm_take", a._h, idx._h, _axis_ptr(axis))
 

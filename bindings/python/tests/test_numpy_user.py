@@ -17,6 +17,7 @@ import pytest
 from conftest import NUMERIC, ptr, strided_views
 from hypothesis import given
 from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
 
 import ndmem
 
@@ -149,6 +150,37 @@ def test_memory_maps_pickle_by_reference(tmp_path):
     assert (np.asarray(pickle.loads(data))["a"] == 99).all()
 
 
+@pytest.fixture(scope="module")
+def mapped_records(tmp_path_factory):
+    path = tmp_path_factory.mktemp("maps") / "r.npy"
+    a = np.zeros((6, 5, 4), np.dtype([("a", "<i2"), ("b", ">f8", (3,)), ("c", "u1")]))
+    a.view("u1")[...] = (np.arange(a.nbytes) % 251).reshape(a.view("u1").shape)
+    np.save(path, a)
+    return path
+
+
+@given(index=hnp.basic_indices((6, 5, 4), allow_newaxis=False), perm=st.permutations(range(3)),
+       mode=st.sampled_from(["r", "r+", "c"]), field=st.sampled_from([None, "a", "b"]),
+       protocol=st.integers(2, 5))
+def test_random_views_of_maps_pickle_by_reference(mapped_records, index, perm, mode, field,
+                                                   protocol):
+    m = ndmem.load(mapped_records, mmap_mode=mode)
+    v = m if field is None else m[field]
+    v = v[index]
+    if not isinstance(v, ndmem.Array):
+        return  # a full integer index gives a Python scalar
+    if v.ndim == 3:
+        v = v.transpose(perm)
+    data = pickle.dumps(v, protocol)
+    back = pickle.loads(data)
+    if mode == "c":  # copy-on-write: the data travels, contiguous
+        assert repr(back.tolist()) == repr(v.tolist()) and back.dtype == v.dtype
+        return
+    same_array(back, np.asarray(v))
+    assert len(data) < 1000  # by reference
+    assert ndmem.memmap_info(back) == ndmem.memmap_info(v)
+
+
 def test_created_and_raw_maps_pickle_without_truncating(tmp_path):
     path = tmp_path / "w.npy"
     m = ndmem.open_memmap(path, mode="w+", dtype="<f4", shape=(100, 3))
@@ -208,6 +240,13 @@ def test_big_python_ints_like_numpy(dt, value):
                 same_array(ours, theirs)
         same_outcome(lambda: ndmem.asarray(a) + value, lambda: a + value)
         same_outcome(lambda: value * ndmem.asarray(a), lambda: value * a)
+        for op in ("equal", "not_equal", "less", "less_equal", "greater", "greater_equal"):
+            for args in ((a, value), (value, a)):
+                nd_args = [ndmem.asarray(v) if isinstance(v, np.ndarray) else v for v in args]
+                ours, theirs = same_outcome(lambda: getattr(ndmem, op)(*nd_args),
+                                            lambda: getattr(np, op)(*args))
+                if isinstance(theirs, np.ndarray):
+                    same_array(ours, theirs)
 
 
 # --- 4. comma strings ----------------------------------------------------------------------------
@@ -274,14 +313,38 @@ def _entry_points(n):
         (lambda: ndmem.sliding_window_view(x, 2, axis=n), lambda: swv(a, 2, axis=n)),
         (lambda: ndmem.broadcast_to(x, (n, 6)), lambda: np.broadcast_to(a, (n, 6))),
         (lambda: ndmem.full((n,), 1.0), lambda: np.full((n,), 1.0)),
+        (lambda: x.reshape(1, 6).swapaxes(n, 0), lambda: a.reshape(1, 6).swapaxes(n, 0)),
+        (lambda: ndmem.moveaxis(x, n, 0), lambda: np.moveaxis(a, n, 0)),
+        (lambda: x.reshape(1, 6).squeeze(n), lambda: a.reshape(1, 6).squeeze(n)),
+        (lambda: ndmem.expand_dims(x, n), lambda: np.expand_dims(a, n)),
+        (lambda: ndmem.take(x, [n]), lambda: np.take(a, [n])),
+        (lambda: ndmem.concatenate([x], axis=n), lambda: np.concatenate([a], axis=n)),
+        (lambda: x.sum(axis=n), lambda: a.sum(axis=n)),
+        (lambda: x.item(n), lambda: a.item(n)),
+        (lambda: ndmem.compress([True], x, axis=n), lambda: np.compress([True], a, axis=n)),
+        (lambda: ndmem.empty_like(x, shape=(n,)), lambda: np.empty_like(a, shape=(n,))),
+        (lambda: ndmem.frombuffer(b"abcd", "u1", count=n), lambda: np.frombuffer(b"abcd", "u1", count=n)),
+        (lambda: ndmem.frombuffer(b"abcd", "u1", offset=n), lambda: np.frombuffer(b"abcd", "u1", offset=n)),
+        (lambda: x.reshape(2, 3).diagonal(n), lambda: a.reshape(2, 3).diagonal(n)),
     ]
 
 
-@given(n=st_big, which=st.integers(0, 13))
+# Axis numbers and offsets that NumPy reads as C ints: within int64 ndmem answers itself (an
+# AxisError, an empty diagonal) where NumPy overflows its C int; beyond int64 both overflow.
+C_INT_ARGS = {9, 14, 15, 16, 17, 19, 20, 22}
+DIAGONAL = 26
+
+
+@given(n=st_big, which=st.integers(0, 26))
 def test_integers_beyond_int64_raise_like_numpy(n, which):
     ours, theirs = _entry_points(n)[which]
-    if which == 9 and n == 2**63 - 1:
-        return  # NumPy truncates this axis to a C int (-1) and transposes; ndmem: AxisError
+    if which == DIAGONAL and -2**63 <= n < 2**63:
+        assert ours().shape == (0,)  # an offset beyond the matrix: an empty diagonal
+        return
+    if which in C_INT_ARGS and -2**63 <= n < 2**63:
+        with pytest.raises((ValueError, IndexError)):
+            ours()  # an AxisError (ValueError and IndexError), never a wrapped axis
+        return
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         o, t = same_outcome(ours, theirs)
