@@ -79,6 +79,18 @@ def test_copies_own_their_handles_and_copy_like_numpy(view):
     assert c.shape == view.shape  # the copy's handle outlives the original's
 
 
+@given(n=st.integers(0, 12), index=st.slices(12), order=st.sampled_from([">", "<", "="]),
+       protocol=st.integers(0, pickle.HIGHEST_PROTOCOL))
+def test_copies_and_pickles_of_record_views_like_numpy(n, index, order, protocol):
+    r = records(n).astype(RECORD.newbyteorder(order))[index]
+    x = ndmem.asarray(r)
+    for ours, theirs in ((copy.copy(x), copy.copy(r)), (copy.deepcopy(x), copy.deepcopy(r)),
+                         (pickle.loads(pickle.dumps(x, protocol)), r)):
+        got = np.asarray(ours)
+        assert got.dtype == r.dtype and got.shape == r.shape and ours._h != x._h
+        assert repr(got.tolist()) == repr(theirs.tolist())
+
+
 @given(view=strided_views(), protocol=st.integers(0, pickle.HIGHEST_PROTOCOL))
 def test_pickles_carry_data_like_numpy(view, protocol):
     x = ndmem.asarray(view)
