@@ -143,6 +143,12 @@ fortran-test: fortran-objs
 	$(PYTHON) -c "import sys; r = open('README.md').read(); e = open('examples/fortran/section.f90').read(); sys.exit(0 if '\`\`\`fortran\n' + e + '\`\`\`' in r else 'README.md must show examples/fortran/section.f90')"
 	$(FC) -std=f2018 -Wall -Werror -I$(FBUILD) examples/fortran/section.f90 $(FOBJS) $(FLINK) -o $(FBUILD)/section
 	test "$$($(FBUILD)/section | tr -s ' ' | head -1)" = " 100. 2. 300. 4."
+	@for f in bindings/fortran/tests/must_fail/*.f90; do \
+	    if $(FC) -std=f2018 -I$(FBUILD) -c $$f -o $(FBUILD)/must_fail.o 2>$(FBUILD)/must_fail.log; then \
+	        echo "error: $$f compiled: ndm_wrap must refuse temporaries"; exit 1; fi; \
+	    grep -q "INTENT" $(FBUILD)/must_fail.log || { cat $(FBUILD)/must_fail.log; \
+	        echo "error: $$f failed to compile for another reason"; exit 1; }; \
+	done; echo "fortran-test: ndm_wrap refuses temporaries (vector subscripts, expressions)"
 	$(FC) -std=f2018 -Wall -Werror -g -I$(FBUILD) bindings/fortran/tests/test_fortran.f90 \
 	    $(FOBJS) $(FLINK) -o $(FBUILD)/test_fortran
 	$(FBUILD)/test_fortran

@@ -2,6 +2,10 @@
 !   - ndm_wrap(a, arr [, dtype]): an ndmem array over any Fortran array (rank 0-7, any
 !     intrinsic type, or a bind(C) derived type with a record dtype), sections such as
 !     a(1:n:2, :) included, with no copy. Axes are reversed: a(n1, n2) is ndmem shape (n2, n1).
+!     `a` is intent(inout), target: the compiler refuses what it would pass as a temporary copy
+!     (a vector subscript a([1,3], :), an expression a*2), which it frees after the call.
+!   - ndm_wrap_readonly(a, arr [, dtype]): the same for intent(in) data, as a read-only array.
+!     Wrap variables only: an expression is a temporary, gone when the call returns.
 !   - ndm_pointer(arr, p): a Fortran pointer (real/integer/complex of 4 or 8 bytes, rank 1-7)
 !     over an ndmem array's elements (axes reversed back), negative strides allowed; strides that
 !     are not a multiple of the element size are refused (module ndmem_pointers, generated).
@@ -14,14 +18,16 @@ module ndmem
   use ndmem_pointers
   implicit none
   private
-  public :: ndm_wrap, ndm_pointer, ndm_check, ndm_message, ndm_cstr
+  public :: ndm_wrap, ndm_wrap_readonly, ndm_pointer, ndm_check, ndm_message, ndm_cstr
   public :: ndm_from_descriptor
 
   interface
-    function ndm_from_descriptor(a, dtype, out) bind(C, name='ndmf_from_descriptor') result(r)
+    function ndm_from_descriptor(a, dtype, writeable, out) bind(C, name='ndmf_from_descriptor') &
+        result(r)
       import
       type(*), dimension(..), intent(in) :: a
       type(c_ptr), value :: dtype
+      logical(c_bool), value :: writeable
       type(c_ptr), intent(out) :: out
       integer(c_int32_t) :: r
     end function
@@ -64,16 +70,31 @@ contains
     c = trim(text) // c_null_char
   end function
 
-  !> An ndmem array over `a` (no copy); `dtype` (a dtype handle) for derived types.
+  !> An ndmem array over `a` (no copy, writeable); `dtype` (a dtype handle) for derived types.
+  !> intent(inout) makes the compiler refuse temporaries (vector subscripts, expressions).
   function ndm_wrap(a, arr, dtype) result(status)
+    type(*), dimension(..), intent(inout), target :: a
+    type(c_ptr), intent(out) :: arr
+    type(c_ptr), intent(in), optional :: dtype
+    integer(c_int32_t) :: status
+    if (present(dtype)) then
+      status = ndm_from_descriptor(a, dtype, .true._c_bool, arr)
+    else
+      status = ndm_from_descriptor(a, c_null_ptr, .true._c_bool, arr)
+    end if
+  end function
+
+  !> A read-only ndmem array over intent(in) data `a` (no copy). Wrap a variable, never an
+  !> expression: the compiler passes an expression as a temporary that is freed after the call.
+  function ndm_wrap_readonly(a, arr, dtype) result(status)
     type(*), dimension(..), intent(in), target :: a
     type(c_ptr), intent(out) :: arr
     type(c_ptr), intent(in), optional :: dtype
     integer(c_int32_t) :: status
     if (present(dtype)) then
-      status = ndm_from_descriptor(a, dtype, arr)
+      status = ndm_from_descriptor(a, dtype, .false._c_bool, arr)
     else
-      status = ndm_from_descriptor(a, c_null_ptr, arr)
+      status = ndm_from_descriptor(a, c_null_ptr, .false._c_bool, arr)
     end if
   end function
 

@@ -26,10 +26,11 @@ static int32_t kind_of(CFI_type_t t) {
     }
 }
 
-/* An ndmem array over the Fortran array described by `d`, with no copy. `dtype` may be NULL for
- * intrinsic types; it is required for derived types (a record dtype of the same size). The
- * caller keeps the Fortran array alive while the ndmem array lives. */
-ndm_status ndmf_from_descriptor(const CFI_cdesc_t *d, const ndm_dtype *dtype, ndm_array **out) {
+/* An ndmem array over the Fortran array described by `d`, with no copy, writeable or read-only.
+ * `dtype` may be NULL for intrinsic types; it is required for derived types (a record dtype of
+ * the same size). The caller keeps the Fortran array alive while the ndmem array lives. */
+ndm_status ndmf_from_descriptor(const CFI_cdesc_t *d, const ndm_dtype *dtype, bool writeable,
+                                ndm_array **out) {
     if (d == NULL || out == NULL) return NDM_ERR_NULL_ARG;
     if (d->base_addr == NULL) return NDM_ERR_NULL_ARG; /* unallocated or disassociated */
     ndm_dtype *own = NULL;
@@ -58,7 +59,7 @@ ndm_status ndmf_from_descriptor(const CFI_cdesc_t *d, const ndm_dtype *dtype, nd
         if (reach < 0) lo += reach; else hi += reach;
     }
     ndm_status s = ndm_from_ptr((char *)d->base_addr + lo, (size_t)(hi - lo), -lo, dtype, rank,
-                                shape, strides, NDM_FLAG_WRITEABLE, NULL, NULL, out);
+                                shape, strides, writeable ? NDM_FLAG_WRITEABLE : 0, NULL, NULL, out);
     ndm_dtype_free(own);
     return s;
 }

@@ -126,7 +126,10 @@ program test_fortran
   call check(ndm_load_npy_ex(ndm_cstr('tests/data/npy/f_i4_3x2.npy'), 10_c_int64_t, res) == ndm_err_format)
   call check(index(ndm_message(), 'max_header_size') > 0)  ! NumPy's header limit, here 10 bytes
 
-  ! 6. Errors: a status and the message; strides that are not a multiple of the element size.
+  ! 6. intent(in) data is wrapped read-only (ndm_wrap needs intent(inout): no temporaries).
+  call check(readonly_view_of(a) == 0)
+
+  ! 7. Errors: a status and the message; strides that are not a multiple of the element size.
   call check(ndm_dtype_parse(ndm_cstr('f3'), view) == ndm_err_dtype)
   call check(index(ndm_message(), 'f3') > 0)
   call ndm_check(ndm_dtype_parse(ndm_cstr("[('a', 'i1'), ('b', '<f8')]"), field))  ! packed: b at 1
@@ -143,6 +146,14 @@ program test_fortran
   print '(a, i0, a, i0, a)', 'test_fortran: ', passed, ' passed, ', failed, ' failed'
   if (failed > 0) error stop 1
 contains
+  integer function readonly_view_of(x) result(writeable_bits)
+    real(c_double), intent(in), target :: x(:, :)
+    type(c_ptr) :: h
+    call ndm_check(ndm_wrap_readonly(x, h), 'wrap_readonly')
+    call check(c_associated(ndm_data(h), c_loc(x(1, 1))) .and. ndm_size(h) == size(x))
+    writeable_bits = iand(ndm_flags(h), ndm_flag_writeable)
+    call ndm_check(ndm_array_free(h))
+  end function
   subroutine check(cond)
     logical, intent(in) :: cond
     if (cond) then
