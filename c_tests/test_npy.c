@@ -9,6 +9,7 @@
 #include <errno.h>
 #include <stdint.h>
 #include <stdlib.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "check.h"
 
@@ -490,6 +491,45 @@ static void test_corpus(void) {
     printf("fuzz corpus: %d files, %d load, %d rejected\n", files, loaded, files - loaded);
 }
 
+/* A file under a live map is never shrunk or replaced by ndmem (a read through the map would
+ * then kill the process with SIGBUS): save and 'w+' of that file fail with NDM_ERR_IO naming the
+ * map, in a child process that must exit normally. Once the map is freed, both work again. */
+static int live_map_child(void) {
+    int before = checks_failed;
+    ndm_dtype *f8 = dt("<f8");
+    int64_t big[1] = {1 << 16}, small[1] = {2};
+    ndm_array *w = NULL, *r = NULL, *other = NULL, *again = NULL;
+    CHECK_OK(ndm_open_memmap(tmp("live.npy"), "w+", f8, 1, big, false, 0, &w));
+    ndm_array_free(w);
+    CHECK_OK(ndm_open_memmap(tmp("live.npy"), "r", NULL, 0, NULL, false, 0, &r));
+    CHECK_OK(ndm_zeros(f8, 1, small, NDM_ORDER_C, &other));
+    CHECK_ERR(ndm_save_npy(tmp("live.npy"), other, 0, NULL), NDM_ERR_IO, "live memory map");
+    CHECK_ERR(ndm_open_memmap(tmp("live.npy"), "w+", f8, 1, small, false, 0, &again), NDM_ERR_IO,
+              "SIGBUS");
+    CHECK_ERR(ndm_memmap_raw(tmp("live.npy"), f8, "w+", 0, 1, small, NDM_ORDER_C, &again), NDM_ERR_IO,
+              "live.npy");
+    double last = -1;
+    int64_t idx[1] = {(1 << 16) - 1};
+    CHECK_OK(ndm_get_item(r, idx, 1, NDM_KIND_FLOAT64, &last)); /* SIGBUS here if truncated */
+    CHECK(last == 0.0);
+    ndm_array_free(r);
+    CHECK_OK(ndm_save_npy(tmp("live.npy"), other, 0, NULL)); /* no map left: allowed */
+    ndm_array_free(other);
+    ndm_dtype_free(f8);
+    unlink(tmp("live.npy"));
+    return checks_failed == before ? 0 : 1;
+}
+
+static void test_live_maps_are_never_truncated(void) {
+    fflush(NULL);
+    pid_t pid = fork();
+    if (pid == 0) _exit(live_map_child());
+    int status = 0;
+    CHECK(pid > 0 && waitpid(pid, &status, 0) == pid);
+    CHECK(WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    if (WIFSIGNALED(status)) fprintf(stderr, "  the child died of signal %d\n", WTERMSIG(status));
+}
+
 int main(void) {
     strcpy(tmpdir, "/tmp/ndm_npy_XXXXXX");
     if (!mkdtemp(tmpdir)) {
@@ -500,6 +540,7 @@ int main(void) {
     test_maps();
     test_hostile();
     test_corpus();
+    test_live_maps_are_never_truncated();
     /* Clean up the scratch directory. */
     const char *names[] = {"out.npy", "map.npy", "raw.bin", "empty.bin", "bad.npy", "l.npy", "v.npy", "x.npy", "ov.npy"};
     for (size_t i = 0; i < sizeof names / sizeof names[0]; i++) unlink(tmp(names[i]));

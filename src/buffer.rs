@@ -54,6 +54,42 @@ pub struct Mapping {
     pub file_id: (u64, u64),
 }
 
+/// Every live file mapping of this process, by the file's (device, inode): the end (file offset
+/// just past the last mapped byte) of each. A file under a live mapping must not be shrunk or
+/// replaced: reading a mapped page beyond the file's end kills the process with SIGBUS. Writers
+/// in this library ask [`live_maps`] first; other processes are outside its control.
+static LIVE_MAPS: std::sync::Mutex<Vec<((u64, u64), u64)>> = std::sync::Mutex::new(Vec::new());
+
+fn live_maps_lock() -> std::sync::MutexGuard<'static, Vec<((u64, u64), u64)>> {
+    LIVE_MAPS.lock().unwrap_or_else(|p| p.into_inner())
+}
+
+/// How many live mappings of the file `file_id` (device, inode) this process has, and the
+/// furthest file offset they reach; `None` when it has none.
+pub fn live_maps(file_id: (u64, u64)) -> Option<(usize, u64)> {
+    let maps = live_maps_lock();
+    let ends = maps.iter().filter(|(id, _)| *id == file_id).map(|(_, end)| *end);
+    let (count, end) = ends.fold((0, 0), |(n, e), end| (n + 1, e.max(end)));
+    (count > 0).then_some((count, end))
+}
+
+/// Refuses to replace or shrink the file `file` (named `path` in the message) while this
+/// process maps it: `what` is the operation.
+pub fn refuse_if_mapped(file: &std::fs::File, path: &std::path::Path, what: &str) -> Result<()> {
+    use std::os::unix::fs::MetadataExt;
+    let Ok(meta) = file.metadata() else {
+        return Ok(());
+    };
+    if let Some((count, end)) = live_maps((meta.dev(), meta.ino())) {
+        bail!(
+            Io,
+            "cannot {what} '{}': {count} live memory map(s) of this process read it (up to byte {end}), and replacing or shrinking the file under them would kill the process with SIGBUS on their next read; free the arrays over those maps first",
+            path.display()
+        );
+    }
+    Ok(())
+}
+
 /// A byte range and the owner responsible for freeing it.
 pub struct Buffer {
     ptr: NonNull<u8>,
@@ -181,6 +217,7 @@ impl Buffer {
                 &e,
             ));
         }
+        live_maps_lock().push((file_id, file_offset + len as u64));
         Ok(Buffer {
             ptr: NonNull::new(p.cast::<u8>()).expect("mmap never returns null on success"),
             len,
@@ -361,12 +398,17 @@ impl Drop for Buffer {
                     release();
                 }
             }
-            Owner::Mapped(_) => {
+            Owner::Mapped(m) => {
                 // munmap of a live mapping only fails for invalid arguments, which cannot
                 // happen here; there is nobody to report to from a destructor. This is the last
                 // reference to the buffer, so no array refers to the mapping any more.
                 // SAFETY: ptr/len are exactly the mapping created in `map_file`.
                 unsafe { libc::munmap(self.ptr.as_ptr().cast(), self.len) };
+                let entry = (m.file_id, m.file_offset + self.len as u64);
+                let mut maps = live_maps_lock();
+                if let Some(i) = maps.iter().position(|e| *e == entry) {
+                    maps.swap_remove(i);
+                }
             }
             Owner::Owned(_) => {}
         }

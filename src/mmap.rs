@@ -77,9 +77,16 @@ fn open(path: &Path, mode: Mode) -> Result<File> {
     match mode {
         Mode::Read | Mode::Copy => o.read(true),
         Mode::ReadWrite => o.read(true).write(true),
-        Mode::Create => o.read(true).write(true).create(true).truncate(true),
+        // Truncated below, once it is known that no live map of this process reads the file.
+        Mode::Create => o.read(true).write(true).create(true).truncate(false),
     };
-    crate::npy::open_file(path, &o)
+    let file = crate::npy::open_file(path, &o)?;
+    if mode == Mode::Create {
+        crate::buffer::refuse_if_mapped(&file, path, "create (mode 'w+')")?;
+        file.set_len(0)
+            .map_err(|e| crate::npy::io_error("cannot truncate", path, e))?;
+    }
+    Ok(file)
 }
 
 /// Maps `shape` elements of `dtype` at byte `offset` of an open file of `file_len` bytes.

@@ -48,6 +48,7 @@ pub fn save(path: &Path, a: &Arc<Array>, version: Option<u8>) -> Result<u8> {
             );
         }
     }
+    crate::buffer::refuse_if_mapped(&file, path, "save an array into")?;
     let io = |e: Error| match e.kind {
         ErrorKind::Io => {
             let message = format!("cannot write '{}': {}", path.display(), e.message);

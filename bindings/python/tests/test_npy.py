@@ -360,3 +360,32 @@ def test_errors_are_numpys_classes(tmp_path):
         ndmem.arange(3).flush()
     with pytest.raises(TypeError):
         nd_load(io.BytesIO(b""))
+
+
+def test_a_live_map_is_never_truncated(tmp_path):
+    """Saving over, or creating ('w+'), a file that a live map reads would make the next read
+    through the map kill the process with SIGBUS (NumPy's trap): ndmem refuses with an OSError
+    naming the map. Run in a child process, which must exit normally."""
+    import subprocess
+    import sys
+
+    code = f"""
+import numpy as np, ndmem
+p = {str(tmp_path / "live.npy")!r}
+np.save(p, np.arange(1 << 16, dtype="f8"))
+m = ndmem.load(p, mmap_mode="r")
+for attempt in (lambda: ndmem.save(p, np.zeros(2)),
+                lambda: ndmem.open_memmap(p, mode="w+", dtype="f8", shape=(2,)),
+                lambda: ndmem.memmap(p, dtype="f8", mode="w+", shape=(2,))):
+    try:
+        attempt()
+        raise SystemExit("a live map's file was replaced")
+    except OSError as e:
+        assert isinstance(e, ndmem.Error) and "live memory map" in str(e), e
+assert m[-1] == (1 << 16) - 1  # SIGBUS here if the file had been truncated
+del m
+ndmem.save(p, np.zeros(2))  # no map left: allowed
+assert np.load(p).shape == (2,)
+"""
+    r = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert r.returncode == 0, (r.returncode, r.stderr)
