@@ -202,7 +202,25 @@ static void test_bounds_and_indices(void) {
     CHECK(out == NULL);
 }
 
+/* ndm_last_status tells whether the last call failed; ndm_last_error keeps the last failure's
+ * message across successes (documented), so a stale message is recognisable. */
+static void test_last_status(void) {
+    ndm_dtype *d = NULL;
+    CHECK(ndm_dtype_parse("f3", &d) == NDM_ERR_DTYPE);
+    CHECK(ndm_last_status() == NDM_ERR_DTYPE);
+    CHECK_OK(ndm_dtype_parse("f8", &d));
+    CHECK(ndm_last_status() == NDM_OK);
+    CHECK(strstr(ndm_last_error(), "f3") != NULL); /* the older failure, not cleared */
+    CHECK(ndm_dtype_itemsize(d) == 8 && ndm_last_status() == NDM_OK);
+    CHECK(ndm_ndim(NULL) == -1 && ndm_last_status() == NDM_ERR_NULL_ARG); /* a getter's fallback */
+    (void)ndm_status_str(NDM_OK);
+    CHECK(ndm_last_status() == NDM_ERR_NULL_ARG); /* calls that cannot fail leave it */
+    ndm_dtype_free(d);
+    CHECK(ndm_last_status() == NDM_OK);
+}
+
 int main(void) {
+    test_last_status();
     test_null_arguments();
     test_bad_shapes();
     test_bad_dtypes();

@@ -204,7 +204,7 @@ static void test_maps(void) {
         CHECK_OK(ndm_release_pages(c));
         CHECK(((const double *)ndm_data(c))[3998] == 7996); /* faults back in from the file */
         ndm_array *res2 = NULL;
-        CHECK_ERR(ndm_ufunc_scalar(NDM_MULTIPLY, c, &two, false, c, NULL, &res2), NDM_ERR_INVALID_ARG,
+        CHECK_ERR(ndm_ufunc_scalar(NDM_MULTIPLY, c, &two, false, c, NULL, &res2), NDM_ERR_READONLY,
                   "read-only");
     }
     ndm_array_free(c);

@@ -109,7 +109,8 @@ static void test_errors(void) {
               "operands could not be broadcast together with shapes (3,) (4,)");
     ndm_array *ro = NULL;
     CHECK_OK(ndm_broadcast_to(row, 1, &four, &ro));
-    CHECK_ERR(ndm_ufunc_binary(NDM_ADD, row, row, ro, NULL, &r), NDM_ERR_INVALID_ARG, "output array is read-only");
+    CHECK_ERR(ndm_ufunc_binary(NDM_ADD, row, row, ro, NULL, &r), NDM_ERR_READONLY, "output array is read-only");
+    CHECK_ERR(ndm_ufunc_unary(NDM_NEGATIVE, row, ro, NULL, &r), NDM_ERR_READONLY, "read-only");
     CHECK_ERR(ndm_ufunc_binary(99, row, row, NULL, NULL, &r), NDM_ERR_INVALID_ARG, "op code 99");
     CHECK_ERR(ndm_ufunc_binary(NDM_BITWISE_AND, row, row, NULL, NULL, &r), NDM_ERR_CASTING,
               "ufunc 'bitwise_and' not supported for the input types");

@@ -188,6 +188,12 @@ static void test_broadcasting_and_windows(void) {
     CHECK(ndm_shape(w)[0] == 4 && ndm_shape(w)[1] == 3 && ndm_strides(w)[0] == 8);
     CHECK(!(ndm_flags(w) & NDM_FLAG_WRITEABLE));
     ndm_array_free(w);
+    /* Writeable windows only where no element is in two windows (the rule of ndm_as_strided). */
+    CHECK_ERR(ndm_sliding_window_view(six, 1, &three, NULL, true, &out), NDM_ERR_INVALID_ARG, "overlap");
+    int64_t one_window = 1;
+    CHECK_OK(ndm_sliding_window_view(six, 1, &one_window, NULL, true, &w));
+    CHECK(ndm_flags(w) & NDM_FLAG_WRITEABLE);
+    ndm_array_free(w);
     int64_t seven = 7;
     CHECK_ERR(ndm_sliding_window_view(six, 1, &seven, NULL, false, &out), NDM_ERR_INVALID_ARG,
               "window shape cannot be larger than input array shape");

@@ -1368,10 +1368,20 @@ ndm_status ndm_concatenate(int32_t count,
 /**
  * The message of the last failing ndmem call on this thread ("" if none failed yet).
  *
- * The text names the argument, shape, axis or value at fault. The pointer stays valid until the
- * next failing ndmem call on the same thread; copy the text to keep it. Never NULL.
+ * The text names the argument, shape, axis or value at fault. It is **not** cleared by calls
+ * that succeed: it describes the last failure, which may be older than the last call (ask
+ * `ndm_last_status()` whether the last call failed). The pointer stays valid until the next
+ * failing ndmem call on the same thread; copy the text to keep it. Never NULL.
  */
 const char *ndm_last_error(void);
+
+/**
+ * The status of the last ndmem call on this thread that reports one: `NDM_OK` after a success,
+ * else the code it returned (for the getters that return a value, such as `ndm_ndim`, the code
+ * of the failure behind their fallback value). Calls that cannot fail (`ndm_last_error`,
+ * `ndm_status_str`, `ndm_version`, this one) leave it unchanged.
+ */
+ndm_status ndm_last_status(void);
 
 /**
  * The operating system's error number (`errno`, e.g. `ENOENT`) behind the last failing ndmem
@@ -1398,8 +1408,8 @@ const char *ndm_version(void);
  * `out` may be NULL (a new K-ordered array is allocated); it is never broadcast. `*result`
  * gets a new handle to the result (`out` itself when given); `result` may be NULL when `out` is
  * given (nothing to return: the cheapest call, no handle is made). Errors: `NDM_ERR_CASTING`
- * (with NumPy's message), `NDM_ERR_SHAPE` (broadcasting), `NDM_ERR_INVALID_ARG` (read-only
- * out). Small same-dtype contiguous calls with `out` take an allocation-free path.
+ * (with NumPy's message), `NDM_ERR_SHAPE` (broadcasting), `NDM_ERR_READONLY` (read-only out,
+ * as everywhere a write is refused). Small same-dtype contiguous calls with `out` take an allocation-free path.
  */
 ndm_status ndm_ufunc_binary(int32_t op,
                             const ndm_array *a,
@@ -1467,7 +1477,8 @@ ndm_status ndm_ufunc_unary(int32_t op,
  * maximum/minimum, which have no identity). Floats are summed pairwise in NumPy's order, so
  * results equal NumPy's to the bit for the same input. `*result` gets a new handle to the result
  * (`out` when given; a 0-d array for a full reduction). Errors: `NDM_ERR_AXIS`,
- * `NDM_ERR_INVALID_ARG` (duplicate axis, wrong `out` shape, empty max/min, read-only out).
+ * `NDM_ERR_INVALID_ARG` (duplicate axis, wrong `out` shape, empty max/min), `NDM_ERR_READONLY`
+ * (read-only out).
  */
 ndm_status ndm_reduce(int32_t op,
                       const ndm_array *a,

@@ -68,7 +68,10 @@ fn live_maps_lock() -> std::sync::MutexGuard<'static, Vec<((u64, u64), u64)>> {
 /// furthest file offset they reach; `None` when it has none.
 pub fn live_maps(file_id: (u64, u64)) -> Option<(usize, u64)> {
     let maps = live_maps_lock();
-    let ends = maps.iter().filter(|(id, _)| *id == file_id).map(|(_, end)| *end);
+    let ends = maps
+        .iter()
+        .filter(|(id, _)| *id == file_id)
+        .map(|(_, end)| *end);
     let (count, end) = ends.fold((0, 0), |(n, e), end| (n + 1, e.max(end)));
     (count > 0).then_some((count, end))
 }

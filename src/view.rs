@@ -57,18 +57,21 @@ pub fn broadcast_to(a: &Arc<Array>, shape: &[i64]) -> Result<Array> {
     Ok(a.view(s, false))
 }
 
-/// `sliding_window_view(a, window, axes, writeable)`: read-only unless `writeable` (then it
-/// inherits `a`'s writeability, and a write shows in every window that holds the element).
+/// `sliding_window_view(a, window, axes, writeable)`: read-only unless `writeable`; a writeable
+/// view (only if `a` is writeable) is refused like `as_strided`'s when windows overlap, i.e.
+/// whenever an element would be in two windows (`InvalidArg`: ask for a read-only view).
 pub fn sliding_window_view(
     a: &Arc<Array>,
     window: &[i64],
     which: Option<&[i64]>,
     writeable: bool,
 ) -> Result<Array> {
-    Ok(a.view(
-        axes::sliding_window(&a.strided(), window, which)?,
-        writeable,
-    ))
+    let s = axes::sliding_window(&a.strided(), window, which)?;
+    let writeable = writeable && a.is_writeable();
+    if writeable {
+        refuse_overlap("sliding_window_view", &s.shape, &s.strides, a.itemsize())?;
+    }
+    Ok(a.view(s, writeable))
 }
 
 /// `as_strided(a, shape, strides, writeable)`, checked: starting at `a`'s element 0, every byte

@@ -665,6 +665,10 @@ module ndmem_c
       import
       type(c_ptr) :: r
     end function
+    function ndm_last_status() bind(C, name='ndm_last_status') result(r)
+      import
+      integer(c_int32_t) :: r
+    end function
     function ndm_last_errno() bind(C, name='ndm_last_errno') result(r)
       import
       integer(c_int32_t) :: r

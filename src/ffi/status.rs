@@ -73,13 +73,16 @@ fn code(kind: ErrorKind) -> ndm_status {
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
     static LAST_ERRNO: std::cell::Cell<i32> = const { std::cell::Cell::new(0) };
+    static LAST_STATUS: std::cell::Cell<ndm_status> = const { std::cell::Cell::new(NDM_OK) };
 }
 
 fn record(e: &Error) -> ndm_status {
     let text = CString::new(e.message.replace('\0', "\\0")).unwrap_or_default();
     LAST_ERROR.with(|cell| *cell.borrow_mut() = text);
     LAST_ERRNO.with(|cell| cell.set(e.os_error.unwrap_or(0)));
-    code(e.kind)
+    let status = code(e.kind);
+    LAST_STATUS.with(|cell| cell.set(status));
+    status
 }
 
 fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
@@ -97,7 +100,10 @@ fn panic_error(payload: Box<dyn std::any::Any + Send>) -> Error {
 /// Runs `f` behind the panic boundary and converts its outcome to a status code.
 pub fn run(f: impl FnOnce() -> Result<()>) -> ndm_status {
     match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(())) => NDM_OK,
+        Ok(Ok(())) => {
+            LAST_STATUS.with(|cell| cell.set(NDM_OK));
+            NDM_OK
+        }
         Ok(Err(e)) => record(&e),
         Err(payload) => record(&panic_error(payload)),
     }
@@ -106,7 +112,10 @@ pub fn run(f: impl FnOnce() -> Result<()>) -> ndm_status {
 /// Runs a getter behind the panic boundary; on failure records the error and returns `fallback`.
 pub fn run_value<T>(fallback: T, f: impl FnOnce() -> Result<T>) -> T {
     match catch_unwind(AssertUnwindSafe(f)) {
-        Ok(Ok(v)) => v,
+        Ok(Ok(v)) => {
+            LAST_STATUS.with(|cell| cell.set(NDM_OK));
+            v
+        }
         Ok(Err(e)) => {
             record(&e);
             fallback
@@ -120,11 +129,22 @@ pub fn run_value<T>(fallback: T, f: impl FnOnce() -> Result<T>) -> T {
 
 /// The message of the last failing ndmem call on this thread ("" if none failed yet).
 ///
-/// The text names the argument, shape, axis or value at fault. The pointer stays valid until the
-/// next failing ndmem call on the same thread; copy the text to keep it. Never NULL.
+/// The text names the argument, shape, axis or value at fault. It is **not** cleared by calls
+/// that succeed: it describes the last failure, which may be older than the last call (ask
+/// `ndm_last_status()` whether the last call failed). The pointer stays valid until the next
+/// failing ndmem call on the same thread; copy the text to keep it. Never NULL.
 #[no_mangle]
 pub extern "C" fn ndm_last_error() -> *const c_char {
     LAST_ERROR.with(|cell| cell.borrow().as_ptr())
+}
+
+/// The status of the last ndmem call on this thread that reports one: `NDM_OK` after a success,
+/// else the code it returned (for the getters that return a value, such as `ndm_ndim`, the code
+/// of the failure behind their fallback value). Calls that cannot fail (`ndm_last_error`,
+/// `ndm_status_str`, `ndm_version`, this one) leave it unchanged.
+#[no_mangle]
+pub extern "C" fn ndm_last_status() -> ndm_status {
+    LAST_STATUS.with(|cell| cell.get())
 }
 
 /// The operating system's error number (`errno`, e.g. `ENOENT`) behind the last failing ndmem

@@ -119,8 +119,8 @@ pub struct ndm_ufunc_opts {
 /// `out` may be NULL (a new K-ordered array is allocated); it is never broadcast. `*result`
 /// gets a new handle to the result (`out` itself when given); `result` may be NULL when `out` is
 /// given (nothing to return: the cheapest call, no handle is made). Errors: `NDM_ERR_CASTING`
-/// (with NumPy's message), `NDM_ERR_SHAPE` (broadcasting), `NDM_ERR_INVALID_ARG` (read-only
-/// out). Small same-dtype contiguous calls with `out` take an allocation-free path.
+/// (with NumPy's message), `NDM_ERR_SHAPE` (broadcasting), `NDM_ERR_READONLY` (read-only out,
+/// as everywhere a write is refused). Small same-dtype contiguous calls with `out` take an allocation-free path.
 #[no_mangle]
 pub unsafe extern "C" fn ndm_ufunc_binary(
     op: i32,
@@ -333,7 +333,8 @@ pub const NDM_MEAN: i32 = 64;
 /// maximum/minimum, which have no identity). Floats are summed pairwise in NumPy's order, so
 /// results equal NumPy's to the bit for the same input. `*result` gets a new handle to the result
 /// (`out` when given; a 0-d array for a full reduction). Errors: `NDM_ERR_AXIS`,
-/// `NDM_ERR_INVALID_ARG` (duplicate axis, wrong `out` shape, empty max/min, read-only out).
+/// `NDM_ERR_INVALID_ARG` (duplicate axis, wrong `out` shape, empty max/min), `NDM_ERR_READONLY`
+/// (read-only out).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn ndm_reduce(

@@ -350,7 +350,7 @@ fn apply(
                 );
             }
             if !o.is_writeable() {
-                bail!(InvalidArg, "output array is read-only");
+                bail!(ReadOnly, "output array is read-only");
             }
             Arc::clone(o)
         }

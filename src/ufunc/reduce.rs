@@ -311,7 +311,7 @@ fn check_out(op: ReduceOp, o: &Array, shape: &[i64], keepdims: bool) -> Result<(
         );
     }
     if !o.is_writeable() {
-        bail!(InvalidArg, "output array is read-only");
+        bail!(ReadOnly, "output array is read-only");
     }
     Ok(())
 }

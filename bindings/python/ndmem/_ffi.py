@@ -265,6 +265,7 @@ FUNCTIONS = {
     'ndm_compress': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_concatenate': (ndm_status, [ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_int64), ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_last_error': (ctypes.c_char_p, []),
+    'ndm_last_status': (ndm_status, []),
     'ndm_last_errno': (ctypes.c_int32, []),
     'ndm_status_str': (ctypes.c_char_p, [ndm_status]),
     'ndm_version': (ctypes.c_char_p, []),
