@@ -20,6 +20,7 @@
 #include <initializer_list>
 #include <stdexcept>
 #include <string>
+#include <type_traits>
 #include <utility>
 #include <vector>
 
@@ -198,6 +199,11 @@ private:
     T *data_;
     std::vector<int64_t> extents_, strides_;
 };
+
+/// The C++ types that act as NumPy's weak (Python) scalars next to an array: bool, integers,
+/// floating point and std::complex.
+template <class T> struct is_weak_scalar : std::is_arithmetic<T> {};
+template <class T> struct is_weak_scalar<std::complex<T>> : std::true_type {};
 
 /// An n-dimensional array handle (move-only). Views share memory with their source.
 class Array {
@@ -378,31 +384,42 @@ public:
             return ndm_ufunc_binary(op, h_, b.h_, out ? out->h_ : nullptr, nullptr, o);
         });
     }
-    /// op(*this, s) with s a weak (Python-style) scalar.
-    Array scalar(int32_t op, double s, const Array *out = nullptr) const {
-        ndm_scalar v = {NDM_SCALAR_FLOAT, 0, s, 0.0};
+    /// op(*this, s) (op(s, *this) with `scalar_first`) with `s` a weak scalar, as NumPy 2 treats a
+    /// Python scalar (NEP 50): bool, any integer type (an integer: `int64 array += 1` stays
+    /// int64), float or double (a float), std::complex (a complex). The array's dtype decides.
+    template <class T, class = std::enable_if_t<is_weak_scalar<T>::value>>
+    Array scalar(int32_t op, T s, const Array *out = nullptr, bool scalar_first = false) const {
+        ndm_scalar v = weak_scalar(s);
         return make([&](ndm_array **o) {
-            return ndm_ufunc_scalar(op, h_, &v, false, out ? out->h_ : nullptr, nullptr, o);
-        });
-    }
-    Array scalar(int32_t op, int64_t s, const Array *out = nullptr) const {
-        ndm_scalar v = {NDM_SCALAR_INT, s, 0.0, 0.0};
-        return make([&](ndm_array **o) {
-            return ndm_ufunc_scalar(op, h_, &v, false, out ? out->h_ : nullptr, nullptr, o);
+            return ndm_ufunc_scalar(op, h_, &v, scalar_first, out ? out->h_ : nullptr, nullptr, o);
         });
     }
     Array &operator+=(const Array &b) { return inplace(NDM_ADD, b); }
     Array &operator-=(const Array &b) { return inplace(NDM_SUBTRACT, b); }
     Array &operator*=(const Array &b) { return inplace(NDM_MULTIPLY, b); }
     Array &operator/=(const Array &b) { return inplace(NDM_TRUE_DIVIDE, b); }
-    Array &operator+=(double s) { return inplace_scalar(NDM_ADD, s); }
-    Array &operator-=(double s) { return inplace_scalar(NDM_SUBTRACT, s); }
-    Array &operator*=(double s) { return inplace_scalar(NDM_MULTIPLY, s); }
-    Array &operator/=(double s) { return inplace_scalar(NDM_TRUE_DIVIDE, s); }
+    template <class T, class = std::enable_if_t<is_weak_scalar<T>::value>>
+    Array &operator+=(T s) { return inplace_scalar(NDM_ADD, s); }
+    template <class T, class = std::enable_if_t<is_weak_scalar<T>::value>>
+    Array &operator-=(T s) { return inplace_scalar(NDM_SUBTRACT, s); }
+    template <class T, class = std::enable_if_t<is_weak_scalar<T>::value>>
+    Array &operator*=(T s) { return inplace_scalar(NDM_MULTIPLY, s); }
+    template <class T, class = std::enable_if_t<is_weak_scalar<T>::value>>
+    Array &operator/=(T s) { return inplace_scalar(NDM_TRUE_DIVIDE, s); }
     friend Array operator+(const Array &a, const Array &b) { return a.binary(NDM_ADD, b); }
     friend Array operator-(const Array &a, const Array &b) { return a.binary(NDM_SUBTRACT, b); }
     friend Array operator*(const Array &a, const Array &b) { return a.binary(NDM_MULTIPLY, b); }
     friend Array operator/(const Array &a, const Array &b) { return a.binary(NDM_TRUE_DIVIDE, b); }
+#define NDMEM_SCALAR_OPERATOR(SYM, OP)                                                          \
+    template <class T, class = std::enable_if_t<is_weak_scalar<T>::value>>                     \
+    friend Array operator SYM(const Array &a, T s) { return a.scalar(OP, s); }                 \
+    template <class T, class = std::enable_if_t<is_weak_scalar<T>::value>>                     \
+    friend Array operator SYM(T s, const Array &a) { return a.scalar(OP, s, nullptr, true); }
+    NDMEM_SCALAR_OPERATOR(+, NDM_ADD)
+    NDMEM_SCALAR_OPERATOR(-, NDM_SUBTRACT)
+    NDMEM_SCALAR_OPERATOR(*, NDM_MULTIPLY)
+    NDMEM_SCALAR_OPERATOR(/, NDM_TRUE_DIVIDE)
+#undef NDMEM_SCALAR_OPERATOR
 
     /// Sum of all elements as double (NumPy's pairwise order for floats).
     double sum() const {
@@ -426,9 +443,24 @@ private:
         binary(op, b, this);
         return *this;
     }
-    Array &inplace_scalar(int32_t op, double s) {
+    template <class T> Array &inplace_scalar(int32_t op, T s) {
         scalar(op, s, this);
         return *this;
+    }
+    template <class T> static ndm_scalar weak_scalar(T s) {
+        if constexpr (std::is_same_v<T, bool>) {
+            return {NDM_SCALAR_BOOL, s ? 1 : 0, 0.0, 0.0};
+        } else if constexpr (std::is_integral_v<T> && std::is_signed_v<T>) {
+            return {NDM_SCALAR_INT, static_cast<int64_t>(s), 0.0, 0.0};
+        } else if constexpr (std::is_integral_v<T>) {
+            uint64_t u = s;  // above INT64_MAX: the uint64 bit pattern, as the C API takes it
+            return {u > static_cast<uint64_t>(INT64_MAX) ? NDM_SCALAR_UINT : NDM_SCALAR_INT,
+                    static_cast<int64_t>(u), 0.0, 0.0};
+        } else if constexpr (std::is_floating_point_v<T>) {
+            return {NDM_SCALAR_FLOAT, 0, static_cast<double>(s), 0.0};
+        } else {
+            return {NDM_SCALAR_COMPLEX, 0, static_cast<double>(s.real()), static_cast<double>(s.imag())};
+        }
     }
 
     ndm_array *h_;

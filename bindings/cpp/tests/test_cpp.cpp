@@ -171,7 +171,31 @@ static void flags_buffers_and_dead_handles() {
     CHECK(ndmem::Array::load("tests/data/npy/big_header_v2.npy", INT64_MAX).ndim() >= 0);
 }
 
+// Scalars of every arithmetic type are NumPy 2's weak scalars: the array's dtype decides.
+static void weak_scalars_of_every_type() {
+    ndmem::Array ia = ndmem::Array::zeros({3}, ndmem::Dtype::parse("<i8"));
+    ia += 1;  // was NDM_ERR_CASTING: the only scalar operator took a double
+    ia *= static_cast<short>(3);
+    ia -= 1u;
+    ia += true;
+    CHECK(ia.dtype().str() == "<i8" && ia.get<int64_t>({2}) == 3);
+    ndmem::Array s = ia.scalar(NDM_ADD, 1);  // no longer ambiguous
+    CHECK(s.dtype().str() == "<i8" && s.get<int64_t>({0}) == 4);
+    ndmem::Array f = 10 - ia;  // scalar first
+    CHECK(f.get<int64_t>({1}) == 7 && f.dtype().str() == "<i8");
+    ndmem::Array h = ndmem::Array::zeros({2}, ndmem::Dtype::parse("<f4")) + 0.5;
+    CHECK(h.dtype().str() == "<f4" && h.get<float>({1}) == 0.5f);  // a weak float keeps float32
+    ndmem::Array u8 = ndmem::Array::zeros({2}, ndmem::Dtype::parse("<u8")) + UINT64_MAX;
+    CHECK(u8.get<uint64_t>({0}) == UINT64_MAX);
+    ndmem::Array c = ndmem::Array::zeros({2}, ndmem::Dtype::parse("<c16")) + std::complex<double>(1, 2);
+    CHECK(c.get<std::complex<double>>({1}) == std::complex<double>(1, 2));
+    CHECK(throws([&] { ia += 1.5; }, NDM_ERR_CASTING, "same_kind"));
+    CHECK(throws([&] { (void)(ndmem::Array::zeros({1}, ndmem::Dtype::parse("i1")) + 300); },
+                 NDM_ERR_OVERFLOW, "300"));
+}
+
 int main() {
+    weak_scalars_of_every_type();
     flags_buffers_and_dead_handles();
     zero_copy_with_vector();
     views_and_strided();
