@@ -607,8 +607,11 @@ def _like(prototype, dtype_, order, shape, zeroed):
     d = proto.dtype if dtype_ is None else dtype(dtype_)
     order = "C" if order is None else str(order).upper()
     if shape is not None:
-        # A new shape keeps only the prototype's C/F choice, as NumPy's.
-        f = order == "F" or (order in "AK" and proto.flags.fortran)
+        shape = _shape_tuple(shape)
+        # A new shape keeps only the prototype's Fortran order ('A'; 'K' too when the rank is
+        # the same), as NumPy's.
+        f = order == "F" or (proto.flags.fortran and (order == "A" or
+                                                      (order == "K" and len(shape) == proto.ndim)))
         return (zeros if zeroed else empty)(shape, d, "F" if f else "C")
     return Array._adopt(new_handle("ndm_empty_like", proto._h, d._h, order_code(order), zeroed))
 

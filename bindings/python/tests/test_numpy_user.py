@@ -177,10 +177,10 @@ def mapped_records(tmp_path_factory):
 def test_random_views_of_maps_pickle_by_reference(mapped_records, index, perm, mode, field,
                                                    protocol):
     m = ndmem.load(mapped_records, mmap_mode=mode)
-    v = m if field is None else m[field]
-    v = v[index]
+    v = m[index]
     if not isinstance(v, ndmem.Array):
         return  # a full integer index gives a Python scalar
+    v = v if field is None else v[field]
     if v.ndim == 3:
         v = v.transpose(perm)
     data = pickle.dumps(v, protocol)
