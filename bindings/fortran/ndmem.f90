@@ -77,11 +77,7 @@ contains
     type(c_ptr), intent(out) :: arr
     type(c_ptr), intent(in), optional :: dtype
     integer(c_int32_t) :: status
-    if (present(dtype)) then
-      status = ndm_from_descriptor(a, dtype, .true._c_bool, arr)
-    else
-      status = ndm_from_descriptor(a, c_null_ptr, .true._c_bool, arr)
-    end if
+    status = wrap(a, arr, .true._c_bool, dtype)
   end function
 
   !> A read-only ndmem array over intent(in) data `a` (no copy). Wrap a variable, never an
@@ -91,10 +87,20 @@ contains
     type(c_ptr), intent(out) :: arr
     type(c_ptr), intent(in), optional :: dtype
     integer(c_int32_t) :: status
+    status = wrap(a, arr, .false._c_bool, dtype)
+  end function
+
+  !> The shim call behind ndm_wrap and ndm_wrap_readonly.
+  function wrap(a, arr, writeable, dtype) result(status)
+    type(*), dimension(..), intent(in), target :: a
+    type(c_ptr), intent(out) :: arr
+    logical(c_bool), intent(in) :: writeable
+    type(c_ptr), intent(in), optional :: dtype
+    integer(c_int32_t) :: status
     if (present(dtype)) then
-      status = ndm_from_descriptor(a, dtype, .false._c_bool, arr)
+      status = ndm_from_descriptor(a, dtype, writeable, arr)
     else
-      status = ndm_from_descriptor(a, c_null_ptr, .false._c_bool, arr)
+      status = ndm_from_descriptor(a, c_null_ptr, writeable, arr)
     end if
   end function
 
