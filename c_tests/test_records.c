@@ -353,6 +353,8 @@ static void test_array_errors(void) {
     CHECK_OK(ndm_zeros(f8, 1, shape, NDM_ORDER_C, &plain));
     CHECK_OK(ndm_zeros(rec, 1, shape, NDM_ORDER_C, &r));
     CHECK_ERR(ndm_field(plain, "a", &out), NDM_ERR_INDEX, "has no fields");
+    const char *one_name[1] = {"a"};
+    CHECK_ERR(ndm_fields(plain, one_name, 1, &out), NDM_ERR_INDEX, "has no fields"); /* same rule */
     CHECK_ERR(ndm_field(r, "nope", &out), NDM_ERR_INVALID_ARG, "no field of name nope");
     CHECK_ERR(ndm_field(r, NULL, &out), NDM_ERR_NULL_ARG, "name");
     CHECK_ERR(ndm_field(r, "a", NULL), NDM_ERR_NULL_ARG, "out");

@@ -19,6 +19,7 @@ module ndmem
   implicit none
   private
   public :: ndm_wrap, ndm_wrap_readonly, ndm_pointer, ndm_check, ndm_message, ndm_cstr
+  public :: ndm_status_name
   public :: ndm_from_descriptor
 
   interface
@@ -38,18 +39,31 @@ contains
   !> The library's message for the last failure on this thread.
   function ndm_message() result(msg)
     character(:), allocatable :: msg
+    msg = from_c(ndm_last_error(), 4096)
+  end function
+
+  !> The name of a status code ('NDM_OK', 'NDM_ERR_SHAPE', ...; 'NDM_ERR_UNKNOWN' otherwise).
+  function ndm_status_name(status) result(name)
+    integer(c_int32_t), intent(in) :: status
+    character(:), allocatable :: name
+    name = from_c(ndm_status_str(status), 64)
+  end function
+
+  !> The NUL-terminated C string at `p` (at most `most` characters) as a Fortran string.
+  function from_c(p, most) result(text)
+    type(c_ptr), intent(in) :: p
+    integer, intent(in) :: most
+    character(:), allocatable :: text
     character(kind=c_char), pointer :: chars(:)
-    type(c_ptr) :: p
     integer :: n
-    p = ndm_last_error()
-    call c_f_pointer(p, chars, [4096])
+    call c_f_pointer(p, chars, [most])
     n = 0
-    do while (n < 4096)
+    do while (n < most)
       if (chars(n + 1) == c_null_char) exit
       n = n + 1
     end do
-    allocate(character(n) :: msg)
-    msg = transfer(chars(1:n), msg)
+    allocate(character(n) :: text)
+    text = transfer(chars(1:n), text)
   end function
 
   !> Stops the program with the library's message when `status` is not ndm_ok.

@@ -132,6 +132,8 @@ program test_fortran
   ! 7. Errors: a status and the message; strides that are not a multiple of the element size.
   call check(ndm_dtype_parse(ndm_cstr('f3'), view) == ndm_err_dtype)
   call check(index(ndm_message(), 'f3') > 0 .and. ndm_last_status() == ndm_err_dtype)
+  call check(ndm_status_name(ndm_err_dtype) == 'NDM_ERR_DTYPE' .and. ndm_status_name(ndm_ok) == 'NDM_OK')
+  call check(ndm_status_name(-5) == 'NDM_ERR_UNKNOWN')
   call ndm_check(ndm_dtype_parse(ndm_cstr("[('a', 'i1'), ('b', '<f8')]"), field))  ! packed: b at 1
   call ndm_check(ndm_zeros(field, 1, n3, ndm_order_c, view))
   call ndm_check(ndm_field(view, ndm_cstr('b'), arr))
