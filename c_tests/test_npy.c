@@ -294,6 +294,8 @@ static void test_maps(void) {
     ndm_array_free(raw);
     raw = NULL;
     CHECK_ERR(ndm_load_npy_ex(big_header, -1, &raw), NDM_ERR_INVALID_ARG, "negative");
+    CHECK_ERR(ndm_open_memmap_ex(big_header, "r", NULL, 0, NULL, false, 0, -1, &raw), NDM_ERR_INVALID_ARG,
+              "negative");
     CHECK_ERR(ndm_load_npy_ex("tests/data/npy/f_i4_3x2.npy", 10, &raw), NDM_ERR_FORMAT, "(118)");
     CHECK_ERR(ndm_load_npy(tmp("map.npy"), NULL), NDM_ERR_NULL_ARG, "out");
     CHECK_ERR(ndm_save_npy(tmp("no/such/dir.npy"), plain, 0, NULL), NDM_ERR_IO, "cannot create");

@@ -2,7 +2,6 @@
 import ctypes
 import itertools
 from builtins import bool as builtins_bool
-import operator
 import sys
 import threading
 
@@ -11,8 +10,6 @@ from ._dtype import dtype
 from ._lib import _BY_STATUS, call, check, int64, int64s, lib, new_handle
 
 _BAD_HANDLE = _BY_STATUS[_ffi.NDM_ERR_BAD_HANDLE]
-_BAD_INDEX = ("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) and "
-              "integer or boolean arrays are valid indices")
 
 _ORDERS = {"C": _ffi.NDM_ORDER_C, "F": _ffi.NDM_ORDER_F, "A": _ffi.NDM_ORDER_A, "K": _ffi.NDM_ORDER_K}
 _CASTINGS = {
