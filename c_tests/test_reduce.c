@@ -48,8 +48,12 @@ static void test_sums(void) {
     ndm_array *a = NULL, *r = NULL;
     CHECK_OK(ndm_from_ptr(data, sizeof data, 0, f8, 2, shape, NULL, 0, NULL, NULL, &a));
     /* axis=None: one pairwise sum over the contiguous data, bit for bit */
-    CHECK_OK(ndm_reduce(NDM_ADD, a, NULL, 0, false, NULL, NULL, &r));
+    CHECK_OK(ndm_reduce(NDM_ADD, a, NULL, NDM_ALL_AXES, false, NULL, NULL, &r));
     CHECK(scalar_of(r) == pairwise(data, R * C, 1));
+    ndm_array_free(r);
+    /* axis=(): NULL with naxes 0 (an empty C++ vector's data()) reduces no axis, never all */
+    CHECK_OK(ndm_reduce(NDM_ADD, a, NULL, 0, false, NULL, NULL, &r));
+    CHECK(ndm_ndim(r) == 2 && ndm_shape(r)[0] == R && ndm_shape(r)[1] == C);
     ndm_array_free(r);
     /* axis=1: each row pairwise; axis=0: rows added in order */
     int64_t ax1 = 1, ax0 = 0, axm = -1;
@@ -80,17 +84,17 @@ static void test_sums(void) {
     ndm_index_item col[2] = {{NDM_INDEX_SLICE, 0, 0, R, 1}, {NDM_INDEX_INT, 0, 5, 0, 1}};
     ndm_array *c = NULL;
     CHECK_OK(ndm_index(a, col, 2, &c));
-    CHECK_OK(ndm_reduce(NDM_ADD, c, NULL, 0, false, NULL, NULL, &r));
+    CHECK_OK(ndm_reduce(NDM_ADD, c, NULL, NDM_ALL_AXES, false, NULL, NULL, &r));
     CHECK(scalar_of(r) == pairwise(data + 5, R, C));
     ndm_array_free(r);
     ndm_array_free(c);
     /* mean, max, min over everything */
-    CHECK_OK(ndm_reduce(NDM_MEAN, a, NULL, 0, false, NULL, NULL, &r));
+    CHECK_OK(ndm_reduce(NDM_MEAN, a, NULL, NDM_ALL_AXES, false, NULL, NULL, &r));
     CHECK(scalar_of(r) == pairwise(data, R * C, 1) / (double)(R * C));
     ndm_array_free(r);
     double mx = -INFINITY;
     for (int i = 0; i < R * C; i++) mx = data[i] > mx ? data[i] : mx;
-    CHECK_OK(ndm_reduce(NDM_MAXIMUM, a, NULL, 0, false, NULL, NULL, &r));
+    CHECK_OK(ndm_reduce(NDM_MAXIMUM, a, NULL, NDM_ALL_AXES, false, NULL, NULL, &r));
     CHECK(scalar_of(r) == mx);
     ndm_array_free(r);
     /* out=: written in place, same handle data */
@@ -101,6 +105,9 @@ static void test_sums(void) {
     CHECK_OK(ndm_reduce(NDM_ADD, a, &ax1, 1, false, out, NULL, &r));
     CHECK(ndm_data(r) == ndm_data(out) && out_data[3] == pairwise(data + 3 * C, C, 1));
     ndm_array_free(r);
+    memset(out_data, 0, sizeof out_data); /* result may be NULL when out is given */
+    CHECK_OK(ndm_reduce(NDM_ADD, a, &ax1, 1, false, out, NULL, NULL));
+    CHECK(out_data[3] == pairwise(data + 3 * C, C, 1));
     /* where=: a bool mask broadcast over the input */
     bool keep[C];
     for (int j = 0; j < C; j++) keep[j] = j % 3 == 0;
@@ -122,7 +129,7 @@ static void test_sums(void) {
 
     /* errors: bad op, axis, duplicate, empty max, wrong out, NULLs */
     int64_t dup[2] = {0, -2}, bad_axis = 2;
-    CHECK_ERR(ndm_reduce(NDM_SUBTRACT, a, NULL, 0, false, NULL, NULL, &r), NDM_ERR_INVALID_ARG,
+    CHECK_ERR(ndm_reduce(NDM_SUBTRACT, a, NULL, NDM_ALL_AXES, false, NULL, NULL, &r), NDM_ERR_INVALID_ARG,
               "cannot reduce");
     CHECK_ERR(ndm_reduce(NDM_ADD, a, &bad_axis, 1, false, NULL, NULL, &r), NDM_ERR_AXIS,
               "axis 2 is out of bounds for array of dimension 2");
@@ -133,18 +140,18 @@ static void test_sums(void) {
     CHECK_ERR(ndm_reduce(NDM_MAXIMUM, a, &ax0, 1, false, NULL, &opts, &r), NDM_ERR_INVALID_ARG,
               "does not have an identity");
     CHECK_ERR(ndm_reduce(NDM_ADD, NULL, NULL, 0, false, NULL, NULL, &r), NDM_ERR_NULL_ARG, "'a'");
-    CHECK_ERR(ndm_reduce(NDM_ADD, a, NULL, 0, false, NULL, NULL, NULL), NDM_ERR_NULL_ARG,
+    CHECK_ERR(ndm_reduce(NDM_ADD, a, NULL, NDM_ALL_AXES, false, NULL, NULL, NULL), NDM_ERR_NULL_ARG,
               "'result'");
-    CHECK_ERR(ndm_reduce(NDM_ADD, a, &ax0, -1, false, NULL, NULL, &r), NDM_ERR_SHAPE, "negative");
+    CHECK_ERR(ndm_reduce(NDM_ADD, a, &ax0, -2, false, NULL, NULL, &r), NDM_ERR_SHAPE, "negative");
     ndm_array *empty = NULL;
     int64_t zero = 0;
     CHECK_OK(ndm_empty(f8, 1, &zero, NDM_ORDER_C, &empty));
-    CHECK_ERR(ndm_reduce(NDM_MINIMUM, empty, NULL, 0, false, NULL, NULL, &r), NDM_ERR_INVALID_ARG,
+    CHECK_ERR(ndm_reduce(NDM_MINIMUM, empty, NULL, NDM_ALL_AXES, false, NULL, NULL, &r), NDM_ERR_INVALID_ARG,
               "zero-size array to reduction operation minimum which has no identity");
-    CHECK_OK(ndm_reduce(NDM_MULTIPLY, empty, NULL, 0, false, NULL, NULL, &r));
+    CHECK_OK(ndm_reduce(NDM_MULTIPLY, empty, NULL, NDM_ALL_AXES, false, NULL, NULL, &r));
     CHECK(scalar_of(r) == 1.0);
     ndm_array_free(r);
-    CHECK_OK(ndm_reduce(NDM_LOGICAL_AND, empty, NULL, 0, false, NULL, NULL, &r));
+    CHECK_OK(ndm_reduce(NDM_LOGICAL_AND, empty, NULL, NDM_ALL_AXES, false, NULL, NULL, &r));
     CHECK(scalar_of(r) == 1.0);
     ndm_array_free(r);
     /* integer sums widen to int64 */
@@ -153,7 +160,7 @@ static void test_sums(void) {
     int64_t four = 4, total = 0;
     ndm_array *si = NULL;
     CHECK_OK(ndm_from_ptr(small, sizeof small, 0, i1, 1, &four, NULL, 0, NULL, NULL, &si));
-    CHECK_OK(ndm_reduce(NDM_ADD, si, NULL, 0, false, NULL, NULL, &r));
+    CHECK_OK(ndm_reduce(NDM_ADD, si, NULL, NDM_ALL_AXES, false, NULL, NULL, &r));
     CHECK_OK(ndm_get_item(r, NULL, 0, NDM_KIND_INT64, &total));
     CHECK(total == 400);
     ndm_array_free(r);

@@ -81,12 +81,13 @@ static void test_axes_and_reshape(void) {
     int64_t shape[3] = {2, 3, 4};
     ndm_array *x = reshaped(flat, 3, shape);
     ndm_array *t = NULL, *out = NULL;
-    CHECK_OK(ndm_transpose(x, NULL, 0, &t));
+    CHECK_OK(ndm_transpose(x, NULL, NDM_ALL_AXES, &t));
     CHECK(ndm_strides(t)[0] == 8 && ndm_strides(t)[1] == 32 && ndm_strides(t)[2] == 96);
     CHECK(ndm_flags(t) & NDM_FLAG_F_CONTIGUOUS);
     int64_t perm_bad[3] = {0, 0, 1}, perm_short[2] = {0, 1}, perm_far[3] = {0, 1, 3};
     CHECK_ERR(ndm_transpose(x, perm_bad, 3, &out), NDM_ERR_INVALID_ARG, "repeated axis in transpose");
     CHECK_ERR(ndm_transpose(x, perm_short, 2, &out), NDM_ERR_INVALID_ARG, "axes don't match array");
+    CHECK_ERR(ndm_transpose(x, NULL, 0, &out), NDM_ERR_INVALID_ARG, "axes don't match array");
     CHECK_ERR(ndm_transpose(x, perm_far, 3, &out), NDM_ERR_AXIS,
               "axis 3 is out of bounds for array of dimension 3");
     CHECK_ERR(ndm_swapaxes(x, 0, -4, &out), NDM_ERR_AXIS, "axis2: axis -4 is out of bounds");
@@ -132,7 +133,10 @@ static void test_axes_and_reshape(void) {
     ndm_array *e = NULL, *s = NULL, *m = NULL, *d = NULL;
     CHECK_OK(ndm_expand_dims(x, &ax0, 1, &e));
     CHECK(ndm_ndim(e) == 4 && ndm_shape(e)[0] == 1);
-    CHECK_OK(ndm_squeeze(e, NULL, 0, &s));
+    CHECK_OK(ndm_squeeze(e, NULL, 0, &s)); /* no axis listed: nothing squeezed */
+    CHECK(ndm_ndim(s) == 4);
+    ndm_array_free(s);
+    CHECK_OK(ndm_squeeze(e, NULL, NDM_ALL_AXES, &s));
     CHECK(ndm_ndim(s) == 3);
     int64_t ax1 = 1;
     CHECK_ERR(ndm_squeeze(x, &ax1, 1, &out), NDM_ERR_INVALID_ARG, "size not equal to one");
@@ -354,7 +358,7 @@ static void test_buffer_views_and_writeable(void) {
     CHECK_OK(ndm_with_writeable(ro, true, &rw));
     CHECK_OK(ndm_set_item(rw, &one, 1, NDM_KIND_INT64, &one));
     ndm_array *ro_view = NULL, *again = NULL;
-    CHECK_OK(ndm_transpose(ro, NULL, 0, &ro_view)); /* a view of a read-only array */
+    CHECK_OK(ndm_transpose(ro, NULL, NDM_ALL_AXES, &ro_view)); /* a view of a read-only array */
     CHECK_ERR(ndm_with_writeable(ro_view, true, &again), NDM_ERR_READONLY, "cannot set WRITEABLE");
     CHECK_ERR(ndm_with_writeable(w, true, &again), NDM_ERR_READONLY, "cannot set WRITEABLE");
     CHECK(again == NULL);
@@ -362,7 +366,7 @@ static void test_buffer_views_and_writeable(void) {
 
     /* empty_like keeps the prototype's stride order for 'K' and never reads it. */
     ndm_array *t = NULL, *m = reshaped(a, 2, (int64_t[]){3, 4});
-    CHECK_OK(ndm_transpose(m, NULL, 0, &t));
+    CHECK_OK(ndm_transpose(m, NULL, NDM_ALL_AXES, &t));
     CHECK_OK(ndm_empty_like(t, NULL, NDM_ORDER_K, true, &e));
     CHECK(ndm_strides(e)[0] == 8 && ndm_strides(e)[1] == 32 && (ndm_flags(e) & NDM_FLAG_OWNDATA));
     int64_t zero_idx[2] = {3, 2}, zero = -1;

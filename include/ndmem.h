@@ -87,6 +87,14 @@
 #define NDM_COPY_NEVER 2
 
 /**
+ * `naxes` value meaning NumPy's `axis=None` (every axis; for `ndm_transpose` all of them
+ * reversed, for `ndm_squeeze` every length-1 axis); `axes` is then ignored and may be NULL.
+ * Any other count is a list of that many axes: `axes == NULL` with `naxes == 0` is the empty
+ * list (no axis), never "all", so an empty C++ vector's `data()` means what it says.
+ */
+#define NDM_ALL_AXES -1
+
+/**
  * Element kind code: bool (`|b1`).
  */
 #define NDM_KIND_BOOL 0
@@ -1469,16 +1477,17 @@ ndm_status ndm_ufunc_unary(int32_t op,
  * `NDM_ADD` (np.sum), `NDM_MULTIPLY` (np.prod), `NDM_MAXIMUM` (np.max), `NDM_MINIMUM` (np.min),
  * `NDM_LOGICAL_AND` (np.all), `NDM_LOGICAL_OR` (np.any) or `NDM_MEAN` (np.mean).
  *
- * `axes == NULL` reduces every axis (`axis=None`); otherwise the `naxes` axes listed (negative
- * ones count from the end; `naxes == 0` reduces nothing). The accumulation dtype is
+ * `naxes == NDM_ALL_AXES` reduces every axis (`axis=None`; `axes` may then be NULL); otherwise
+ * the `naxes` axes listed (negative ones count from the end; `naxes == 0` reduces nothing, also
+ * with `axes == NULL`). The accumulation dtype is
  * `opts->dtype` or NumPy's default (sum/prod widen bool and small integers to int64/uint64;
  * all/any give bool). Inputs and result are cast with casting 'unsafe' (NumPy's reductions do;
  * `opts->casting` is ignored). `opts->where_mask` selects elements (not allowed for
  * maximum/minimum, which have no identity). Floats are summed pairwise in NumPy's order, so
  * results equal NumPy's to the bit for the same input. `*result` gets a new handle to the result
- * (`out` when given; a 0-d array for a full reduction). Errors: `NDM_ERR_AXIS`,
- * `NDM_ERR_INVALID_ARG` (duplicate axis, wrong `out` shape, empty max/min), `NDM_ERR_READONLY`
- * (read-only out).
+ * (`out` when given; a 0-d array for a full reduction); `result` may be NULL when `out` is
+ * given. Errors: `NDM_ERR_AXIS`, `NDM_ERR_INVALID_ARG` (duplicate axis, wrong `out` shape, empty
+ * max/min), `NDM_ERR_READONLY` (read-only out).
  */
 ndm_status ndm_reduce(int32_t op,
                       const ndm_array *a,
@@ -1500,7 +1509,8 @@ ndm_status ndm_index(const ndm_array *a,
                      ndm_array **out);
 
 /**
- * `a.transpose(axes)`: a view with permuted axes; `axes == NULL` reverses them. A wrong count
+ * `a.transpose(axes)`: a view with permuted axes; `naxes == NDM_ALL_AXES` reverses them (NumPy's
+ * `axes=None`; `axes` may then be NULL). A wrong count
  * or a repeated axis is `NDM_ERR_INVALID_ARG`; an out-of-range axis `NDM_ERR_AXIS`.
  */
 ndm_status ndm_transpose(const ndm_array *a, const int64_t *axes, int32_t naxes, ndm_array **out);
@@ -1520,7 +1530,8 @@ ndm_status ndm_moveaxis(const ndm_array *a,
                         ndm_array **out);
 
 /**
- * `np.squeeze(a, axes)`: a view without the given length-1 axes (`axes == NULL`: all of them).
+ * `np.squeeze(a, axes)`: a view without the `naxes` length-1 axes listed (`naxes ==
+ * NDM_ALL_AXES`: every length-1 axis; `naxes == 0`: none).
  */
 ndm_status ndm_squeeze(const ndm_array *a, const int64_t *axes, int32_t naxes, ndm_array **out);
 
@@ -1640,7 +1651,8 @@ ndm_status ndm_with_writeable(const ndm_array *a, bool writeable, ndm_array **ou
 
 /**
  * `sliding_window_view(a, window_shape, axes, writeable)`: `nwindow` window lengths, for the
- * axes in `axes` (`NULL`: one per axis, in order). Read-only unless `writeable`.
+ * axes in `axes` (`nwindow` of them; `NULL`: NumPy's `axis=None`, one window length per axis in
+ * order, so `nwindow` must then equal `a`'s ndim). Read-only unless `writeable`.
  */
 ndm_status ndm_sliding_window_view(const ndm_array *a,
                                    int32_t nwindow,

@@ -295,3 +295,33 @@ fn c_test_errors() {
 fn c_test_records() {
     c_program("test_records");
 }
+
+/// Every function of the C API is reachable from C++ without raw handles: ndmem.hpp calls each
+/// one, except those another call covers exactly (listed with the call that does).
+#[test]
+fn cpp_wrapper_calls_every_c_function() {
+    const COVERED_BY: [(&str, &str); 2] = [
+        ("ndm_dtype_parse", "ndm_dtype_parse_align with align false"),
+        (
+            "ndm_load_npy",
+            "ndm_load_npy_ex with NDM_NPY_MAX_HEADER_SIZE",
+        ),
+    ];
+    let header = std::fs::read_to_string(root().join("include/ndmem.h")).expect("read ndmem.h");
+    let wrapper =
+        std::fs::read_to_string(root().join("bindings/cpp/ndmem.hpp")).expect("read ndmem.hpp");
+    let functions: Vec<&str> = header
+        .lines()
+        .filter(|l| !l.starts_with([' ', '#', '*', '/', '}']) && !l.starts_with("typedef"))
+        .filter_map(|l| l.split_once('(').map(|(head, _)| head))
+        .filter_map(|head| head.rsplit([' ', '*']).next())
+        .filter(|name| name.starts_with("ndm_"))
+        .collect();
+    assert!(functions.len() > 90, "parsed only {functions:?}");
+    let missing: Vec<&&str> = functions
+        .iter()
+        .filter(|f| !wrapper.contains(&format!("{f}(")))
+        .filter(|f| !COVERED_BY.iter().any(|(name, _)| name == *f))
+        .collect();
+    assert!(missing.is_empty(), "ndmem.hpp does not call {missing:?}");
+}

@@ -1,23 +1,34 @@
-// ndmem.hpp: a header-only C++17 wrapper over the ndmem C API (include/ndmem.h).
+// ndmem.hpp: a header-only C++17 wrapper over the whole ndmem C API (include/ndmem.h).
 //
-// - ndmem::Array and ndmem::Dtype own one handle each and are move-only; `Array::view()` makes a
-//   second handle to the same memory (never a copy). Destructors free the handle; the memory
-//   lives while any handle (or view) refers to it.
+// - ndmem::Array, ndmem::Dtype and ndmem::RecordBuilder own one handle each. Array is move-only;
+//   `Array::view()` makes a second handle to the same memory (never a copy). Dtype is copyable
+//   (a copy is a new handle to an equal dtype). Destructors free the handle; the memory lives
+//   while any handle (or view) refers to it.
 // - Every failing call throws ndmem::Error, which carries the status code and the library's
-//   message (ndm_last_error()).
-// - Array::wrap(ptr, shape) and Array::wrap(std::vector&) share the caller's memory with no
-//   copy; the caller keeps it alive for as long as the array or its views live.
-// - `a += b`, `a *= 2.0`, ... call the in-place ufuncs (NumPy's semantics, including overlap and
-//   casting rules); `a + b` allocates a result like NumPy.
-// - StridedView<T> is an mdspan-like view with signed byte strides (reversed and broadcast axes
-//   included), which std::layout_stride cannot express.
+//   message (ndm_last_error()); NDM_ERR_IO failures also carry errno.
+// - Array::wrap(ptr, count, shape), Array::wrap(std::vector<T>&) and Array::wrap(std::vector<S>&,
+//   record_dtype) share the caller's memory with no copy; the caller keeps it alive for as long
+//   as the array or its views live. Array::adopt(std::vector<T>&&) moves a vector into the array,
+//   which frees it when the last view goes.
+// - `a += b`, `a *= 2`, ... call the in-place ufuncs (NumPy's semantics, including overlap,
+//   casting and NumPy 2's weak scalars); `a + b` allocates a result like NumPy. binary(),
+//   unary(), scalar() and reduce() take `out` and Options (casting, dtype, where).
+// - Axes: `ndmem::all_axes` is NumPy's `axis=None`; a list (`{0, 2}`, a std::vector) is exactly
+//   those axes, so an empty list is no axis, never all of them.
+// - span<T>() is for C-contiguous arrays only; strided<T>() is the general accessor
+//   (StridedView: an mdspan-like view with signed byte strides, reversed and broadcast axes
+//   included, which std::layout_stride cannot express).
+// Each C function's documentation in ndmem.h applies to its wrapper here.
 #ifndef NDMEM_HPP
 #define NDMEM_HPP
 
 #include <complex>
 #include <cstddef>
 #include <cstdint>
+#include <functional>
 #include <initializer_list>
+#include <memory>
+#include <optional>
 #include <stdexcept>
 #include <string>
 #include <type_traits>
@@ -66,6 +77,63 @@ inline int64_t set_num_threads(int64_t n) {
 /// The number of threads large element-wise loops use now.
 inline int64_t num_threads() noexcept { return ndm_get_num_threads(); }
 
+/// The library's version ("0.1.0").
+inline std::string version() { return ndm_version(); }
+
+/// The vector instruction sets the kernels use ("avx2/avx512", ...).
+inline std::string simd_level() { return ndm_simd_level(); }
+
+/// The status of the last ndmem call on this thread (the wrappers throw instead; this is for
+/// code that mixes C calls in).
+inline ndm_status last_status() noexcept { return ndm_last_status(); }
+
+/// NumPy's `axis=None` for reductions, transpose and squeeze.
+struct AllAxes {};
+inline constexpr AllAxes all_axes{};
+
+/// An axes argument: `all_axes` (NumPy's None), one axis, or a list of axes (an empty list is no
+/// axis at all). Negative axes count from the end.
+class Axes {
+public:
+    Axes(AllAxes) : all_(true) {}
+    Axes(int64_t axis) : all_(false), list_{axis} {}
+    Axes(std::initializer_list<int64_t> list) : all_(false), list_(list) {}
+    Axes(std::vector<int64_t> list) : all_(false), list_(std::move(list)) {}
+    /// The C arguments `axes` and `naxes`.
+    const int64_t *data() const noexcept { return all_ ? nullptr : list_.data(); }
+    int32_t count() const noexcept { return all_ ? NDM_ALL_AXES : static_cast<int32_t>(list_.size()); }
+
+private:
+    bool all_;
+    std::vector<int64_t> list_;
+};
+
+/// Items of a basic index for Array::index (NumPy's `a[1, 2:8:2, np.newaxis, ...]`).
+struct Index {
+    /// An integer index (removes the axis).
+    static ndm_index_item at(int64_t i) noexcept { return {NDM_INDEX_INT, 0, i, 0, 1}; }
+    /// `start:stop:step`.
+    static ndm_index_item slice(int64_t start, int64_t stop, int64_t step = 1) noexcept {
+        return {NDM_INDEX_SLICE, 0, start, stop, step};
+    }
+    /// `start::step`.
+    static ndm_index_item from(int64_t start, int64_t step = 1) noexcept {
+        return {NDM_INDEX_SLICE, NDM_SLICE_NO_STOP, start, 0, step};
+    }
+    /// `:stop:step`.
+    static ndm_index_item to(int64_t stop, int64_t step = 1) noexcept {
+        return {NDM_INDEX_SLICE, NDM_SLICE_NO_START, 0, stop, step};
+    }
+    /// `::step` (`:` by default; `::-1` reverses).
+    static ndm_index_item all(int64_t step = 1) noexcept {
+        return {NDM_INDEX_SLICE, NDM_SLICE_NO_START | NDM_SLICE_NO_STOP, 0, 0, step};
+    }
+    /// `np.newaxis`.
+    static ndm_index_item newaxis() noexcept { return {NDM_INDEX_NEWAXIS, 0, 0, 0, 0}; }
+    /// `...`.
+    static ndm_index_item ellipsis() noexcept { return {NDM_INDEX_ELLIPSIS, 0, 0, 0, 0}; }
+};
+
 #ifdef NDMEM_HAS_STD_SPAN
 template <class T> using Span = std::span<T>;
 #else
@@ -107,44 +175,160 @@ NDMEM_KIND(std::complex<float>, NDM_KIND_COMPLEX64)
 NDMEM_KIND(std::complex<double>, NDM_KIND_COMPLEX128)
 #undef NDMEM_KIND
 
-/// An element type (move-only handle).
+class Dtype;
+
+/// One field of a record dtype (ndm_field_info with owned strings and its dtype).
+struct FieldInfo;
+
+/// An element type. Copying makes a new handle to an equal dtype.
 class Dtype {
 public:
     /// Adopts a handle (freed by the destructor).
     explicit Dtype(ndm_dtype *handle) noexcept : h_(handle) {}
-    /// NumPy dtype text: "<f8", "int32", "[('x', '<f8'), ('y', '<i4')]", ...
+    /// NumPy dtype text: "<f8", "int32", "[('x', '<f8'), ('y', '<i4')]", ...; `align` lays a
+    /// record out like a C struct (NumPy's `align=True`).
     static Dtype parse(const std::string &text, bool align = false) {
-        ndm_dtype *h = nullptr;
-        check(ndm_dtype_parse_align(text.c_str(), align, &h));
-        return Dtype(h);
+        return make([&](ndm_dtype **o) { return ndm_dtype_parse_align(text.c_str(), align, o); });
+    }
+    /// A dtype from an NDM_KIND_* code, an NDM_BYTEORDER_* code and, for bytes, void and unicode,
+    /// an itemsize.
+    static Dtype from_kind(int32_t kind, int32_t byteorder = NDM_BYTEORDER_NATIVE, std::size_t itemsize = 0) {
+        return make([&](ndm_dtype **o) { return ndm_dtype_new(kind, byteorder, itemsize, o); });
     }
     /// The native dtype of a C++ type.
-    template <class T> static Dtype of() {
-        ndm_dtype *h = nullptr;
-        check(ndm_dtype_new(kind_of<T>::value, NDM_BYTEORDER_NATIVE, 0, &h));
-        return Dtype(h);
+    template <class T> static Dtype of();
+    Dtype(const Dtype &o) : h_(o.h_ ? make([&](ndm_dtype **p) { return ndm_dtype_clone(o.h_, p); }).release() : nullptr) {}
+    Dtype &operator=(const Dtype &o) {
+        Dtype copy(o);
+        std::swap(h_, copy.h_);
+        return *this;
     }
     Dtype(Dtype &&o) noexcept : h_(std::exchange(o.h_, nullptr)) {}
     Dtype &operator=(Dtype &&o) noexcept {
         std::swap(h_, o.h_);
         return *this;
     }
-    Dtype(const Dtype &) = delete;
-    Dtype &operator=(const Dtype &) = delete;
     ~Dtype() { ndm_dtype_free(h_); }
 
     /// Bytes per element.
     int64_t itemsize() const { return ndm_dtype_itemsize(h_); }
+    /// Alignment in bytes (NumPy's `dtype.alignment`).
+    int64_t alignment() const { return ndm_dtype_alignment(h_); }
     /// NumPy's typestr ("<f8", "|V48" for records).
-    std::string str() const { return ndm_dtype_str(h_); }
+    std::string str() const { return text(ndm_dtype_str(h_)); }
+    /// NumPy's `dtype.descr` as Python literal text (what a .npy header holds).
+    std::string descr() const { return text(ndm_dtype_descr(h_)); }
     /// The NDM_KIND_* code.
     int32_t kind() const { return ndm_dtype_kind(h_); }
+    /// The NDM_BYTEORDER_* code.
+    int32_t byteorder() const { return ndm_dtype_byteorder(h_); }
+    /// The same dtype with byte order `order` (NDM_BYTEORDER_SWAP swaps it).
+    Dtype newbyteorder(int32_t order) const {
+        return make([&](ndm_dtype **o) { return ndm_dtype_newbyteorder(h_, order, o); });
+    }
     /// True when both describe the same elements.
-    bool operator==(const Dtype &o) const { return ndm_dtype_equal(h_, o.h_) != 0; }
+    bool operator==(const Dtype &o) const { return ndm_dtype_equal(h_, o.h_) == 1; }
+    bool operator!=(const Dtype &o) const { return !(*this == o); }
+    /// NumPy's `can_cast(this, to, casting)`.
+    bool can_cast_to(const Dtype &to, int32_t casting = NDM_CASTING_SAFE) const {
+        bool r = false;
+        check(ndm_can_cast(h_, to.h_, casting, &r));
+        return r;
+    }
+    /// Number of record fields (0 for other dtypes).
+    int64_t nfields() const { return ndm_dtype_nfields(h_); }
+    /// True for a record laid out like a C struct (NumPy's `isalignedstruct`).
+    bool is_aligned_struct() const { return ndm_dtype_is_aligned_struct(h_) == 1; }
+    /// Field `index` (definition order).
+    FieldInfo field(int64_t index) const;
+    /// The index of the field called `name` (a name or a title), or nullopt when there is none.
+    std::optional<int64_t> field_index(const std::string &name) const {
+        int64_t i = ndm_dtype_field_index(h_, name.c_str());
+        if (i >= 0) return i;
+        check(ndm_last_status());  // a bad handle throws; no such field is not an error
+        return std::nullopt;
+    }
     ndm_dtype *handle() const noexcept { return h_; }
+    /// Gives up ownership of the handle.
+    ndm_dtype *release() noexcept { return std::exchange(h_, nullptr); }
 
 private:
+    template <class F> static Dtype make(F &&call) {
+        ndm_dtype *out = nullptr;
+        check(call(&out));
+        return Dtype(out);
+    }
+    static std::string text(const char *p) {
+        if (p == nullptr) check(ndm_last_status());
+        return p;
+    }
+
     ndm_dtype *h_;
+};
+
+struct FieldInfo {
+    std::string name;
+    std::optional<std::string> title;
+    int64_t offset;
+    /// Subarray axes (empty for a plain field).
+    std::vector<int64_t> shape;
+    /// Axes per nested subarray level, outermost first.
+    std::vector<int32_t> levels;
+    /// Bytes the field occupies.
+    int64_t itemsize;
+    /// The field's element dtype (a subarray's base).
+    Dtype dtype;
+};
+
+inline FieldInfo Dtype::field(int64_t index) const {
+    ndm_field_info f{};
+    check(ndm_dtype_field(h_, index, &f));
+    Dtype d = make([&](ndm_dtype **o) { return ndm_dtype_field_dtype(h_, index, o); });
+    return FieldInfo{f.name,
+                     f.title ? std::optional<std::string>(f.title) : std::nullopt,
+                     f.offset,
+                     f.ndim ? std::vector<int64_t>(f.shape, f.shape + f.ndim) : std::vector<int64_t>{},
+                     f.nlevels ? std::vector<int32_t>(f.levels, f.levels + f.nlevels) : std::vector<int32_t>{},
+                     f.itemsize,
+                     std::move(d)};
+}
+
+template <class T> Dtype Dtype::of() { return from_kind(kind_of<T>::value); }
+
+/// Builds a record dtype field by field (move-only handle).
+class RecordBuilder {
+public:
+    RecordBuilder() { check(ndm_dtype_record_new(&h_)); }
+    RecordBuilder(RecordBuilder &&o) noexcept : h_(std::exchange(o.h_, nullptr)) {}
+    RecordBuilder &operator=(RecordBuilder &&o) noexcept {
+        std::swap(h_, o.h_);
+        return *this;
+    }
+    RecordBuilder(const RecordBuilder &) = delete;
+    RecordBuilder &operator=(const RecordBuilder &) = delete;
+    ~RecordBuilder() { ndm_dtype_record_free(h_); }
+    /// Adds field `name` of `dtype` at byte `offset` (-1: after the previous field).
+    RecordBuilder &add(const std::string &name, const Dtype &dtype, int64_t offset = -1) {
+        check(ndm_dtype_record_add_field(h_, name.c_str(), dtype.handle(), offset));
+        return *this;
+    }
+    /// Adds a subarray field of `shape` (and a title, when not empty).
+    RecordBuilder &add(const std::string &name, const Dtype &dtype, const std::vector<int64_t> &shape,
+                       int64_t offset = -1, const std::string &title = "") {
+        check(ndm_dtype_record_add_field_ex(h_, name.c_str(), title.empty() ? nullptr : title.c_str(),
+                                            dtype.handle(), static_cast<int32_t>(shape.size()),
+                                            shape.data(), offset));
+        return *this;
+    }
+    /// The record dtype: packed, or laid out like a C struct (`align`); `itemsize` 0: computed.
+    Dtype finish(bool align = false, int64_t itemsize = 0) const {
+        ndm_dtype *d = nullptr;
+        check(ndm_dtype_record_finish(h_, align, itemsize, &d));
+        return Dtype(d);
+    }
+
+private:
+    ndm_record_builder *h_ = nullptr;
 };
 
 /// An mdspan-like view of elements of type T with signed byte strides: element (i, j, ...) is at
@@ -205,6 +389,16 @@ private:
 template <class T> struct is_weak_scalar : std::is_arithmetic<T> {};
 template <class T> struct is_weak_scalar<std::complex<T>> : std::true_type {};
 
+class Array;
+
+/// Optional ufunc arguments (NumPy's `casting=`, `dtype=`, `where=`); the defaults are NumPy's.
+/// Reductions cast with 'unsafe' whatever `casting` says, as NumPy's do.
+struct Options {
+    int32_t casting = NDM_CASTING_SAME_KIND;
+    const Dtype *dtype = nullptr;
+    const Array *where = nullptr;
+};
+
 /// An n-dimensional array handle (move-only). Views share memory with their source.
 class Array {
 public:
@@ -219,6 +413,7 @@ public:
     Array &operator=(const Array &) = delete;
     ~Array() { ndm_array_free(h_); }
 
+    // --- creation ---
     /// A new uninitialised array (order NDM_ORDER_C or NDM_ORDER_F).
     static Array empty(const std::vector<int64_t> &shape, const Dtype &dtype, int32_t order = NDM_ORDER_C) {
         return make([&](ndm_array **o) { return ndm_empty(dtype.handle(), rank(shape), shape.data(), order, o); });
@@ -227,15 +422,37 @@ public:
     static Array zeros(const std::vector<int64_t> &shape, const Dtype &dtype, int32_t order = NDM_ORDER_C) {
         return make([&](ndm_array **o) { return ndm_zeros(dtype.handle(), rank(shape), shape.data(), order, o); });
     }
+    /// A new array of `value` (its C++ type gives the dtype).
+    template <class T>
+    static Array full(const std::vector<int64_t> &shape, T value, int32_t order = NDM_ORDER_C) {
+        return full(shape, Dtype::of<T>(), &value, order);
+    }
+    /// A new array of `dtype` filled with the one element at `element` (bytes in `dtype`'s layout,
+    /// e.g. a record struct).
+    static Array full(const std::vector<int64_t> &shape, const Dtype &dtype, const void *element,
+                      int32_t order = NDM_ORDER_C) {
+        return make([&](ndm_array **o) {
+            return ndm_full(dtype.handle(), rank(shape), shape.data(), order, element, o);
+        });
+    }
+    /// NumPy's `arange(start, stop, step, dtype)`.
+    static Array arange(double start, double stop, double step, const Dtype &dtype) {
+        return make([&](ndm_array **o) { return ndm_arange(start, stop, step, dtype.handle(), o); });
+    }
     /// Wraps `count`-element memory at `data` with `shape` (C order, or the given byte strides)
     /// with no copy. The caller keeps the memory alive while the array and its views live.
     template <class T>
     static Array wrap(T *data, std::size_t count, const std::vector<int64_t> &shape,
                       const std::vector<int64_t> &byte_strides = {}, bool writeable = true) {
-        Dtype d = Dtype::of<T>();
+        return wrap(const_cast<void *>(static_cast<const void *>(data)), count * sizeof(T), Dtype::of<T>(), shape,
+                    byte_strides, writeable);
+    }
+    /// Wraps `bytes` bytes at `data` as elements of any `dtype` (records included) with no copy;
+    /// element 0 at byte `offset`. The caller keeps the memory alive.
+    static Array wrap(void *data, std::size_t bytes, const Dtype &dtype, const std::vector<int64_t> &shape,
+                      const std::vector<int64_t> &byte_strides = {}, bool writeable = true, int64_t offset = 0) {
         return make([&](ndm_array **o) {
-            return ndm_from_ptr(const_cast<void *>(static_cast<const void *>(data)), count * sizeof(T), 0,
-                                d.handle(), rank(shape), shape.data(),
+            return ndm_from_ptr(data, bytes, offset, dtype.handle(), rank(shape), shape.data(),
                                 byte_strides.empty() ? nullptr : byte_strides.data(),
                                 writeable ? NDM_FLAG_WRITEABLE : 0, nullptr, nullptr, o);
         });
@@ -246,20 +463,89 @@ public:
         if (shape.empty()) shape = {static_cast<int64_t>(v.size())};
         return wrap(v.data(), v.size(), shape);
     }
-    /// Reads a .npy file.
+    /// Wraps a std::vector of structs as a 1-D record array of `record` (whose itemsize must be
+    /// sizeof(S): build it with `align` true to match the compiler's layout) with no copy.
+    template <class S> static Array wrap(std::vector<S> &v, const Dtype &record) {
+        static_assert(std::is_trivially_copyable_v<S>, "ndmem: wrap needs trivially copyable structs");
+        if (record.itemsize() != static_cast<int64_t>(sizeof(S)))
+            throw Error(NDM_ERR_DTYPE, "ndmem: the record dtype's itemsize " + std::to_string(record.itemsize()) +
+                                           " is not sizeof the struct (" + std::to_string(sizeof(S)) + ")");
+        return wrap(static_cast<void *>(v.data()), v.size() * sizeof(S), record, {static_cast<int64_t>(v.size())});
+    }
+    /// Moves `v` into a new 1-D array (or one of `shape`) with no copy of its elements; the
+    /// vector is freed when the last array over it is freed.
+    template <class T> static Array adopt(std::vector<T> &&v, std::vector<int64_t> shape = {}) {
+        if (shape.empty()) shape = {static_cast<int64_t>(v.size())};
+        auto owner = std::make_unique<std::vector<T>>(std::move(v));
+        Dtype d = Dtype::of<T>();
+        Array a = make([&](ndm_array **o) {
+            return ndm_from_ptr(owner->data(), owner->size() * sizeof(T), 0, d.handle(), rank(shape), shape.data(),
+                                nullptr, NDM_FLAG_WRITEABLE, &release_vector<T>, owner.get(), o);
+        });
+        owner.release();  // now the array's (on failure the unique_ptr still frees it)
+        return a;
+    }
+
+    // --- files ---
     /// Reads a .npy file; headers longer than `max_header_size` are refused (NumPy's default
     /// 10,000; pass INT64_MAX for a trusted file).
     static Array load(const std::string &path, int64_t max_header_size = NDM_NPY_MAX_HEADER_SIZE) {
         return make([&](ndm_array **o) { return ndm_load_npy_ex(path.c_str(), max_header_size, o); });
     }
-    /// Writes a .npy file exactly as NumPy would.
-    void save(const std::string &path) const { check(ndm_save_npy(path.c_str(), h_, 0, nullptr)); }
+    /// Maps an existing .npy file: mode "r" (read-only), "r+" (writes reach the file) or "c"
+    /// (copy-on-write).
+    static Array open_memmap(const std::string &path, const std::string &mode = "r",
+                             int64_t max_header_size = NDM_NPY_MAX_HEADER_SIZE) {
+        return make([&](ndm_array **o) {
+            return ndm_open_memmap_ex(path.c_str(), mode.c_str(), nullptr, 0, nullptr, false, 0, max_header_size, o);
+        });
+    }
+    /// Creates (or truncates) a .npy file for `dtype` and `shape` and maps it read-write ("w+").
+    static Array create_memmap(const std::string &path, const Dtype &dtype, const std::vector<int64_t> &shape,
+                               bool fortran_order = false, int32_t version = 0) {
+        return make([&](ndm_array **o) {
+            return ndm_open_memmap(path.c_str(), "w+", dtype.handle(), rank(shape), shape.data(), fortran_order,
+                                   version, o);
+        });
+    }
+    /// NumPy's `np.memmap`: the raw bytes of a file from `offset` as `dtype`; an empty `shape`
+    /// means every whole element after `offset` (1-D).
+    static Array memmap_raw(const std::string &path, const Dtype &dtype, const std::string &mode = "r",
+                            int64_t offset = 0, const std::vector<int64_t> &shape = {},
+                            int32_t order = NDM_ORDER_C) {
+        return make([&](ndm_array **o) {
+            return ndm_memmap_raw(path.c_str(), dtype.handle(), mode.c_str(), offset,
+                                  shape.empty() ? -1 : rank(shape), shape.data(), order, o);
+        });
+    }
+    /// Writes a .npy file exactly as NumPy would (`version` 0: the lowest that fits); returns the
+    /// format version written.
+    int32_t save(const std::string &path, int32_t version = 0) const {
+        int32_t used = 0;
+        check(ndm_save_npy(path.c_str(), h_, version, &used));
+        return used;
+    }
+    /// Writes a memory map's changed pages back to its file (msync).
+    void flush() const { check(ndm_flush(h_)); }
+    /// Drops a memory map's pages under this array from resident memory (values unchanged).
+    void release_pages() const { check(ndm_release_pages(h_)); }
+    /// The map's mode (NDM_MMAP_*) and the file offset of element 0, or nullopt when this array is
+    /// not memory-mapped.
+    std::optional<ndm_map_info> map_info() const {
+        ndm_map_info info{};
+        ndm_status s = ndm_memmap_info(h_, &info);
+        if (s == NDM_ERR_INVALID_ARG) return std::nullopt;
+        check(s);
+        return info;
+    }
 
+    // --- facts ---
     // Getters throw ndmem::Error (NDM_ERR_NULL_ARG for a moved-from Array, NDM_ERR_BAD_HANDLE
     // for a handle freed behind the wrapper's back) instead of returning the C fallbacks.
     int32_t ndim() const { return live(ndm_ndim(h_)); }
     int64_t size() const { return live(ndm_size(h_)); }
     int64_t itemsize() const { return live(ndm_itemsize(h_)); }
+    int64_t nbytes() const { return live(ndm_nbytes(h_)); }
     std::vector<int64_t> shape() const {
         int32_t n = ndim();
         return {ndm_shape(h_), ndm_shape(h_) + n};
@@ -271,54 +557,46 @@ public:
     }
     uint32_t flags() const { return (void)ndim(), ndm_flags(h_); }
     bool c_contiguous() const { return flags() & NDM_FLAG_C_CONTIGUOUS; }
+    bool f_contiguous() const { return flags() & NDM_FLAG_F_CONTIGUOUS; }
     bool writeable() const { return flags() & NDM_FLAG_WRITEABLE; }
     void *data() const { return (void)ndim(), ndm_data(h_); }
-
-    /// The same array as a new handle with WRITEABLE cleared or set (NumPy's
-    /// `flags.writeable = ...`; setting fails for memory that was made read-only).
-    Array with_writeable(bool writeable) const {
-        return make([&](ndm_array **o) { return ndm_with_writeable(h_, writeable, o); });
-    }
-    /// NumPy's `ndarray(shape, dtype, buffer=a, offset=, strides=)`: this array's buffer read as
-    /// `d` from byte `offset` of the buffer, checked to stay inside it (no strides: C order).
-    Array view_buffer(const Dtype &d, int64_t offset, const std::vector<int64_t> &shape,
-                      const std::vector<int64_t> &strides = {}, bool writeable = true) const {
-        return make([&](ndm_array **o) {
-            return ndm_view_buffer(h_, d.handle(), offset, rank(shape), shape.data(),
-                                   strides.empty() ? nullptr : strides.data(), writeable, o);
-        });
-    }
-    /// NumPy's `empty_like` (`zeroed`: `zeros_like`): a new array of this shape, laid out in
-    /// `order` relative to this one (NDM_ORDER_K: its stride order), of its dtype or `d`.
-    Array empty_like(int32_t order = NDM_ORDER_K, bool zeroed = false) const {
-        return make([&](ndm_array **o) { return ndm_empty_like(h_, nullptr, order, zeroed, o); });
-    }
-    Array empty_like(const Dtype &d, int32_t order = NDM_ORDER_K, bool zeroed = false) const {
-        return make([&](ndm_array **o) { return ndm_empty_like(h_, d.handle(), order, zeroed, o); });
-    }
     Dtype dtype() const {
         ndm_dtype *d = nullptr;
         check(ndm_array_dtype(h_, &d));
         return Dtype(d);
     }
+    /// The array this one is a view of (NumPy's `.base`), or nullopt.
+    std::optional<Array> base() const {
+        ndm_array *b = nullptr;
+        check(ndm_base(h_, &b));
+        if (b == nullptr) return std::nullopt;
+        return Array(b);
+    }
+    /// The whole buffer behind the array: its first byte and length.
+    std::pair<void *, std::size_t> buffer_range() const {
+        void *start = nullptr;
+        std::size_t len = 0;
+        check(ndm_buffer_range(h_, &start, &len));
+        return {start, len};
+    }
+    /// Whether some element of this array is at the same address as another (NDM_OVERLAP_NO,
+    /// _YES or _TOO_HARD after `max_work` steps; -1: unlimited).
+    int32_t is_self_overlapping(int64_t max_work = -1) const {
+        int32_t r = 0;
+        check(ndm_is_self_overlapping(h_, max_work, &r));
+        return r;
+    }
     ndm_array *handle() const noexcept { return h_; }
 
-private:
-    template <class N> N live(N n) const {
-        if (n < 0) throw Error(h_ ? NDM_ERR_BAD_HANDLE : NDM_ERR_NULL_ARG, ndm_last_error());
-        return n;
-    }
-
-public:
-
-    /// The elements as a contiguous span; throws unless the array is C-contiguous with
-    /// elements of type T.
+    /// The elements as a contiguous span: **C-contiguous arrays only** (throws otherwise, and
+    /// unless the elements are T). Use strided<T>() for any layout.
     template <class T> Span<T> span() const {
         require<T>();
         if (!c_contiguous()) throw Error(NDM_ERR_INVALID_ARG, "ndmem: span() needs a C-contiguous array");
         return Span<T>(static_cast<T *>(data()), static_cast<std::size_t>(size()));
     }
-    /// A strided view of the elements as T (any layout); throws unless the elements are T.
+    /// A strided view of the elements as T: every layout (reversed, broadcast, transposed);
+    /// throws unless the elements are T.
     template <class T> StridedView<T> strided() const {
         require<T>();
         return StridedView<T>(static_cast<T *>(data()), shape(), strides());
@@ -339,60 +617,183 @@ public:
     Array view() const {
         return make([&](ndm_array **o) { return ndm_index(h_, nullptr, 0, o); });
     }
-    /// `a[start:stop:step]` along the first axis.
-    Array slice(int64_t start, int64_t stop, int64_t step = 1) const {
-        ndm_index_item item = {NDM_INDEX_SLICE, 0, start, stop, step};
-        return make([&](ndm_array **o) { return ndm_index(h_, &item, 1, o); });
+    /// The same array as a new handle with WRITEABLE cleared or set (NumPy's
+    /// `flags.writeable = ...`; setting fails for memory that was made read-only).
+    Array with_writeable(bool writeable) const {
+        return make([&](ndm_array **o) { return ndm_with_writeable(h_, writeable, o); });
     }
-    /// NumPy's basic indexing with explicit items.
+    /// NumPy's `ndarray(shape, dtype, buffer=a, offset=, strides=)`: this array's buffer read as
+    /// `d` from byte `offset` of the buffer, checked to stay inside it (no strides: C order).
+    Array view_buffer(const Dtype &d, int64_t offset, const std::vector<int64_t> &shape,
+                      const std::vector<int64_t> &strides = {}, bool writeable = true) const {
+        return make([&](ndm_array **o) {
+            return ndm_view_buffer(h_, d.handle(), offset, rank(shape), shape.data(),
+                                   strides.empty() ? nullptr : strides.data(), writeable, o);
+        });
+    }
+    /// `a.view(dtype)`: the same bytes read as `d` (the last axis rescales for another itemsize).
+    Array view_as(const Dtype &d) const {
+        return make([&](ndm_array **o) { return ndm_view_dtype(h_, d.handle(), o); });
+    }
+    /// `a[start:stop:step]` along the first axis.
+    Array slice(int64_t start, int64_t stop, int64_t step = 1) const { return index({Index::slice(start, stop, step)}); }
+    /// NumPy's basic indexing: `a.index({Index::at(1), Index::all(-1), Index::newaxis()})`.
     Array index(const std::vector<ndm_index_item> &items) const {
         return make([&](ndm_array **o) {
             return ndm_index(h_, items.data(), static_cast<int32_t>(items.size()), o);
         });
     }
-    /// Reversed axes (or the permutation `axes`).
-    Array transpose(const std::vector<int64_t> &axes = {}) const {
+    /// Reversed axes (NumPy's `a.T`).
+    Array transpose() const { return transpose_(nullptr, NDM_ALL_AXES); }
+    /// The permutation `axes` (exactly one entry per axis).
+    Array transpose(const std::vector<int64_t> &axes) const { return transpose_(axes.data(), rank(axes)); }
+    Array swapaxes(int64_t axis1, int64_t axis2) const {
+        return make([&](ndm_array **o) { return ndm_swapaxes(h_, axis1, axis2, o); });
+    }
+    Array moveaxis(const std::vector<int64_t> &source, const std::vector<int64_t> &destination) const {
+        if (source.size() != destination.size())
+            throw Error(NDM_ERR_INVALID_ARG, "ndmem: moveaxis needs as many destinations as sources");
+        return make([&](ndm_array **o) { return ndm_moveaxis(h_, source.data(), destination.data(), rank(source), o); });
+    }
+    /// Without the listed length-1 axes (all_axes: every length-1 axis).
+    Array squeeze(const Axes &axes = all_axes) const {
+        return make([&](ndm_array **o) { return ndm_squeeze(h_, axes.data(), axes.count(), o); });
+    }
+    /// With new length-1 axes at `axes` (positions in the result).
+    Array expand_dims(const std::vector<int64_t> &axes) const {
+        return make([&](ndm_array **o) { return ndm_expand_dims(h_, axes.data(), rank(axes), o); });
+    }
+    /// The (read-only) diagonal as the last axis.
+    Array diagonal(int64_t offset = 0, int64_t axis1 = 0, int64_t axis2 = 1) const {
+        return make([&](ndm_array **o) { return ndm_diagonal(h_, offset, axis1, axis2, o); });
+    }
+    /// A reshaped view; by default throws (NDM_ERR_COPY_REQUIRED) when the strides do not allow
+    /// one (`copy_mode` NDM_COPY_IF_NEEDED copies instead, like NumPy's reshape).
+    Array reshape(const std::vector<int64_t> &shape, int32_t order = NDM_ORDER_C,
+                  int32_t copy_mode = NDM_COPY_NEVER) const {
+        return make([&](ndm_array **o) { return ndm_reshape(h_, rank(shape), shape.data(), order, copy_mode, o); });
+    }
+    /// NumPy's `ravel`: a 1-D view when possible, else a copy.
+    Array ravel(int32_t order = NDM_ORDER_C) const {
+        return make([&](ndm_array **o) { return ndm_ravel(h_, order, o); });
+    }
+    /// A read-only view of `shape` with stride 0 on stretched axes.
+    Array broadcast_to(const std::vector<int64_t> &shape) const {
+        return make([&](ndm_array **o) { return ndm_broadcast_to(h_, rank(shape), shape.data(), o); });
+    }
+    /// A checked `as_strided` over the same buffer (read-only unless `writeable`; writeable views
+    /// whose elements overlap are refused).
+    Array as_strided(const std::vector<int64_t> &shape, const std::vector<int64_t> &byte_strides,
+                     bool writeable = false) const {
+        if (shape.size() != byte_strides.size())
+            throw Error(NDM_ERR_INVALID_ARG, "ndmem: as_strided needs one stride per axis");
         return make([&](ndm_array **o) {
-            return ndm_transpose(h_, axes.empty() ? nullptr : axes.data(), static_cast<int32_t>(axes.size()), o);
+            return ndm_as_strided(h_, rank(shape), shape.data(), byte_strides.data(), writeable, o);
         });
     }
-    /// A reshaped view; throws (NDM_ERR_COPY_REQUIRED) when the strides do not allow one.
-    Array reshape(const std::vector<int64_t> &shape) const {
+    /// NumPy's `sliding_window_view(a, window, axis)`: window lengths for `axes`, or one per axis
+    /// when `axes` is all_axes. Read-only unless `writeable` (overlapping writeable windows are
+    /// refused).
+    Array sliding_window_view(const std::vector<int64_t> &window, const Axes &axes = all_axes,
+                              bool writeable = false) const {
+        if (axes.count() != NDM_ALL_AXES && axes.count() != rank(window))
+            throw Error(NDM_ERR_INVALID_ARG, "ndmem: sliding_window_view needs one window length per axis");
         return make([&](ndm_array **o) {
-            return ndm_reshape(h_, rank(shape), shape.data(), NDM_ORDER_C, NDM_COPY_NEVER, o);
+            return ndm_sliding_window_view(h_, rank(window), window.data(), axes.data(), writeable, o);
         });
     }
     /// The view of one record field.
     Array field(const std::string &name) const {
         return make([&](ndm_array **o) { return ndm_field(h_, name.c_str(), o); });
     }
+    /// A view with just these fields, at their original offsets (NumPy's `a[['x', 'y']]`).
+    Array fields(const std::vector<std::string> &names) const {
+        std::vector<const char *> c;
+        for (const std::string &n : names) c.push_back(n.c_str());
+        return make([&](ndm_array **o) { return ndm_fields(h_, c.data(), static_cast<int64_t>(c.size()), o); });
+    }
 
     // --- copies ---
     Array copy(int32_t order = NDM_ORDER_C) const {
         return make([&](ndm_array **o) { return ndm_copy(h_, order, o); });
     }
-    Array astype(const Dtype &d, int32_t casting = NDM_CASTING_UNSAFE) const {
-        return make([&](ndm_array **o) {
-            return ndm_astype(h_, d.handle(), casting, NDM_ORDER_K, NDM_COPY_ALWAYS, o);
-        });
+    /// NumPy's `empty_like` (`zeroed`: `zeros_like`): a new array of this shape, laid out in
+    /// `order` relative to this one (NDM_ORDER_K: its stride order), of its dtype or `d`.
+    Array empty_like(int32_t order = NDM_ORDER_K, bool zeroed = false) const {
+        return make([&](ndm_array **o) { return ndm_empty_like(h_, nullptr, order, zeroed, o); });
+    }
+    Array empty_like(const Dtype &d, int32_t order = NDM_ORDER_K, bool zeroed = false) const {
+        return make([&](ndm_array **o) { return ndm_empty_like(h_, d.handle(), order, zeroed, o); });
+    }
+    Array astype(const Dtype &d, int32_t casting = NDM_CASTING_UNSAFE, int32_t order = NDM_ORDER_K,
+                 int32_t copy_mode = NDM_COPY_ALWAYS) const {
+        return make([&](ndm_array **o) { return ndm_astype(h_, d.handle(), casting, order, copy_mode, o); });
+    }
+    /// NumPy's `copyto(*this, src, casting)`: src broadcast into this array (overlap handled).
+    void assign(const Array &src, int32_t casting = NDM_CASTING_SAME_KIND) const {
+        check(ndm_copyto(h_, src.h_, casting));
+    }
+    Array flatten(int32_t order = NDM_ORDER_C) const {
+        return make([&](ndm_array **o) { return ndm_flatten(h_, order, o); });
+    }
+    /// This array if C-contiguous (a new handle), else a C-ordered copy.
+    Array ascontiguousarray() const {
+        return make([&](ndm_array **o) { return ndm_ascontiguousarray(h_, o); });
+    }
+    /// This array if F-contiguous (a new handle), else an F-ordered copy.
+    Array asfortranarray() const {
+        return make([&](ndm_array **o) { return ndm_asfortranarray(h_, o); });
+    }
+    /// The fields packed with no padding (NumPy's `repack_fields`); a copy.
+    Array repack() const {
+        return make([&](ndm_array **o) { return ndm_repack(h_, o); });
+    }
+    /// A copy with every number's bytes reversed (the dtype unchanged).
+    Array byteswap() const {
+        return make([&](ndm_array **o) { return ndm_byteswap(h_, false, o); });
+    }
+    /// Reverses every number's bytes in place.
+    void byteswap_in_place() const { check(ndm_byteswap(h_, true, nullptr)); }
+    /// `np.take(a, indices, axis)` (no axis: of the flattened array).
+    Array take(const Array &indices, std::optional<int64_t> axis = std::nullopt) const {
+        return make([&](ndm_array **o) { return ndm_take(h_, indices.h_, axis ? &*axis : nullptr, o); });
+    }
+    /// `np.compress(condition, a, axis)` (no axis: of the flattened array).
+    Array compress(const Array &condition, std::optional<int64_t> axis = std::nullopt) const {
+        return make([&](ndm_array **o) { return ndm_compress(h_, condition.h_, axis ? &*axis : nullptr, o); });
     }
 
     // --- ufuncs ---
-    /// op(*this, b) into `out` (in place when out is *this), or a new array when out is null.
-    Array binary(int32_t op, const Array &b, const Array *out = nullptr) const {
-        return make([&](ndm_array **o) {
-            return ndm_ufunc_binary(op, h_, b.h_, out ? out->h_ : nullptr, nullptr, o);
-        });
+    /// op(*this, b) (an NDM_* binary op code) into `out` (in place when out is *this), or a new
+    /// array when `out` is null; the result is `out` (a new handle) when given.
+    Array binary(int32_t op, const Array &b, const Array *out = nullptr, const Options &opts = {}) const {
+        ndm_ufunc_opts o = c_options(opts);
+        return make([&](ndm_array **r) { return ndm_ufunc_binary(op, h_, b.h_, handle_of(out), &o, r); });
+    }
+    /// op(*this, b) written into `out`; no handle is made (the cheapest call).
+    void binary_into(int32_t op, const Array &b, const Array &out, const Options &opts = {}) const {
+        ndm_ufunc_opts o = c_options(opts);
+        check(ndm_ufunc_binary(op, h_, b.h_, out.h_, &o, nullptr));
+    }
+    /// op(*this) for a unary NDM_* op code (negative, sqrt, exp, sin, ...).
+    Array unary(int32_t op, const Array *out = nullptr, const Options &opts = {}) const {
+        ndm_ufunc_opts o = c_options(opts);
+        return make([&](ndm_array **r) { return ndm_ufunc_unary(op, h_, handle_of(out), &o, r); });
+    }
+    /// op(*this) written into `out`; no handle is made.
+    void unary_into(int32_t op, const Array &out, const Options &opts = {}) const {
+        ndm_ufunc_opts o = c_options(opts);
+        check(ndm_ufunc_unary(op, h_, out.h_, &o, nullptr));
     }
     /// op(*this, s) (op(s, *this) with `scalar_first`) with `s` a weak scalar, as NumPy 2 treats a
     /// Python scalar (NEP 50): bool, any integer type (an integer: `int64 array += 1` stays
     /// int64), float or double (a float), std::complex (a complex). The array's dtype decides.
     template <class T, class = std::enable_if_t<is_weak_scalar<T>::value>>
-    Array scalar(int32_t op, T s, const Array *out = nullptr, bool scalar_first = false) const {
+    Array scalar(int32_t op, T s, const Array *out = nullptr, bool scalar_first = false,
+                 const Options &opts = {}) const {
         ndm_scalar v = weak_scalar(s);
-        return make([&](ndm_array **o) {
-            return ndm_ufunc_scalar(op, h_, &v, scalar_first, out ? out->h_ : nullptr, nullptr, o);
-        });
+        ndm_ufunc_opts o = c_options(opts);
+        return make([&](ndm_array **r) { return ndm_ufunc_scalar(op, h_, &v, scalar_first, handle_of(out), &o, r); });
     }
     Array &operator+=(const Array &b) { return inplace(NDM_ADD, b); }
     Array &operator-=(const Array &b) { return inplace(NDM_SUBTRACT, b); }
@@ -410,6 +811,7 @@ public:
     friend Array operator-(const Array &a, const Array &b) { return a.binary(NDM_SUBTRACT, b); }
     friend Array operator*(const Array &a, const Array &b) { return a.binary(NDM_MULTIPLY, b); }
     friend Array operator/(const Array &a, const Array &b) { return a.binary(NDM_TRUE_DIVIDE, b); }
+    friend Array operator-(const Array &a) { return a.unary(NDM_NEGATIVE); }
 #define NDMEM_SCALAR_OPERATOR(SYM, OP)                                                          \
     template <class T, class = std::enable_if_t<is_weak_scalar<T>::value>>                     \
     friend Array operator SYM(const Array &a, T s) { return a.scalar(OP, s); }                 \
@@ -421,11 +823,38 @@ public:
     NDMEM_SCALAR_OPERATOR(/, NDM_TRUE_DIVIDE)
 #undef NDMEM_SCALAR_OPERATOR
 
-    /// Sum of all elements as double (NumPy's pairwise order for floats).
-    double sum() const {
-        Array r = make([&](ndm_array **o) { return ndm_reduce(NDM_ADD, h_, nullptr, 0, false, nullptr, nullptr, o); });
-        return r.get<double>({});
+    // --- reductions ---
+    /// `op.reduce(a, axis=axes, keepdims=, out=, dtype=, where=)` for NDM_ADD (sum), NDM_MULTIPLY
+    /// (prod), NDM_MAXIMUM, NDM_MINIMUM, NDM_LOGICAL_AND (all), NDM_LOGICAL_OR (any) or NDM_MEAN.
+    /// A full reduction without keepdims is a 0-d array.
+    Array reduce(int32_t op, const Axes &axes = all_axes, bool keepdims = false, const Array *out = nullptr,
+                 const Options &opts = {}) const {
+        ndm_ufunc_opts o = c_options(opts);
+        return make([&](ndm_array **r) {
+            return ndm_reduce(op, h_, axes.data(), axes.count(), keepdims, handle_of(out), &o, r);
+        });
     }
+    /// The reduction written into `out`; no handle is made.
+    void reduce_into(int32_t op, const Array &out, const Axes &axes = all_axes, bool keepdims = false,
+                     const Options &opts = {}) const {
+        ndm_ufunc_opts o = c_options(opts);
+        check(ndm_reduce(op, h_, axes.data(), axes.count(), keepdims, out.h_, &o, nullptr));
+    }
+    Array sum(const Axes &axes, bool keepdims = false) const { return reduce(NDM_ADD, axes, keepdims); }
+    Array prod(const Axes &axes, bool keepdims = false) const { return reduce(NDM_MULTIPLY, axes, keepdims); }
+    Array mean(const Axes &axes, bool keepdims = false) const { return reduce(NDM_MEAN, axes, keepdims); }
+    Array min(const Axes &axes, bool keepdims = false) const { return reduce(NDM_MINIMUM, axes, keepdims); }
+    Array max(const Axes &axes, bool keepdims = false) const { return reduce(NDM_MAXIMUM, axes, keepdims); }
+    Array all(const Axes &axes, bool keepdims = false) const { return reduce(NDM_LOGICAL_AND, axes, keepdims); }
+    Array any(const Axes &axes, bool keepdims = false) const { return reduce(NDM_LOGICAL_OR, axes, keepdims); }
+    /// Sum of all elements as double (NumPy's pairwise order for floats).
+    double sum() const { return reduce(NDM_ADD).get<double>({}); }
+    /// Mean of all elements as double.
+    double mean() const { return reduce(NDM_MEAN).get<double>({}); }
+    /// Smallest element as double (NaN if any is NaN).
+    double min() const { return reduce(NDM_MINIMUM).get<double>({}); }
+    /// Largest element as double (NaN if any is NaN).
+    double max() const { return reduce(NDM_MAXIMUM).get<double>({}); }
 
 private:
     template <class F> static Array make(F &&call) {
@@ -433,18 +862,31 @@ private:
         check(call(&out));
         return Array(out);
     }
+    template <class N> N live(N n) const {
+        if (n < 0) throw Error(h_ ? NDM_ERR_BAD_HANDLE : NDM_ERR_NULL_ARG, ndm_last_error());
+        return n;
+    }
     static int32_t rank(const std::vector<int64_t> &shape) { return static_cast<int32_t>(shape.size()); }
+    static ndm_array *handle_of(const Array *a) noexcept { return a ? a->h_ : nullptr; }
+    static ndm_ufunc_opts c_options(const Options &o) noexcept {
+        return {o.casting, o.dtype ? o.dtype->handle() : nullptr, handle_of(o.where)};
+    }
+    template <class T> static void release_vector(void *, void *ctx) { delete static_cast<std::vector<T> *>(ctx); }
+    Array transpose_(const int64_t *axes, int32_t naxes) const {
+        return make([&](ndm_array **o) { return ndm_transpose(h_, axes, naxes, o); });
+    }
     template <class T> void require() const {
         if (dtype().kind() != kind_of<T>::value || dtype().itemsize() != static_cast<int64_t>(sizeof(T)))
             throw Error(NDM_ERR_DTYPE, "ndmem: the array's elements are " + dtype().str() +
                                            ", not the requested C++ type");
     }
     Array &inplace(int32_t op, const Array &b) {
-        binary(op, b, this);
+        binary_into(op, b, *this);
         return *this;
     }
     template <class T> Array &inplace_scalar(int32_t op, T s) {
-        scalar(op, s, this);
+        ndm_scalar v = weak_scalar(s);
+        check(ndm_ufunc_scalar(op, h_, &v, false, h_, nullptr, nullptr));
         return *this;
     }
     template <class T> static ndm_scalar weak_scalar(T s) {
@@ -465,6 +907,52 @@ private:
 
     ndm_array *h_;
 };
+
+/// NumPy's `copyto(dst, src, casting)`.
+inline void copyto(const Array &dst, const Array &src, int32_t casting = NDM_CASTING_SAME_KIND) {
+    dst.assign(src, casting);
+}
+
+/// `np.concatenate(arrays, axis, dtype, casting)` (no axis: flattened first; no dtype: promoted).
+inline Array concatenate(std::initializer_list<std::reference_wrapper<const Array>> arrays,
+                         std::optional<int64_t> axis = 0, const Dtype *dtype = nullptr,
+                         int32_t casting = NDM_CASTING_SAME_KIND) {
+    std::vector<const ndm_array *> h;
+    for (const Array &a : arrays) h.push_back(a.handle());
+    ndm_array *out = nullptr;
+    check(ndm_concatenate(static_cast<int32_t>(h.size()), h.data(), axis ? &*axis : nullptr,
+                          dtype ? dtype->handle() : nullptr, casting, &out));
+    return Array(out);
+}
+
+/// NumPy's `broadcast_shapes`.
+inline std::vector<int64_t> broadcast_shapes(const std::vector<std::vector<int64_t>> &shapes) {
+    std::vector<int32_t> ndims;
+    std::vector<const int64_t *> ptrs;
+    for (const auto &s : shapes) {
+        ndims.push_back(static_cast<int32_t>(s.size()));
+        ptrs.push_back(s.data());
+    }
+    int64_t out[NDM_MAX_NDIM];
+    int32_t n = 0;
+    check(ndm_broadcast_shapes(static_cast<int32_t>(shapes.size()), ndims.data(), ptrs.data(), &n, out));
+    return {out, out + n};
+}
+
+/// NumPy's `may_share_memory`: whether the byte ranges overlap (cheap, may say yes wrongly).
+inline bool may_share_memory(const Array &a, const Array &b) {
+    bool r = false;
+    check(ndm_may_share_memory(a.handle(), b.handle(), &r));
+    return r;
+}
+
+/// NumPy's `shares_memory`: NDM_OVERLAP_NO, _YES, or _TOO_HARD after `max_work` steps (-1:
+/// unlimited, exact).
+inline int32_t shares_memory(const Array &a, const Array &b, int64_t max_work = -1) {
+    int32_t r = 0;
+    check(ndm_shares_memory(a.handle(), b.handle(), max_work, &r));
+    return r;
+}
 
 }  // namespace ndmem
 

@@ -21,6 +21,7 @@ module ndmem_c
   integer(c_int32_t), parameter :: ndm_copy_if_needed = 0_c_int32_t
   integer(c_int32_t), parameter :: ndm_copy_always = 1_c_int32_t
   integer(c_int32_t), parameter :: ndm_copy_never = 2_c_int32_t
+  integer(c_int32_t), parameter :: ndm_all_axes = -1_c_int32_t
   integer(c_int32_t), parameter :: ndm_kind_bool = 0_c_int32_t
   integer(c_int32_t), parameter :: ndm_kind_int8 = 1_c_int32_t
   integer(c_int32_t), parameter :: ndm_kind_int16 = 2_c_int32_t

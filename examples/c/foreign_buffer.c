@@ -55,7 +55,7 @@ int main(void) {
     /* Views never copy: the transpose is a 4x3 Fortran-ordered view of the same memory, and
      * a[:, ::-2] walks it backwards. */
     ndm_array *t = NULL, *rev = NULL;
-    TRY(ndm_transpose(a, NULL, 0, &t));
+    TRY(ndm_transpose(a, NULL, NDM_ALL_AXES, &t));
     describe("transpose", t);
     ndm_index_item every_other[2] = {
         {NDM_INDEX_SLICE, NDM_SLICE_NO_START | NDM_SLICE_NO_STOP, 0, 0, 1},

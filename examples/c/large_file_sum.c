@@ -67,7 +67,7 @@ int main(int argc, char **argv) {
     for (int64_t start = 0; start < n; start += BLOCK) {
         ndm_array *view = NULL, *sum = NULL;
         int64_t len = n - start < BLOCK ? n - start : BLOCK;
-        if (block(a, start, len, &view) || ndm_reduce(NDM_ADD, view, NULL, 0, false, NULL, NULL, &sum))
+        if (block(a, start, len, &view) || ndm_reduce(NDM_ADD, view, NULL, NDM_ALL_AXES, false, NULL, NULL, &sum))
             return fail("sum");
         total += *(const double *)ndm_data(sum);
         ndm_release_pages(view); /* this block's pages leave resident memory */

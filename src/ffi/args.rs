@@ -83,12 +83,33 @@ pub fn dtype<'a>(h: *const ndm_dtype, what: &str) -> Result<&'a Dtype> {
     Ok(&DTYPES.get(h.cast(), what)?.dtype)
 }
 
-/// Optional axes argument: NULL means "not given".
-pub(crate) fn opt_axes<'a>(axes: *const i64, n: i32, what: &str) -> Result<Option<&'a [i64]>> {
-    if axes.is_null() {
+/// `naxes` value meaning NumPy's `axis=None` (every axis; for `ndm_transpose` all of them
+/// reversed, for `ndm_squeeze` every length-1 axis); `axes` is then ignored and may be NULL.
+/// Any other count is a list of that many axes: `axes == NULL` with `naxes == 0` is the empty
+/// list (no axis), never "all", so an empty C++ vector's `data()` means what it says.
+pub const NDM_ALL_AXES: i32 = -1;
+
+/// An axes argument: `None` for `NDM_ALL_AXES`, else the `naxes` values listed.
+pub(crate) fn axes<'a>(axes: *const i64, naxes: i32, what: &str) -> Result<Option<&'a [i64]>> {
+    if naxes == NDM_ALL_AXES {
+        return Ok(None);
+    }
+    if naxes < 0 {
+        bail!(
+            Shape,
+            "naxes {naxes} for argument '{what}' is negative (NDM_ALL_AXES is -1)"
+        );
+    }
+    Ok(Some(i64s(axes, naxes.into(), what)?))
+}
+
+/// An optional list whose length another argument gives (strides, window axes): NULL means
+/// "not given".
+pub(crate) fn opt_i64s<'a>(p: *const i64, n: i32, what: &str) -> Result<Option<&'a [i64]>> {
+    if p.is_null() {
         Ok(None)
     } else {
-        Ok(Some(i64s(axes, n.into(), what)?))
+        Ok(Some(i64s(p, n.into(), what)?))
     }
 }
 

@@ -159,7 +159,7 @@ pub unsafe extern "C" fn ndm_from_ptr(
             };
             let d = args::dtype(dtype, "dtype")?.clone();
             let shape = args::i64s(shape, ndim.into(), "shape")?;
-            let strides = if strides.is_null() { None } else { Some(args::i64s(strides, ndim.into(), "strides")?) };
+            let strides = args::opt_i64s(strides, ndim, "strides")?;
             if flags & !flags::WRITEABLE != 0 {
             bail!(InvalidArg, "flags {flags:#x}: only NDM_FLAG_WRITEABLE may be given");
             }

@@ -325,16 +325,17 @@ pub const NDM_MEAN: i32 = 64;
 /// `NDM_ADD` (np.sum), `NDM_MULTIPLY` (np.prod), `NDM_MAXIMUM` (np.max), `NDM_MINIMUM` (np.min),
 /// `NDM_LOGICAL_AND` (np.all), `NDM_LOGICAL_OR` (np.any) or `NDM_MEAN` (np.mean).
 ///
-/// `axes == NULL` reduces every axis (`axis=None`); otherwise the `naxes` axes listed (negative
-/// ones count from the end; `naxes == 0` reduces nothing). The accumulation dtype is
+/// `naxes == NDM_ALL_AXES` reduces every axis (`axis=None`; `axes` may then be NULL); otherwise
+/// the `naxes` axes listed (negative ones count from the end; `naxes == 0` reduces nothing, also
+/// with `axes == NULL`). The accumulation dtype is
 /// `opts->dtype` or NumPy's default (sum/prod widen bool and small integers to int64/uint64;
 /// all/any give bool). Inputs and result are cast with casting 'unsafe' (NumPy's reductions do;
 /// `opts->casting` is ignored). `opts->where_mask` selects elements (not allowed for
 /// maximum/minimum, which have no identity). Floats are summed pairwise in NumPy's order, so
 /// results equal NumPy's to the bit for the same input. `*result` gets a new handle to the result
-/// (`out` when given; a 0-d array for a full reduction). Errors: `NDM_ERR_AXIS`,
-/// `NDM_ERR_INVALID_ARG` (duplicate axis, wrong `out` shape, empty max/min), `NDM_ERR_READONLY`
-/// (read-only out).
+/// (`out` when given; a 0-d array for a full reduction); `result` may be NULL when `out` is
+/// given. Errors: `NDM_ERR_AXIS`, `NDM_ERR_INVALID_ARG` (duplicate axis, wrong `out` shape, empty
+/// max/min), `NDM_ERR_READONLY` (read-only out).
 #[no_mangle]
 #[allow(clippy::too_many_arguments)]
 pub unsafe extern "C" fn ndm_reduce(
@@ -348,7 +349,7 @@ pub unsafe extern "C" fn ndm_reduce(
     result: *mut *mut ndm_array,
 ) -> ndm_status {
     boundary! {
-        let result = args::out(result, "result")?;
+        let result = optional_result(result, out)?;
         let op = match op {
             NDM_ADD => ReduceOp::Add,
             NDM_MULTIPLY => ReduceOp::Multiply,
@@ -363,11 +364,11 @@ pub unsafe extern "C" fn ndm_reduce(
             ),
         };
         let a = args::array(a, "a")?;
-        let axes = args::opt_axes(axes, naxes, "axes")?;
+        let axes = args::axes(axes, naxes, "axes")?;
         let out = if out.is_null() { None } else { Some(args::array(out, "out")?) };
         let o = options(opts)?;
         let ropts = ReduceOptions { axes: axes.map(<[i64]>::to_vec), keepdims, dtype: o.dtype, mask: o.mask };
-        *result = new_array(ufunc::reduce(op, a, out, &ropts)?);
+        deliver(result, ufunc::reduce(op, a, out, &ropts)?);
         Ok(())
     }
 }

@@ -85,7 +85,8 @@ pub unsafe extern "C" fn ndm_index(
     }
 }
 
-/// `a.transpose(axes)`: a view with permuted axes; `axes == NULL` reverses them. A wrong count
+/// `a.transpose(axes)`: a view with permuted axes; `naxes == NDM_ALL_AXES` reverses them (NumPy's
+/// `axes=None`; `axes` may then be NULL). A wrong count
 /// or a repeated axis is `NDM_ERR_INVALID_ARG`; an out-of-range axis `NDM_ERR_AXIS`.
 #[no_mangle]
 pub unsafe extern "C" fn ndm_transpose(
@@ -96,7 +97,7 @@ pub unsafe extern "C" fn ndm_transpose(
 ) -> ndm_status {
     boundary! {
         args::produce(out, || {
-            let perm = args::opt_axes(axes, naxes, "axes")?;
+            let perm = args::axes(axes, naxes, "axes")?;
             Ok(Arc::new(view::transpose(args::array(a, "a")?, perm)?))
         })
     }
@@ -134,7 +135,8 @@ pub unsafe extern "C" fn ndm_moveaxis(
     }
 }
 
-/// `np.squeeze(a, axes)`: a view without the given length-1 axes (`axes == NULL`: all of them).
+/// `np.squeeze(a, axes)`: a view without the `naxes` length-1 axes listed (`naxes ==
+/// NDM_ALL_AXES`: every length-1 axis; `naxes == 0`: none).
 #[no_mangle]
 pub unsafe extern "C" fn ndm_squeeze(
     a: *const ndm_array,
@@ -144,7 +146,7 @@ pub unsafe extern "C" fn ndm_squeeze(
 ) -> ndm_status {
     boundary! {
         args::produce(out, || {
-            let which = args::opt_axes(axes, naxes, "axes")?;
+            let which = args::axes(axes, naxes, "axes")?;
             Ok(Arc::new(view::squeeze(args::array(a, "a")?, which)?))
         })
     }
@@ -363,7 +365,7 @@ pub unsafe extern "C" fn ndm_view_buffer(
         args::produce(out, || {
             let d = args::dtype(dtype, "dtype")?.clone();
             let shape = args::i64s(shape, ndim.into(), "shape")?;
-            let strides = args::opt_axes(strides, ndim, "strides")?;
+            let strides = args::opt_i64s(strides, ndim, "strides")?;
             let a = args::array(a, "a")?;
             Ok(Arc::new(view::view_buffer(a, d, offset, shape, strides, writeable)?))
         })
@@ -388,7 +390,8 @@ pub unsafe extern "C" fn ndm_with_writeable(
 }
 
 /// `sliding_window_view(a, window_shape, axes, writeable)`: `nwindow` window lengths, for the
-/// axes in `axes` (`NULL`: one per axis, in order). Read-only unless `writeable`.
+/// axes in `axes` (`nwindow` of them; `NULL`: NumPy's `axis=None`, one window length per axis in
+/// order, so `nwindow` must then equal `a`'s ndim). Read-only unless `writeable`.
 #[no_mangle]
 pub unsafe extern "C" fn ndm_sliding_window_view(
     a: *const ndm_array,
@@ -401,7 +404,7 @@ pub unsafe extern "C" fn ndm_sliding_window_view(
     boundary! {
         args::produce(out, || {
             let window = args::i64s(window, nwindow.into(), "window")?;
-            let which = args::opt_axes(axes, nwindow, "axes")?;
+            let which = args::opt_i64s(axes, nwindow, "axes")?;
             Ok(Arc::new(view::sliding_window_view(args::array(a, "a")?, window, which, writeable)?))
         })
     }

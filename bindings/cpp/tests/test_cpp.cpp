@@ -5,10 +5,17 @@
 #include "ndmem.hpp"
 #include "ndmem.hpp"
 
-#include <cstdio>
 #include <cerrno>
+#include <cmath>
+#include <cstdio>
 #include <cstring>
+#include <numeric>
 #include <vector>
+
+using ndmem::Array;
+using ndmem::Dtype;
+using ndmem::Index;
+using I64 = std::vector<int64_t>;
 
 static int passed, failed;
 #define CHECK(cond)                                                                               \
@@ -126,11 +133,7 @@ static void records_and_files() {
     for (int i = 0; i < 3; i++) pts[i].x = 1.5 + i, pts[i].id = i + 1;
     ndmem::Dtype d = ndmem::Dtype::parse("[('x', '<f8'), ('id', '<i4')]", true);
     CHECK(d.itemsize() == static_cast<int64_t>(sizeof(point)));
-    ndm_array *h = nullptr;
-    int64_t n = 3;
-    ndmem::check(ndm_from_ptr(pts, sizeof pts, 0, d.handle(), 1, &n, nullptr, NDM_FLAG_WRITEABLE,
-                              nullptr, nullptr, &h));
-    ndmem::Array table(h);
+    ndmem::Array table = ndmem::Array::wrap(pts, sizeof pts, d, {3});
     ndmem::Array x = table.field("x");
     x *= 2.0;
     CHECK(pts[0].x == 3.0 && pts[2].x == 7.0 && pts[1].id == 2);
@@ -194,6 +197,232 @@ static void weak_scalars_of_every_type() {
                  NDM_ERR_OVERFLOW, "300"));
 }
 
+// A table of C structs wrapped with a record dtype, built field by field; field facts.
+static void record_tables() {
+    struct point {
+        double x;
+        int32_t id;
+    };
+    std::vector<point> pts(4);
+    for (int i = 0; i < 4; i++) pts[i] = {1.5 + i, 10 + i};
+    Dtype rec = ndmem::RecordBuilder().add("x", Dtype::of<double>()).add("id", Dtype::of<int32_t>()).finish(true);
+    CHECK(rec.itemsize() == static_cast<int64_t>(sizeof(point)) && rec.is_aligned_struct() && rec.nfields() == 2);
+    Array table = Array::wrap(pts, rec);
+    CHECK(table.data() == pts.data() && table.shape() == I64{4});
+    table.field("x") *= 2;
+    CHECK(pts[3].x == 9.0 && pts[3].id == 13);
+    ndmem::FieldInfo id = rec.field(1);
+    CHECK(id.name == "id" && id.offset == 8 && id.itemsize == 4 && !id.title && id.dtype == Dtype::of<int32_t>());
+    CHECK(rec.field_index("id") == std::optional<int64_t>(1) && !rec.field_index("nope"));
+    CHECK(rec.descr().find("'id'") != std::string::npos);
+    Array only_id = table.fields({"id"});
+    CHECK(only_id.itemsize() == 16 && only_id.data() == pts.data());
+    CHECK(only_id.repack().itemsize() == 4);
+    CHECK(throws([&] { (void)table.fields({"id", "id"}); }, NDM_ERR_INVALID_ARG, "id"));
+    Dtype packed = ndmem::RecordBuilder().add("x", Dtype::of<double>()).add("id", Dtype::of<int32_t>()).finish();
+    CHECK(throws([&] { (void)Array::wrap(pts, packed); }, NDM_ERR_DTYPE, "sizeof"));
+    // A subarray field with a title; a copy of a dtype is an equal dtype with its own handle.
+    Dtype sub = ndmem::RecordBuilder().add("v", Dtype::of<float>(), I64{2, 3}, -1, "velocity").finish();
+    ndmem::FieldInfo v = sub.field(0);
+    CHECK(v.shape == (I64{2, 3}) && v.levels == std::vector<int32_t>{2} && v.title == std::string("velocity"));
+    CHECK(sub.field_index("velocity") == std::optional<int64_t>(0));
+    Dtype again = sub;
+    CHECK(again == sub && again.handle() != sub.handle() && again.itemsize() == 24);
+    CHECK(throws([&] { (void)sub.field(5); }, NDM_ERR_INDEX, "5"));
+    // A record array filled from one element.
+    point one = {2.5, 7};
+    Array filled = Array::full({3}, rec, &one);
+    CHECK(filled.field("id").get<int32_t>({2}) == 7 && filled.field("x").get<double>({0}) == 2.5);
+}
+
+// Rolling windows, checked as_strided, reductions over chosen axes.
+static void windows_and_reductions() {
+    Array a = Array::arange(0, 10, 1, Dtype::of<double>());
+    Array w = a.sliding_window_view({3});
+    CHECK(w.shape() == (I64{8, 3}) && !w.writeable() && w.data() == a.data());
+    Array sums = w.sum({1});  // each window's sum
+    CHECK(sums.shape() == I64{8} && sums.get<double>({0}) == 3 && sums.get<double>({7}) == 7 + 8 + 9);
+    CHECK(w.mean({-1}).get<double>({2}) == 3);
+    CHECK(throws([&] { (void)a.sliding_window_view({3}, ndmem::all_axes, true); }, NDM_ERR_INVALID_ARG,
+                 "overlap"));
+    Array m = a.reshape({2, 5});
+    Array cols = m.sliding_window_view({2}, {1});
+    CHECK(cols.shape() == (I64{2, 4, 2}));
+    CHECK(throws([&] { (void)m.sliding_window_view({2}, {0, 1}); }, NDM_ERR_INVALID_ARG, "one window"));
+    Array s = a.as_strided({3, 3}, {8, 8});  // overlapping rows: read-only is fine
+    CHECK(s.get<double>({2, 2}) == 4 && !s.writeable());
+    CHECK(throws([&] { (void)a.as_strided({3, 3}, {8, 8}, true); }, NDM_ERR_INVALID_ARG, "overlap"));
+    CHECK(throws([&] { (void)a.as_strided({3, 3}, {8}); }, NDM_ERR_INVALID_ARG, "one stride"));
+    CHECK(throws([&] { (void)a.as_strided({20}, {8}); }, NDM_ERR_BOUNDS, ""));
+    // Axes: all_axes is NumPy's None; an empty list is no axis (not all of them).
+    CHECK(m.sum(ndmem::all_axes).ndim() == 0 && m.sum(ndmem::all_axes).get<double>({}) == 45);
+    CHECK(m.sum(I64{}).shape() == (I64{2, 5}));
+    CHECK(m.sum({0}).shape() == I64{5} && m.sum({0}).get<double>({4}) == 4 + 9);
+    CHECK(m.sum({1}, true).shape() == (I64{2, 1}));
+    CHECK(m.sum(1).get<double>({1}) == 35 && m.sum({0, 1}).get<double>({}) == 45);
+    CHECK(m.prod({1}).get<double>({0}) == 0 && m.max({0}).get<double>({0}) == 5 && m.min({1}).get<double>({1}) == 5);
+    CHECK(m.sum() == 45 && m.mean() == 4.5 && m.min() == 0 && m.max() == 9);
+    Array positive = m.scalar(NDM_GREATER, 0);
+    CHECK(!positive.all({1}).get<bool>({0}) && positive.all({1}).get<bool>({1}) && positive.any({0}).get<bool>({0}));
+    Array out = Array::zeros({2}, Dtype::of<double>());
+    m.reduce_into(NDM_ADD, out, {1});
+    CHECK(out.get<double>({0}) == 10 && out.get<double>({1}) == 35);
+    Array r = m.reduce(NDM_MAXIMUM, {1}, false, &out);
+    CHECK(r.data() == out.data() && out.get<double>({1}) == 9);
+    std::vector<bool> keep_bits = {true, false, true, false, true};
+    bool keep[5];
+    std::copy(keep_bits.begin(), keep_bits.end(), keep);
+    Array mask = Array::wrap(keep, 5, {5});
+    ndmem::Options where;
+    where.where = &mask;
+    CHECK(m.reduce(NDM_ADD, {1}, false, nullptr, where).get<double>({0}) == 0 + 2 + 4);
+    Dtype f4 = Dtype::of<float>();
+    ndmem::Options as_f4;
+    as_f4.dtype = &f4;
+    CHECK(m.reduce(NDM_ADD, {0}, false, nullptr, as_f4).dtype() == f4);
+    CHECK(throws([&] { (void)m.sum({2}); }, NDM_ERR_AXIS, "out of bounds"));
+}
+
+// Unary ufuncs, ufunc options, `out=` with no handle made.
+static void ufuncs_and_options() {
+    std::vector<double> v = {1, 4, 9, 16};
+    Array a = Array::wrap(v);
+    Array r = a.unary(NDM_SQRT);
+    CHECK(r.get<double>({3}) == 4 && v[3] == 16);
+    a.unary_into(NDM_SQRT, a);  // in place
+    CHECK(v[0] == 1 && v[2] == 3);
+    Array n = -a;
+    CHECK(n.get<double>({1}) == -2);
+    Array i8 = Array::full({4}, int64_t{3});
+    ndmem::Options no;
+    no.casting = NDM_CASTING_NO;
+    CHECK(throws([&] { (void)a.binary(NDM_ADD, i8, nullptr, no); }, NDM_ERR_CASTING, "'no'"));
+    Dtype f4 = Dtype::of<float>();
+    ndmem::Options as_f4;
+    as_f4.dtype = &f4;
+    CHECK(a.binary(NDM_MULTIPLY, i8, nullptr, as_f4).dtype() == f4);
+    bool keep[4] = {true, false, false, true};
+    Array mask = Array::wrap(keep, 4, {4});
+    ndmem::Options where;
+    where.where = &mask;
+    a.binary_into(NDM_ADD, i8, a, where);  // (a * 1) + 3 where keep
+    CHECK(v[0] == 4 && v[1] == 2 && v[2] == 3 && v[3] == 7);
+    a.scalar(NDM_MULTIPLY, 2, &a, false, where);
+    CHECK(v[0] == 8 && v[1] == 2);
+    CHECK(a.unary(NDM_NEGATIVE, nullptr, where).shape() == I64{4});
+    // (a*b)+c with out= and no temporaries.
+    Array b = Array::full({4}, 2.0), c = Array::full({4}, 1.0), out = Array::empty({4}, Dtype::of<double>());
+    a.binary_into(NDM_MULTIPLY, b, out);
+    out.binary_into(NDM_ADD, c, out);
+    CHECK(out.get<double>({0}) == 8 * 2 + 1 && out.get<double>({3}) == 14 * 2 + 1);
+    CHECK(throws([&] { a.unary_into(NDM_SQRT, a.with_writeable(false)); }, NDM_ERR_READONLY, ""));
+}
+
+// Memory maps: create, fill, flush, release pages, reopen, raw maps; map facts.
+static void memory_maps() {
+    const char *path = "/tmp/ndmem_cpp_map.npy";
+    {
+        Array m = Array::create_memmap(path, Dtype::of<double>(), {1000});
+        auto info = m.map_info();
+        CHECK(info && info->mode == NDM_MMAP_READWRITE && info->offset == 128);
+        for (int64_t start = 0; start < 1000; start += 250) {  // block by block
+            Array block = m.slice(start, start + 250);
+            block.assign(Array::full({1}, static_cast<double>(start)));
+            block.flush();
+            block.release_pages();
+        }
+        CHECK(m.get<double>({999}) == 750);
+    }
+    Array r = Array::open_memmap(path);
+    CHECK(!r.writeable() && r.get<double>({260}) == 250 && r.map_info()->mode == NDM_MMAP_READ);
+    Array raw = Array::memmap_raw(path, Dtype::of<double>(), "r", 128);
+    CHECK(raw.shape() == I64{1000} && raw.get<double>({500}) == 500);
+    Array two = Array::memmap_raw(path, Dtype::of<double>(), "r", 128, {10, 100});
+    CHECK(two.get<double>({9, 99}) == 750);
+    Array plain = Array::zeros({2}, Dtype::of<double>());
+    CHECK(!plain.map_info());
+    CHECK(throws([&] { plain.flush(); }, NDM_ERR_INVALID_ARG, "memory-mapped"));
+    CHECK(throws([&] { (void)Array::create_memmap(path, Dtype::of<double>(), {10}); }, NDM_ERR_IO, "live memory map"));
+    CHECK(plain.save("/tmp/ndmem_cpp_plain.npy") == 1);
+    CHECK(Array::open_memmap("/tmp/ndmem_cpp_plain.npy", "c").writeable());
+    std::remove("/tmp/ndmem_cpp_plain.npy");
+    std::remove(path);
+}
+
+// Every remaining view, copy and free function of the C API.
+static void views_copies_and_free_functions() {
+    Array a = Array::arange(0, 24, 1, Dtype::of<int64_t>()).reshape({2, 3, 4});
+    CHECK(a.nbytes() == 192 && a.base().has_value());
+    auto range = a.buffer_range();
+    CHECK(range.first == a.data() && range.second == 192);
+    CHECK(a.transpose().shape() == (I64{4, 3, 2}) && a.transpose({1, 0, 2}).shape() == (I64{3, 2, 4}));
+    CHECK(throws([&] { (void)a.transpose(I64{}); }, NDM_ERR_INVALID_ARG, "axes don't match"));
+    CHECK(a.swapaxes(0, 2).strides() == (I64{8, 32, 96}));
+    CHECK(a.moveaxis({0}, {-1}).shape() == (I64{3, 4, 2}));
+    Array e = a.expand_dims({0});
+    CHECK(e.shape() == (I64{1, 2, 3, 4}) && e.squeeze().ndim() == 3 && e.squeeze(I64{}).ndim() == 4);
+    CHECK(e.squeeze({0}).ndim() == 3);
+    Array d = a.diagonal(0, 1, 2);
+    CHECK(d.shape() == (I64{2, 3}) && d.get<int64_t>({1, 2}) == 12 + 2 * 4 + 2 && !d.writeable());
+    Array t = a.transpose();
+    CHECK(t.ravel().c_contiguous() && t.ravel().data() != a.data() && a.ravel().data() == a.data());
+    CHECK(t.flatten().get<int64_t>({1}) == 12 && a.flatten().data() != a.data());
+    CHECK(t.ascontiguousarray().c_contiguous() && a.asfortranarray().f_contiguous());
+    CHECK(throws([&] { (void)t.reshape({24}); }, NDM_ERR_COPY_REQUIRED, ""));
+    CHECK(t.reshape({24}, NDM_ORDER_C, NDM_COPY_IF_NEEDED).get<int64_t>({1}) == 12);
+    Array row = a.index({Index::at(1), Index::at(2)});
+    Array b = row.broadcast_to({5, 4});
+    CHECK(b.strides() == (I64{0, 8}) && b.is_self_overlapping() == NDM_OVERLAP_YES);
+    CHECK(row.is_self_overlapping() == NDM_OVERLAP_NO);
+    CHECK(ndmem::shares_memory(a, b) == NDM_OVERLAP_YES && ndmem::may_share_memory(a, b));
+    Array evens = a.index({Index::all(), Index::all(), Index::all(2)});
+    Array odds = a.index({Index::ellipsis(), Index::from(1, 2)});
+    CHECK(ndmem::shares_memory(evens, odds) == NDM_OVERLAP_NO && ndmem::may_share_memory(evens, odds));
+    CHECK(a.index({Index::to(1), Index::newaxis(), Index::slice(0, 3, 2)}).shape() == (I64{1, 1, 2, 4}));
+    CHECK(a.index({Index::all(-1)}).get<int64_t>({0, 0, 0}) == 12);
+    CHECK(a.view_as(Dtype::of<int32_t>()).shape() == (I64{2, 3, 8}));
+    // copies
+    Array c = Array::zeros({2, 4}, Dtype::of<double>());
+    ndmem::copyto(c, row);  // broadcast, int64 -> float64 is same_kind
+    CHECK(c.get<double>({1, 3}) == 23);
+    CHECK(throws([&] { ndmem::copyto(row, c); }, NDM_ERR_CASTING, "same_kind"));
+    Array joined = ndmem::concatenate({row, row}, 0);
+    CHECK(joined.shape() == I64{8} && joined.get<int64_t>({7}) == 23);
+    Dtype f8 = Dtype::of<double>();
+    CHECK(ndmem::concatenate({a, row}, std::nullopt, &f8).shape() == I64{28});
+    Array picks = Array::full({2}, int64_t{1});
+    CHECK(a.take(picks, 2).shape() == (I64{2, 3, 2}) && a.take(picks).get<int64_t>({0}) == 1);
+    bool cond[2] = {false, true};
+    Array second = a.compress(Array::wrap(cond, 2, {2}), 0);
+    CHECK(second.shape() == (I64{1, 3, 4}) && second.get<int64_t>({0, 0, 0}) == 12);
+    CHECK(a.compress(Array::wrap(cond, 2, {2})).shape() == I64{1});
+    Array swapped = row.byteswap();
+    CHECK(swapped.get<int64_t>({0}) == static_cast<int64_t>(20ULL << 56) && row.get<int64_t>({0}) == 20);
+    swapped.byteswap_in_place();
+    CHECK(swapped.get<int64_t>({0}) == 20);
+    CHECK(row.astype(Dtype::of<float>()).dtype() == Dtype::of<float>());
+    CHECK(a.astype(Dtype::of<int64_t>(), NDM_CASTING_NO, NDM_ORDER_K, NDM_COPY_IF_NEEDED).data() == a.data());
+    // adopt: the array owns the vector's memory (valgrind proves it is freed exactly once)
+    std::vector<float> owned = {1, 2, 3};
+    const float *where = owned.data();
+    Array adopted = Array::adopt(std::move(owned));
+    CHECK(adopted.data() == where && adopted.get<float>({2}) == 3);
+    Array keeps = adopted.slice(1, 3);
+    { Array gone = std::move(adopted); }
+    CHECK(keeps.get<float>({1}) == 3);
+    // dtypes and free functions
+    Dtype be = Dtype::of<int32_t>().newbyteorder(NDM_BYTEORDER_SWAP);
+    CHECK(be.str() == ">i4" && be.byteorder() == NDM_BYTEORDER_BIG && be.alignment() == 4);
+    CHECK(Dtype::from_kind(NDM_KIND_BYTES, NDM_BYTEORDER_NA, 5).str() == "|S5");
+    CHECK(Dtype::of<int32_t>().can_cast_to(f8) && !f8.can_cast_to(Dtype::of<int32_t>()));
+    CHECK(f8.can_cast_to(Dtype::of<int32_t>(), NDM_CASTING_UNSAFE) && f8 != be);
+    CHECK(ndmem::broadcast_shapes({{2, 1}, {3}}) == (I64{2, 3}));
+    CHECK(throws([&] { (void)ndmem::broadcast_shapes({{2}, {3}}); }, NDM_ERR_SHAPE, "broadcast"));
+    CHECK(ndmem::version() == NDM_VERSION_STRING && !ndmem::simd_level().empty());
+    (void)Array::zeros({1}, f8);
+    CHECK(ndmem::last_status() == NDM_OK);
+}
+
 int main() {
     weak_scalars_of_every_type();
     flags_buffers_and_dead_handles();
@@ -201,6 +430,11 @@ int main() {
     views_and_strided();
     ownership_and_errors();
     records_and_files();
+    record_tables();
+    windows_and_reductions();
+    ufuncs_and_options();
+    memory_maps();
+    views_copies_and_free_functions();
     std::printf("test_cpp: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

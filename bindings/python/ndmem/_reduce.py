@@ -13,7 +13,7 @@ def _reduce(code, a, axis, dtype, out, keepdims, where):
     a = asarray(a)
     out = check_out(out)
     if axis is None:
-        axes, naxes = None, 0
+        axes, naxes = None, _ffi.NDM_ALL_AXES
     else:
         axis = tuple(axis) if isinstance(axis, (tuple, list)) else (axis,)
         axes, naxes = int64s([int(x) for x in axis]), len(axis)

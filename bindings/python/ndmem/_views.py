@@ -165,7 +165,7 @@ def transpose(x, axes=None):
     """A view with permuted axes (reversed when `axes` is None)."""
     x = asarray(x)
     if axes is None:
-        return _view(x, "ndm_transpose", None, 0)
+        return _view(x, "ndm_transpose", None, _ffi.NDM_ALL_AXES)
     axes = _axes(axes, ValueError, _MAX_DIM)
     return _view(x, "ndm_transpose", int64s(axes), len(axes))
 
@@ -189,7 +189,7 @@ def squeeze(x, axis=None):
     """A view without length-1 axes (all of them, or those in `axis`)."""
     x = asarray(x)
     if axis is None:
-        return _view(x, "ndm_squeeze", None, 0)
+        return _view(x, "ndm_squeeze", None, _ffi.NDM_ALL_AXES)
     axes = _axes(axis)
     return _view(x, "ndm_squeeze", int64s(axes), len(axes))
 

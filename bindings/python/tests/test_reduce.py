@@ -88,6 +88,14 @@ def test_random_views_axes_like_numpy(x, data):
         same_value(ours, theirs, name)
 
 
+@pytest.mark.parametrize("name", NAMES)
+def test_empty_axis_tuple_reduces_nothing(name):
+    # axis=() is no axis (the C call gets naxes 0), axis=None every axis (NDM_ALL_AXES).
+    x = np.arange(6, dtype=np.float64).reshape(2, 3) + 1
+    for axis in [(), None]:
+        same_value(getattr(ndmem, name)(ndmem.asarray(x), axis=axis), numpy_result(name, x, axis=axis), name)
+
+
 @pytest.mark.parametrize("n", [1, 7, 8, 9, 127, 128, 129, 1000, 8192, 8193, 100_003])
 def test_pairwise_sum_bit_identical(n):
     for dt in ("f8", "f4", "f2", "c16", "c8"):

@@ -91,6 +91,7 @@ def test_transpose_swap_move_like_numpy(v, data):
 
 @given(v=strided_views(), data=st.data())
 def test_squeeze_expand_diagonal_like_numpy(v, data):
+    assert_view_like(ndmem.asarray(v).squeeze(()), v.squeeze(()), v)  # no axis, not all
     x = ndmem.asarray(v)
     assert_view_like(x.squeeze(), v.squeeze(), v)
     if v.ndim:
