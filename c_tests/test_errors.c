@@ -217,6 +217,12 @@ static void test_last_status(void) {
     CHECK(ndm_last_status() == NDM_ERR_NULL_ARG); /* calls that cannot fail leave it */
     ndm_dtype_free(d);
     CHECK(ndm_last_status() == NDM_OK);
+    /* A binding records its own failure (the Fortran shim does). */
+    CHECK(ndm_set_last_error(NDM_ERR_DTYPE, "wrap: character arrays are not supported") == NDM_ERR_DTYPE);
+    CHECK(ndm_last_status() == NDM_ERR_DTYPE && strcmp(ndm_last_error(), "wrap: character arrays are not supported") == 0);
+    CHECK(ndm_set_last_error(NDM_ERR_SHAPE, NULL) == NDM_ERR_SHAPE && strcmp(ndm_last_error(), "NDM_ERR_SHAPE") == 0);
+    CHECK(ndm_set_last_error(NDM_OK, "x") == NDM_ERR_INVALID_ARG && strstr(ndm_last_error(), "0 is not") != NULL);
+    CHECK(ndm_set_last_error(99, "x") == NDM_ERR_INVALID_ARG && ndm_last_status() == NDM_ERR_INVALID_ARG);
 }
 
 int main(void) {

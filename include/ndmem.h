@@ -1399,6 +1399,17 @@ ndm_status ndm_last_status(void);
 int32_t ndm_last_errno(void);
 
 /**
+ * Records `status` and `message` as this thread's last error, as if an ndmem call had failed
+ * with them (`ndm_last_errno()` becomes 0). For binding layers (the Fortran shim, wrappers in
+ * other languages) whose own checks fail before any ndmem call, so that `ndm_last_error()`
+ * names their problem instead of an older failure. Returns `status`, so a binding can write
+ * `return ndm_set_last_error(NDM_ERR_DTYPE, "...");`. A `message` of NULL records the status
+ * name; `NDM_OK` or a number that is not an `NDM_ERR_*` code records and returns
+ * `NDM_ERR_INVALID_ARG` with a message naming that number.
+ */
+ndm_status ndm_set_last_error(ndm_status status, const char *message);
+
+/**
  * The name of a status code ("NDM_OK", "NDM_ERR_SHAPE", ...), or "NDM_ERR_UNKNOWN" for a number
  * that is not a status. The string is static.
  */

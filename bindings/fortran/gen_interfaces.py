@@ -5,9 +5,10 @@ The interfaces are never typed by hand, so a new C function needs no hand-writte
     python3 bindings/fortran/gen_interfaces.py           # rewrite ndmem_c.f90
     python3 bindings/fortran/gen_interfaces.py --check   # exit 1 if ndmem_c.f90 is stale
 Mapping: handles and other pointers are type(c_ptr) passed by value (NULL = c_null_ptr), except
-`T **out` (type(c_ptr) by reference), `const int64_t *` inputs (integer(c_int64_t) arrays),
-`const char *` inputs (NUL-terminated character arrays) and pointers to ndmem structs (the
-bind(C) derived type by reference, optional where C accepts NULL). Unknown declarations are an
+`T **out` (type(c_ptr) by reference), `T *const *` input lists (type(c_ptr) arrays),
+`const int64_t *` inputs (integer(c_int64_t) arrays), `const char *` inputs (NUL-terminated character arrays) and pointers to ndmem structs (the
+bind(C) derived type by reference, optional where C accepts NULL). Parameters listed in NULLABLE
+are optional too (absent: NULL), e.g. `ndm_reduce`'s axes and the ufuncs' result when out is given. Unknown declarations are an
 error, so a new kind of declaration is noticed here rather than mistranslated.
 """
 import re
@@ -31,6 +32,18 @@ SCALARS = {
 
 # Struct-pointer parameters that are arrays in C (the rest point to one struct).
 STRUCT_ARRAYS = {"items"}
+
+# Pointer parameters that C accepts as NULL (see each function in ndmem.h), passed by reference
+# in Fortran: they are `optional`, and an absent argument passes NULL. Handles and other pointers
+# passed by value cannot be optional in a bind(C) interface; pass c_null_ptr for those.
+NULLABLE = {
+    "ndm_ufunc_binary": {"result"}, "ndm_ufunc_scalar": {"result"}, "ndm_ufunc_unary": {"result"},
+    "ndm_reduce": {"axes", "result"}, "ndm_transpose": {"axes"}, "ndm_squeeze": {"axes"},
+    "ndm_sliding_window_view": {"axes"}, "ndm_take": {"axis"}, "ndm_compress": {"axis"},
+    "ndm_concatenate": {"axis"}, "ndm_from_ptr": {"strides"},
+    "ndm_view_buffer": {"strides"}, "ndm_byteswap": {"out"},
+    "ndm_dtype_record_add_field_ex": {"title"}, "ndm_set_last_error": {"message"},
+}
 
 
 def parse(text):
@@ -68,6 +81,8 @@ def dummy(ctype, name, aliases, opaque, structs):
         if base in SCALARS:
             return f"{SCALARS[base]}, value :: {name}"
         raise SystemExit(f"gen_interfaces: unknown type {ctype!r}")
+    if stars == 2 and "*const *" in ctype:  # an input list of pointers (handles, strings, shapes)
+        return f"type(c_ptr), dimension(*), intent(in) :: {name}"
     if stars == 2:
         return f"type(c_ptr), intent(out) :: {name}"
     if base == "char" and const:
@@ -124,8 +139,17 @@ def render(constants, aliases, opaque, structs, functions):
         out.append("      import")
         if rdecl:
             out.append(f"      {rdecl}")
+        nullable = NULLABLE.get(name, set())
+        unknown = nullable - set(names)
+        if unknown:
+            raise SystemExit(f"gen_interfaces: {name} has no parameter {sorted(unknown)}")
         for ctype, pname in params:
-            out.append(f"      {dummy(ctype, pname, aliases, opaque, structs)}")
+            decl = dummy(ctype, pname, aliases, opaque, structs)
+            if pname in nullable:
+                if "value" in decl:
+                    raise SystemExit(f"gen_interfaces: {name}({pname}) is passed by value")
+                decl = decl.replace(" :: ", ", optional :: ") if "optional" not in decl else decl
+            out.append(f"      {decl}")
         out.append(tail)
     out.append("  end interface")
     out.append("end module ndmem_c")

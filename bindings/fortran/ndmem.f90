@@ -9,7 +9,15 @@
 !   - ndm_pointer(arr, p): a Fortran pointer (real/integer/complex of 4 or 8 bytes, rank 1-7)
 !     over an ndmem array's elements (axes reversed back), negative strides allowed; strides that
 !     are not a multiple of the element size are refused (module ndmem_pointers, generated).
-!   - ndm_check(status): stops with the library's message when status /= ndm_ok.
+!     The element type must be the array's (native byte order), else NDM_ERR_DTYPE.
+!   - ndm_check(status): stops with the library's message when status /= ndm_ok; the shim's own
+!     failures (a character array, a rank or type mismatch) record their own message.
+!   - ndm_message(), ndm_status_name(status): the last failure's text, a status code's name.
+! In the C interfaces, every pointer argument C accepts as NULL is optional (absent: NULL):
+! `axes` (pass naxes=ndm_all_axes for NumPy's axis=None, or naxes=0 for no axis), `opts`,
+! `strides`, `axis`, and `result` when `out` is given, so an in-place ufunc makes no handle:
+!   status = ndm_ufunc_binary(ndm_add, x, y, out=x)
+! Handles passed by value (out, dtype) take c_null_ptr for "none".
 ! Needs gfortran >= 12 (assumed-rank and assumed-type dummies, ISO_Fortran_binding.h) and the C
 ! shim ndmem_cfi.c compiled with the matching C compiler.
 module ndmem

@@ -256,7 +256,7 @@ module ndmem_c
       type(c_ptr), value :: dtype
       integer(c_int32_t), value :: ndim
       integer(c_int64_t), dimension(*), intent(in) :: shape
-      integer(c_int64_t), dimension(*), intent(in) :: strides
+      integer(c_int64_t), dimension(*), intent(in), optional :: strides
       integer(c_int32_t), value :: flags
       type(c_funptr), value :: release
       type(c_ptr), value :: ctx
@@ -342,7 +342,7 @@ module ndmem_c
       import
       integer(c_int32_t) :: r
       type(c_ptr), value :: a
-      type(c_ptr), intent(out) :: names
+      type(c_ptr), dimension(*), intent(in) :: names
       integer(c_int64_t), value :: n
       type(c_ptr), intent(out) :: out
     end function
@@ -364,7 +364,7 @@ module ndmem_c
       integer(c_int32_t) :: r
       type(c_ptr), value :: a
       logical(c_bool), value :: inplace
-      type(c_ptr), intent(out) :: out
+      type(c_ptr), intent(out), optional :: out
     end function
     function ndm_save_npy(path, a, version, version_used) bind(C, name='ndm_save_npy') result(r)
       import
@@ -568,7 +568,7 @@ module ndmem_c
       integer(c_int32_t) :: r
       type(c_ptr), value :: builder
       character(kind=c_char), dimension(*), intent(in) :: name
-      character(kind=c_char), dimension(*), intent(in) :: title
+      character(kind=c_char), dimension(*), intent(in), optional :: title
       type(c_ptr), value :: dtype
       integer(c_int32_t), value :: ndim
       integer(c_int64_t), dimension(*), intent(in) :: shape
@@ -640,7 +640,7 @@ module ndmem_c
       integer(c_int32_t) :: r
       type(c_ptr), value :: a
       type(c_ptr), value :: indices
-      integer(c_int64_t), dimension(*), intent(in) :: axis
+      integer(c_int64_t), dimension(*), intent(in), optional :: axis
       type(c_ptr), intent(out) :: out
     end function
     function ndm_compress(a, condition, axis, out) bind(C, name='ndm_compress') result(r)
@@ -648,7 +648,7 @@ module ndmem_c
       integer(c_int32_t) :: r
       type(c_ptr), value :: a
       type(c_ptr), value :: condition
-      integer(c_int64_t), dimension(*), intent(in) :: axis
+      integer(c_int64_t), dimension(*), intent(in), optional :: axis
       type(c_ptr), intent(out) :: out
     end function
     function ndm_concatenate(count, arrays, axis, dtype, casting, out) bind(C, &
@@ -656,8 +656,8 @@ module ndmem_c
       import
       integer(c_int32_t) :: r
       integer(c_int32_t), value :: count
-      type(c_ptr), intent(out) :: arrays
-      integer(c_int64_t), dimension(*), intent(in) :: axis
+      type(c_ptr), dimension(*), intent(in) :: arrays
+      integer(c_int64_t), dimension(*), intent(in), optional :: axis
       type(c_ptr), value :: dtype
       integer(c_int32_t), value :: casting
       type(c_ptr), intent(out) :: out
@@ -673,6 +673,12 @@ module ndmem_c
     function ndm_last_errno() bind(C, name='ndm_last_errno') result(r)
       import
       integer(c_int32_t) :: r
+    end function
+    function ndm_set_last_error(status, message) bind(C, name='ndm_set_last_error') result(r)
+      import
+      integer(c_int32_t) :: r
+      integer(c_int32_t), value :: status
+      character(kind=c_char), dimension(*), intent(in), optional :: message
     end function
     function ndm_status_str(status) bind(C, name='ndm_status_str') result(r)
       import
@@ -692,7 +698,7 @@ module ndmem_c
       type(c_ptr), value :: b
       type(c_ptr), value :: out
       type(ndm_ufunc_opts), intent(in), optional :: opts
-      type(c_ptr), intent(out) :: result
+      type(c_ptr), intent(out), optional :: result
     end function
     function ndm_simd_level() bind(C, name='ndm_simd_level') result(r)
       import
@@ -717,7 +723,7 @@ module ndmem_c
       logical(c_bool), value :: scalar_first
       type(c_ptr), value :: out
       type(ndm_ufunc_opts), intent(in), optional :: opts
-      type(c_ptr), intent(out) :: result
+      type(c_ptr), intent(out), optional :: result
     end function
     function ndm_ufunc_unary(op, a, out, opts, result) bind(C, name='ndm_ufunc_unary') result(r)
       import
@@ -726,7 +732,7 @@ module ndmem_c
       type(c_ptr), value :: a
       type(c_ptr), value :: out
       type(ndm_ufunc_opts), intent(in), optional :: opts
-      type(c_ptr), intent(out) :: result
+      type(c_ptr), intent(out), optional :: result
     end function
     function ndm_reduce(op, a, axes, naxes, keepdims, out, opts, result) bind(C, &
         name='ndm_reduce') result(r)
@@ -734,12 +740,12 @@ module ndmem_c
       integer(c_int32_t) :: r
       integer(c_int32_t), value :: op
       type(c_ptr), value :: a
-      integer(c_int64_t), dimension(*), intent(in) :: axes
+      integer(c_int64_t), dimension(*), intent(in), optional :: axes
       integer(c_int32_t), value :: naxes
       logical(c_bool), value :: keepdims
       type(c_ptr), value :: out
       type(ndm_ufunc_opts), intent(in), optional :: opts
-      type(c_ptr), intent(out) :: result
+      type(c_ptr), intent(out), optional :: result
     end function
     function ndm_index(a, items, nitems, out) bind(C, name='ndm_index') result(r)
       import
@@ -753,7 +759,7 @@ module ndmem_c
       import
       integer(c_int32_t) :: r
       type(c_ptr), value :: a
-      integer(c_int64_t), dimension(*), intent(in) :: axes
+      integer(c_int64_t), dimension(*), intent(in), optional :: axes
       integer(c_int32_t), value :: naxes
       type(c_ptr), intent(out) :: out
     end function
@@ -778,7 +784,7 @@ module ndmem_c
       import
       integer(c_int32_t) :: r
       type(c_ptr), value :: a
-      integer(c_int64_t), dimension(*), intent(in) :: axes
+      integer(c_int64_t), dimension(*), intent(in), optional :: axes
       integer(c_int32_t), value :: naxes
       type(c_ptr), intent(out) :: out
     end function
@@ -842,7 +848,7 @@ module ndmem_c
       integer(c_int32_t) :: r
       integer(c_int32_t), value :: count
       type(c_ptr), value :: ndims
-      type(c_ptr), intent(out) :: shapes
+      type(c_ptr), dimension(*), intent(in) :: shapes
       type(c_ptr), value :: out_ndim
       type(c_ptr), value :: out_shape
     end function
@@ -874,7 +880,7 @@ module ndmem_c
       integer(c_int64_t), value :: offset
       integer(c_int32_t), value :: ndim
       integer(c_int64_t), dimension(*), intent(in) :: shape
-      integer(c_int64_t), dimension(*), intent(in) :: strides
+      integer(c_int64_t), dimension(*), intent(in), optional :: strides
       logical(c_bool), value :: writeable
       type(c_ptr), intent(out) :: out
     end function
@@ -892,7 +898,7 @@ module ndmem_c
       type(c_ptr), value :: a
       integer(c_int32_t), value :: nwindow
       integer(c_int64_t), dimension(*), intent(in) :: window
-      integer(c_int64_t), dimension(*), intent(in) :: axes
+      integer(c_int64_t), dimension(*), intent(in), optional :: axes
       logical(c_bool), value :: writeable
       type(c_ptr), intent(out) :: out
     end function

@@ -6,6 +6,7 @@
  * ones included); nothing is copied in either direction. */
 #include <ISO_Fortran_binding.h>
 #include <stdint.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "ndmem.h"
@@ -31,19 +32,29 @@ static int32_t kind_of(CFI_type_t t) {
  * the same size). The caller keeps the Fortran array alive while the ndmem array lives. */
 ndm_status ndmf_from_descriptor(const CFI_cdesc_t *d, const ndm_dtype *dtype, bool writeable,
                                 ndm_array **out) {
-    if (d == NULL || out == NULL) return NDM_ERR_NULL_ARG;
-    if (d->base_addr == NULL) return NDM_ERR_NULL_ARG; /* unallocated or disassociated */
+    char msg[160];
+    if (d == NULL || out == NULL) return ndm_set_last_error(NDM_ERR_NULL_ARG, "ndm_wrap: no array");
+    if (d->base_addr == NULL)
+        return ndm_set_last_error(NDM_ERR_NULL_ARG, "ndm_wrap: the array is not allocated or associated");
     ndm_dtype *own = NULL;
     if (dtype == NULL) {
         int32_t kind = kind_of(d->type);
-        if (kind < 0) return NDM_ERR_DTYPE;
+        if (kind < 0) {
+            snprintf(msg, sizeof msg,
+                     "ndm_wrap: Fortran type code %d (character, logical of another kind, or a derived "
+                     "type) has no ndmem dtype; pass a record dtype for bind(C) derived types",
+                     (int)d->type);
+            return ndm_set_last_error(NDM_ERR_DTYPE, msg);
+        }
         ndm_status s = ndm_dtype_new(kind, NDM_BYTEORDER_NATIVE, 0, &own);
         if (s != NDM_OK) return s;
         dtype = own;
     }
     if ((size_t)ndm_dtype_itemsize(dtype) != d->elem_len) {
+        snprintf(msg, sizeof msg, "ndm_wrap: the dtype's itemsize %lld is not the element size %zu",
+                 (long long)ndm_dtype_itemsize(dtype), d->elem_len);
         ndm_dtype_free(own);
-        return NDM_ERR_DTYPE;
+        return ndm_set_last_error(NDM_ERR_DTYPE, msg);
     }
     int rank = d->rank;
     int64_t shape[CFI_MAX_RANK], strides[CFI_MAX_RANK];
@@ -64,26 +75,53 @@ ndm_status ndmf_from_descriptor(const CFI_cdesc_t *d, const ndm_dtype *dtype, bo
     return s;
 }
 
-/* Points the Fortran pointer described by `d` (rank equal to a's ndim, element size equal to
- * a's itemsize) at a's elements with no copy. Strides that are not a multiple of the element
+/* Points the Fortran pointer described by `d` (rank equal to a's ndim, element type the array's
+ * native dtype) at a's elements with no copy. Strides that are not a multiple of the element
  * size are refused with NDM_ERR_INVALID_ARG: gfortran miscompiles such pointers. The ndmem
  * array (or a view of the same memory) must outlive the pointer. */
 ndm_status ndmf_to_descriptor(const ndm_array *a, CFI_cdesc_t *d) {
-    if (a == NULL || d == NULL) return NDM_ERR_NULL_ARG;
+    char msg[160];
+    if (a == NULL) return ndm_set_last_error(NDM_ERR_NULL_ARG, "ndm_pointer: the array handle is NULL");
+    if (d == NULL) return ndm_set_last_error(NDM_ERR_NULL_ARG, "ndm_pointer: no pointer");
     int rank = ndm_ndim(a);
-    if (rank < 0) return NDM_ERR_BAD_HANDLE;
-    if (rank != d->rank || d->attribute != CFI_attribute_pointer) return NDM_ERR_INVALID_ARG;
+    if (rank < 0) return ndm_last_status(); /* a bad handle: ndm_ndim recorded why */
+    if (rank != d->rank || d->attribute != CFI_attribute_pointer) {
+        snprintf(msg, sizeof msg, "ndm_pointer: the array has %d axes but the pointer has rank %d", rank,
+                 (int)d->rank);
+        return ndm_set_last_error(NDM_ERR_INVALID_ARG, msg);
+    }
+    ndm_dtype *dt = NULL;
+    ndm_status s = ndm_array_dtype(a, &dt);
+    if (s != NDM_OK) return s;
+    char typestr[32];
+    snprintf(typestr, sizeof typestr, "%s", ndm_dtype_str(dt));
+    const uint16_t one = 1;
+    int32_t native = *(const unsigned char *)&one ? NDM_BYTEORDER_LITTLE : NDM_BYTEORDER_BIG;
+    int32_t order = ndm_dtype_byteorder(dt);
+    bool same = ndm_dtype_kind(dt) == kind_of(d->type) && (order == NDM_BYTEORDER_NA || order == native);
+    ndm_dtype_free(dt);
+    if (!same) {
+        snprintf(msg, sizeof msg,
+                 "ndm_pointer: the array's elements are %s, not the pointer's type (Fortran type code %d)",
+                 typestr, (int)d->type);
+        return ndm_set_last_error(NDM_ERR_DTYPE, msg);
+    }
     int64_t item = ndm_itemsize(a);
-    if (item != (int64_t)d->elem_len) return NDM_ERR_DTYPE;
     const int64_t *shape = ndm_shape(a), *strides = ndm_strides(a);
     CFI_index_t extents[CFI_MAX_RANK];
     for (int k = 0; k < rank; k++) {
-        if (strides[k] % item != 0) return NDM_ERR_INVALID_ARG;
+        if (strides[k] % item != 0) {
+            snprintf(msg, sizeof msg,
+                     "ndm_pointer: stride %lld of axis %d is not a multiple of the element size %lld "
+                     "(a Fortran pointer cannot express it; copy the array first)",
+                     (long long)strides[k], k, (long long)item);
+            return ndm_set_last_error(NDM_ERR_INVALID_ARG, msg);
+        }
         extents[rank - 1 - k] = shape[k];
     }
     if (CFI_establish(d, ndm_data(a), CFI_attribute_pointer, d->type, d->elem_len, rank, extents) !=
         CFI_SUCCESS)
-        return NDM_ERR_INVALID_ARG;
+        return ndm_set_last_error(NDM_ERR_INVALID_ARG, "ndm_pointer: CFI_establish refused the pointer");
     for (int k = 0; k < rank; k++) {
         d->dim[rank - 1 - k].sm = strides[k];
         d->dim[rank - 1 - k].lower_bound = 1;

@@ -155,6 +155,38 @@ pub extern "C" fn ndm_last_errno() -> i32 {
     LAST_ERRNO.with(|cell| cell.get())
 }
 
+/// Records `status` and `message` as this thread's last error, as if an ndmem call had failed
+/// with them (`ndm_last_errno()` becomes 0). For binding layers (the Fortran shim, wrappers in
+/// other languages) whose own checks fail before any ndmem call, so that `ndm_last_error()`
+/// names their problem instead of an older failure. Returns `status`, so a binding can write
+/// `return ndm_set_last_error(NDM_ERR_DTYPE, "...");`. A `message` of NULL records the status
+/// name; `NDM_OK` or a number that is not an `NDM_ERR_*` code records and returns
+/// `NDM_ERR_INVALID_ARG` with a message naming that number.
+#[no_mangle]
+pub unsafe extern "C" fn ndm_set_last_error(
+    status: ndm_status,
+    message: *const c_char,
+) -> ndm_status {
+    if !(NDM_ERR_NULL_ARG..=NDM_ERR_INTERNAL).contains(&status) {
+        let e = Error::new(
+            ErrorKind::InvalidArg,
+            format!("ndm_set_last_error: {status} is not an NDM_ERR_* status"),
+        );
+        return record(&e);
+    }
+    let text = if message.is_null() {
+        ndm_status_str(status)
+    } else {
+        message
+    };
+    // SAFETY: `text` is a static status name or the caller's NUL-terminated string.
+    let text = unsafe { std::ffi::CStr::from_ptr(text) }.to_owned();
+    LAST_ERROR.with(|cell| *cell.borrow_mut() = text);
+    LAST_ERRNO.with(|cell| cell.set(0));
+    LAST_STATUS.with(|cell| cell.set(status));
+    status
+}
+
 /// The name of a status code ("NDM_OK", "NDM_ERR_SHAPE", ...), or "NDM_ERR_UNKNOWN" for a number
 /// that is not a status. The string is static.
 #[no_mangle]

@@ -1,6 +1,7 @@
 ! Tests of the Fortran binding: a strided section of a Fortran array updated in place by an
 ! ndmem ufunc and seen by Fortran; ndmem arrays read through Fortran pointers (reversed axes,
-! negative strides); a record array read as a bind(C) derived type; error paths.
+! negative strides); a record array read as a bind(C) derived type; error paths; optional
+! arguments standing for C's NULL; the shim's own error messages.
 program test_fortran
   use, intrinsic :: iso_c_binding
   use ndmem_c
@@ -25,6 +26,11 @@ program test_fortran
   type(person), pointer :: people(:)
   integer(c_int64_t) :: shape2(2) = [2_c_int64_t, 3_c_int64_t], idx(2), n3(1) = [3_c_int64_t]
   integer :: i
+  real(c_double), target :: v6(6)
+  integer(c_int64_t), target :: picks(2)
+  logical(c_bool), target :: keep(6)
+  character(len=1), target :: chars(3)
+  type(c_ptr) :: idx_arr, handles(2), builder
 
   ! 1. a(1:6:2, :) is ndmem shape (4, 3), strides (48, 16): multiply it by 10 in place.
   a = reshape([(real(i, c_double), i = 1, 24)], [6, 4])
@@ -143,6 +149,79 @@ program test_fortran
   call ndm_check(ndm_array_free(view))
   call ndm_check(ndm_dtype_free(field))
   call ndm_check(ndm_dtype_free(d))
+
+  ! 8. Every pointer C accepts as NULL is an optional argument (absent: NULL).
+  v6 = [(real(i, c_double), i = 1, 6)]
+  call ndm_check(ndm_wrap(v6, arr))
+  call ndm_check(ndm_ufunc_binary(ndm_add, arr, arr, arr))            ! no result handle: v6 doubled
+  call ndm_check(ndm_ufunc_unary(ndm_negative, arr, arr))             ! negated
+  ten%f = -0.5
+  call ndm_check(ndm_ufunc_scalar(ndm_multiply, arr, ten, .false._c_bool, arr))  ! back to 1..6
+  call check(v6(1) == 1 .and. v6(6) == 6)
+  call ndm_check(ndm_zeros(f8, 0, n3, ndm_order_c, res))             ! a 0-d out
+  call ndm_check(ndm_reduce(ndm_add, arr, naxes=ndm_all_axes, keepdims=.false._c_bool, out=res))
+  call ndm_check(ndm_get_item(res, idx, 0, ndm_kind_float64, c_loc(x)))
+  call check(x == 21)
+  call ndm_check(ndm_array_free(res))
+  call ndm_check(ndm_reduce(ndm_add, arr, naxes=0, keepdims=.false._c_bool, out=c_null_ptr, result=res))
+  call check(ndm_ndim(res) == 1)                                      ! no axes listed: nothing reduced
+  call ndm_check(ndm_array_free(res))
+  call ndm_check(ndm_from_ptr(c_loc(v6), 48_c_size_t, 0_c_int64_t, f8, 2, shape2, flags=0, &
+      release=c_null_funptr, ctx=c_null_ptr, out=view))               ! no strides: C order
+  call shape_is(view, shape2, [24_c_int64_t, 8_c_int64_t])
+  call ndm_check(ndm_transpose(view, naxes=ndm_all_axes, out=res))
+  call shape_is(res, [3_c_int64_t, 2_c_int64_t], [8_c_int64_t, 24_c_int64_t])
+  call ndm_check(ndm_array_free(res))
+  call ndm_check(ndm_squeeze(view, naxes=ndm_all_axes, out=res))
+  call check(ndm_ndim(res) == 2)
+  call ndm_check(ndm_array_free(res))
+  call ndm_check(ndm_view_buffer(arr, f8, 8_c_int64_t, 1, [5_c_int64_t], writeable=.false._c_bool, out=res))
+  call ndm_check(ndm_get_item(res, [0_c_int64_t], 1, ndm_kind_float64, c_loc(x)))
+  call check(x == 2)
+  call ndm_check(ndm_array_free(res))
+  call ndm_check(ndm_sliding_window_view(arr, 1, [3_c_int64_t], writeable=.false._c_bool, out=res))
+  call shape_is(res, [4_c_int64_t, 3_c_int64_t], [8_c_int64_t, 8_c_int64_t])
+  call ndm_check(ndm_array_free(res))
+  picks = [5, 0]
+  call ndm_check(ndm_wrap(picks, idx_arr))
+  call ndm_check(ndm_take(view, idx_arr, out=res))                     ! no axis: the flattened array
+  call ndm_check(ndm_get_item(res, [0_c_int64_t], 1, ndm_kind_float64, c_loc(x)))
+  call check(x == 6 .and. ndm_size(res) == 2)
+  call ndm_check(ndm_array_free(res))
+  call ndm_check(ndm_array_free(idx_arr))
+  keep = [.true., .false., .true., .false., .false., .true.]
+  call ndm_check(ndm_wrap(keep, idx_arr))
+  call ndm_check(ndm_compress(view, idx_arr, out=res))
+  call check(ndm_size(res) == 3)
+  call ndm_check(ndm_array_free(res))
+  call ndm_check(ndm_array_free(idx_arr))
+  handles = [arr, view]
+  call ndm_check(ndm_concatenate(2, handles, dtype=c_null_ptr, casting=ndm_casting_same_kind, out=res))
+  call check(ndm_size(res) == 12 .and. ndm_ndim(res) == 1)
+  call ndm_check(ndm_array_free(res))
+  call ndm_check(ndm_byteswap(arr, .true._c_bool))                     ! in place, no handle
+  call check(transfer(v6(1), 0_c_int64_t) == int(z'F03F', c_int64_t))  ! 1.0's bytes reversed
+  call ndm_check(ndm_byteswap(arr, .true._c_bool))
+  call check(v6(1) == 1)
+  call ndm_check(ndm_dtype_record_new(builder))
+  call ndm_check(ndm_dtype_record_add_field_ex(builder, ndm_cstr('v'), dtype=f8, ndim=1, &
+      shape=[3_c_int64_t], offset=-1_c_int64_t))                       ! no title
+  call ndm_check(ndm_dtype_record_finish(builder, .false._c_bool, 0_c_int64_t, d))
+  call check(ndm_dtype_itemsize(d) == 24)
+  call ndm_check(ndm_dtype_free(d))
+  call ndm_check(ndm_dtype_record_free(builder))
+  call ndm_check(ndm_array_free(view))
+
+  ! 9. The shim's own failures carry their own message, not the previous call's.
+  call check(ndm_wrap(chars, res) == ndm_err_dtype)
+  call check(index(ndm_message(), 'character') > 0)
+  call check(ndm_pointer(arr, p2) == ndm_err_invalid_arg)              ! rank 1 array, rank 2 pointer
+  call check(index(ndm_message(), 'pointer has rank 2') > 0)
+  call check(ndm_pointer(arr, q1) == ndm_err_dtype)                    ! float64 elements, integer pointer
+  call check(index(ndm_message(), '<f8') > 0)
+  call check(ndm_set_last_error(ndm_err_shape) == ndm_err_shape)     ! no message: the status name
+  call check(ndm_message() == 'NDM_ERR_SHAPE')
+  call ndm_check(ndm_array_free(arr))
   call ndm_check(ndm_dtype_free(f8))
 
   print '(a, i0, a, i0, a)', 'test_fortran: ', passed, ' passed, ', failed, ' failed'

@@ -268,6 +268,7 @@ FUNCTIONS = {
     'ndm_last_error': (ctypes.c_char_p, []),
     'ndm_last_status': (ndm_status, []),
     'ndm_last_errno': (ctypes.c_int32, []),
+    'ndm_set_last_error': (ndm_status, [ndm_status, ctypes.c_char_p]),
     'ndm_status_str': (ctypes.c_char_p, [ndm_status]),
     'ndm_version': (ctypes.c_char_p, []),
     'ndm_ufunc_binary': (ndm_status, [ctypes.c_int32, ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ndm_ufunc_opts), ctypes.POINTER(ctypes.c_void_p)]),

@@ -8,6 +8,7 @@ from conftest import flags_of, ptr, strided_views
 from hypothesis import given
 
 import ndmem
+from ndmem import _ffi, _lib
 
 
 @given(view=strided_views())
@@ -152,3 +153,14 @@ def test_every_readme_python_block_runs():
     assert len(blocks) >= 2
     for block in blocks:
         exec(compile(block[:block.index("```")], "README.md", "exec"), {})
+
+
+def test_a_binding_layer_records_its_own_error():
+    # ndm_set_last_error: a layer above the C API (the Fortran shim, a ctypes extension) reports
+    # its own failure through the same last-error channel, raised here as the status's class.
+    assert _lib.lib.ndm_set_last_error(_ffi.NDM_ERR_DTYPE, b"my layer: no such type") == _ffi.NDM_ERR_DTYPE
+    with pytest.raises(TypeError, match="my layer: no such type") as e:
+        _lib.check(_ffi.NDM_ERR_DTYPE)
+    assert type(e.value).__name__ == "DtypeError"
+    assert _lib.lib.ndm_set_last_error(0, None) == _ffi.NDM_ERR_INVALID_ARG
+    assert "0 is not an NDM_ERR_* status" in _lib.last_error()
