@@ -24,14 +24,15 @@ def split_params(text):
 
 def parse(text):
     """Returns (constants, opaque, structs, typedefs, functions):
-    constants [(name, value text)], opaque [handle type names], structs [(name, [(field, type)])],
+    constants [(name, value text)] (object-like macros; function-like ones such as NDM_F64(x) and
+    brace initialisers such as NDM_ALL are skipped), opaque [handle type names], structs [(name, [(field, type)])],
     typedefs [(name, type)] or [(name, (return type, [(type, name)]))] for function pointers, in
     header order, and functions [(name, return type, [(type, name)])]."""
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     constants = []
     for line in text.splitlines():
         m = re.match(r"#define\s+(NDM_\w+)\s+(.+)$", line.strip())
-        if m:
+        if m and not m.group(2).startswith("{"):  # struct initialisers are for C and C++ only
             constants.append((m.group(1), m.group(2).strip()))
     body = "\n".join(l for l in text.splitlines() if not l.strip().startswith("#"))
     body = re.sub(r'extern\s+"C"\s*\{|\}\s*//\s*extern\s+"C"', "", body)

@@ -384,7 +384,49 @@ static void test_buffer_views_and_writeable(void) {
     ndm_dtype_free(u1);
 }
 
+/* The initialiser macros give the same items and scalars as the positional structs. */
+static void test_initialiser_macros(void) {
+    static double m[3][4];
+    for (int i = 0; i < 12; i++) m[i / 4][i % 4] = i;
+    int64_t shape[2] = {3, 4};
+    ndm_dtype *f8 = dt("<f8");
+    ndm_array *a = NULL, *v = NULL, *r = NULL;
+    CHECK_OK(ndm_from_ptr(m, sizeof m, 0, f8, 2, shape, NULL, NDM_FLAG_WRITEABLE, NULL, NULL, &a));
+    ndm_index_item rev_cols[3] = {NDM_ELLIPSIS, NDM_NEWAXIS, NDM_REVERSED}; /* a[..., None, ::-1] */
+    CHECK_OK(ndm_index(a, rev_cols, 3, &v));
+    CHECK(ndm_ndim(v) == 3 && ndm_shape(v)[1] == 1 && ndm_strides(v)[2] == -8 &&
+          *(const double *)ndm_data(v) == 3);
+    ndm_array_free(v);
+    ndm_index_item picks[2] = {NDM_AT(-1), NDM_SLICE(1, 4, 2)}; /* a[-1, 1:4:2] */
+    CHECK_OK(ndm_index(a, picks, 2, &v));
+    CHECK(ndm_ndim(v) == 1 && ndm_shape(v)[0] == 2 && *(const double *)ndm_data(v) == 9);
+    ndm_array_free(v);
+    ndm_index_item ends[2] = {NDM_SLICE_FROM(1), NDM_SLICE_TO(2)}; /* a[1:, :2] */
+    CHECK_OK(ndm_index(a, ends, 2, &v));
+    CHECK(ndm_shape(v)[0] == 2 && ndm_shape(v)[1] == 2 && *(const double *)ndm_data(v) == 4);
+    ndm_array_free(v);
+    ndm_index_item all2[2] = {NDM_ALL, NDM_ALL};
+    CHECK_OK(ndm_index(a, all2, 2, &v));
+    CHECK(ndm_data(v) == ndm_data(a) && ndm_shape(v)[1] == 4);
+    ndm_array_free(v);
+    ndm_scalar i1 = NDM_I64(1), f = NDM_F64(0.5), t = NDM_BOOL(1), c = NDM_COMPLEX(0, 0);
+    CHECK(i1.kind == NDM_SCALAR_INT && i1.i == 1 && f.kind == NDM_SCALAR_FLOAT && f.f == 0.5);
+    CHECK(t.kind == NDM_SCALAR_BOOL && t.i == 1 && c.kind == NDM_SCALAR_COMPLEX);
+    CHECK_OK(ndm_ufunc_scalar(NDM_ADD, a, &i1, false, a, NULL, NULL));
+    CHECK_OK(ndm_ufunc_scalar(NDM_MULTIPLY, a, &(ndm_scalar)NDM_F64(2), false, a, NULL, NULL));
+    CHECK(m[2][3] == 24 && m[0][0] == 2);
+    CHECK_OK(ndm_ufunc_scalar(NDM_ADD, a, &c, false, NULL, NULL, &r)); /* complex result */
+    ndm_dtype *rd = NULL;
+    CHECK_OK(ndm_array_dtype(r, &rd));
+    CHECK(ndm_dtype_kind(rd) == NDM_KIND_COMPLEX128);
+    ndm_dtype_free(rd);
+    ndm_array_free(r);
+    ndm_array_free(a);
+    ndm_dtype_free(f8);
+}
+
 int main(void) {
+    test_initialiser_macros();
     test_index();
     test_buffer_views_and_writeable();
     test_axes_and_reshape();

@@ -1677,3 +1677,35 @@ ndm_status ndm_sliding_window_view(const ndm_array *a,
 #endif  // __cplusplus
 
 #endif  /* NDMEM_H */
+
+#ifndef NDM_F64
+/* Initialisers for the small structs, so that no positional struct initialiser is needed (they
+ * expand to brace lists, valid in C and C++ initialisations):
+ *   ndm_scalar two = NDM_F64(2.0);                 ndm_scalar one = NDM_I64(1);
+ *   ndm_index_item rows[2] = {NDM_SLICE(0, 10, 2), NDM_ALL};   a[0:10:2, :]
+ * In C a compound literal passes one directly: &(ndm_scalar)NDM_F64(2.0). */
+/** A float weak scalar (NumPy 2's Python float). */
+#define NDM_F64(x) {NDM_SCALAR_FLOAT, 0, (double)(x), 0.0}
+/** An integer weak scalar (a Python int that fits int64). */
+#define NDM_I64(x) {NDM_SCALAR_INT, (int64_t)(x), 0.0, 0.0}
+/** A complex weak scalar. */
+#define NDM_COMPLEX(re, im) {NDM_SCALAR_COMPLEX, 0, (double)(re), (double)(im)}
+/** A bool weak scalar. */
+#define NDM_BOOL(b) {NDM_SCALAR_BOOL, (b) ? 1 : 0, 0.0, 0.0}
+/** Index item `start:stop:step`. */
+#define NDM_SLICE(start, stop, step) {NDM_INDEX_SLICE, 0, (int64_t)(start), (int64_t)(stop), (int64_t)(step)}
+/** Index item `start:`. */
+#define NDM_SLICE_FROM(start) {NDM_INDEX_SLICE, NDM_SLICE_NO_STOP, (int64_t)(start), 0, 1}
+/** Index item `:stop`. */
+#define NDM_SLICE_TO(stop) {NDM_INDEX_SLICE, NDM_SLICE_NO_START, 0, (int64_t)(stop), 1}
+/** Index item `:` (a whole axis). */
+#define NDM_ALL {NDM_INDEX_SLICE, NDM_SLICE_NO_START | NDM_SLICE_NO_STOP, 0, 0, 1}
+/** Index item `::-1` (a whole axis, reversed). */
+#define NDM_REVERSED {NDM_INDEX_SLICE, NDM_SLICE_NO_START | NDM_SLICE_NO_STOP, 0, 0, -1}
+/** Index item: the integer `i` (the axis is removed). */
+#define NDM_AT(i) {NDM_INDEX_INT, 0, (int64_t)(i), 0, 1}
+/** Index item `np.newaxis`. */
+#define NDM_NEWAXIS {NDM_INDEX_NEWAXIS, 0, 0, 0, 1}
+/** Index item `...`. */
+#define NDM_ELLIPSIS {NDM_INDEX_ELLIPSIS, 0, 0, 0, 1}
+#endif

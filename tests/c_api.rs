@@ -325,3 +325,44 @@ fn cpp_wrapper_calls_every_c_function() {
         .collect();
     assert!(missing.is_empty(), "ndmem.hpp does not call {missing:?}");
 }
+
+/// The README's cookbook: every ```c / ```cpp block of the section is a function of
+/// examples/c/cookbook.c / examples/cpp/cookbook.cpp, and both programs check their recipes
+/// against plain loops (C11, C++17 and C++20; named test_* so `make valgrind` runs them too).
+#[test]
+fn readme_cookbook_recipes_run_in_c_and_cpp() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("read README.md");
+    let start = readme
+        .find("## C and C++ cookbook")
+        .expect("a cookbook section in README.md");
+    let section = &readme[start..start + readme[start..].find("\n## C API").expect("next section")];
+    for (fence, file) in [
+        ("```c\n", "examples/c/cookbook.c"),
+        ("```cpp\n", "examples/cpp/cookbook.cpp"),
+    ] {
+        let source = std::fs::read_to_string(root().join(file)).expect("read the cookbook");
+        let blocks: Vec<&str> = section
+            .split(fence)
+            .skip(1)
+            .map(|b| &b[..b.find("```").expect("end of block")])
+            .collect();
+        assert_eq!(
+            blocks.len(),
+            4,
+            "four {fence:?} recipes in the cookbook section"
+        );
+        for block in blocks {
+            assert!(
+                source.contains(block),
+                "{file} does not contain README's recipe:\n{block}"
+            );
+        }
+    }
+    let text = build_and_run("test_cookbook_c", &root().join("examples/c/cookbook.c"));
+    assert_eq!(text, "cookbook: 4 recipes, 0 failed\n");
+    for std in ["-std=c++17", "-std=c++20"] {
+        let name = format!("test_cookbook_{}", std.trim_start_matches("-std="));
+        let text = build_and_run_cpp(&name, "examples/cpp/cookbook.cpp", std);
+        assert_eq!(text, "cookbook: 4 recipes, 0 failed\n");
+    }
+}

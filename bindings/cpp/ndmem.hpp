@@ -440,12 +440,13 @@ public:
         return make([&](ndm_array **o) { return ndm_arange(start, stop, step, dtype.handle(), o); });
     }
     /// Wraps `count`-element memory at `data` with `shape` (C order, or the given byte strides)
-    /// with no copy. The caller keeps the memory alive while the array and its views live.
+    /// with no copy; read-only when T is const. The caller keeps the memory alive while the
+    /// array and its views live.
     template <class T>
     static Array wrap(T *data, std::size_t count, const std::vector<int64_t> &shape,
-                      const std::vector<int64_t> &byte_strides = {}, bool writeable = true) {
-        return wrap(const_cast<void *>(static_cast<const void *>(data)), count * sizeof(T), Dtype::of<T>(), shape,
-                    byte_strides, writeable);
+                      const std::vector<int64_t> &byte_strides = {}, bool writeable = !std::is_const_v<T>) {
+        return wrap(const_cast<void *>(static_cast<const void *>(data)), count * sizeof(T),
+                    Dtype::of<std::remove_const_t<T>>(), shape, byte_strides, writeable && !std::is_const_v<T>);
     }
     /// Wraps `bytes` bytes at `data` as elements of any `dtype` (records included) with no copy;
     /// element 0 at byte `offset`. The caller keeps the memory alive.
@@ -460,6 +461,11 @@ public:
     /// Wraps a std::vector as a 1-D array (or with `shape`) with no copy. Do not resize the
     /// vector while the array lives: that moves its memory.
     template <class T> static Array wrap(std::vector<T> &v, std::vector<int64_t> shape = {}) {
+        if (shape.empty()) shape = {static_cast<int64_t>(v.size())};
+        return wrap(v.data(), v.size(), shape);
+    }
+    /// Wraps a const std::vector read-only, with no copy.
+    template <class T> static Array wrap(const std::vector<T> &v, std::vector<int64_t> shape = {}) {
         if (shape.empty()) shape = {static_cast<int64_t>(v.size())};
         return wrap(v.data(), v.size(), shape);
     }

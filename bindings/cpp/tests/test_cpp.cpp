@@ -381,6 +381,10 @@ static void views_copies_and_free_functions() {
     CHECK(a.index({Index::to(1), Index::newaxis(), Index::slice(0, 3, 2)}).shape() == (I64{1, 1, 2, 4}));
     CHECK(a.index({Index::all(-1)}).get<int64_t>({0, 0, 0}) == 12);
     CHECK(a.view_as(Dtype::of<int32_t>()).shape() == (I64{2, 3, 8}));
+    ndm_index_item c_items[2] = {NDM_AT(1), NDM_SLICE(0, 2, 1)};  // the C initialisers work in C++
+    CHECK(a.index({c_items[0], c_items[1]}).shape() == (I64{2, 4}));
+    ndm_scalar one = NDM_I64(1), half = NDM_F64(0.5);
+    CHECK(one.kind == NDM_SCALAR_INT && half.f == 0.5);
     // copies
     Array c = Array::zeros({2, 4}, Dtype::of<double>());
     ndmem::copyto(c, row);  // broadcast, int64 -> float64 is same_kind
