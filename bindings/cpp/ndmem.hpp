@@ -66,6 +66,13 @@ inline void check(ndm_status status) {
     }
 }
 
+/// Records `message` as this thread's last error (ndm_set_last_error) and throws it, so the
+/// wrapper's own checks report exactly like the library's (ndm_last_status() agrees).
+[[noreturn]] inline void fail(ndm_status status, const std::string &message) {
+    check(ndm_set_last_error(status, message.c_str()));
+    throw Error(status, message);  // not reached: ndm_set_last_error returns a failing status
+}
+
 /// Sets how many threads large element-wise loops use (1..1024; 0: the default, NDMEM_NUM_THREADS
 /// or the CPUs available). Results never depend on it. Process-wide; returns the previous count.
 inline int64_t set_num_threads(int64_t n) {
@@ -474,7 +481,7 @@ public:
     template <class S> static Array wrap(std::vector<S> &v, const Dtype &record) {
         static_assert(std::is_trivially_copyable_v<S>, "ndmem: wrap needs trivially copyable structs");
         if (record.itemsize() != static_cast<int64_t>(sizeof(S)))
-            throw Error(NDM_ERR_DTYPE, "ndmem: the record dtype's itemsize " + std::to_string(record.itemsize()) +
+            fail(NDM_ERR_DTYPE, "ndmem: the record dtype's itemsize " + std::to_string(record.itemsize()) +
                                            " is not sizeof the struct (" + std::to_string(sizeof(S)) + ")");
         return wrap(static_cast<void *>(v.data()), v.size() * sizeof(S), record, {static_cast<int64_t>(v.size())});
     }
@@ -598,7 +605,7 @@ public:
     /// unless the elements are T). Use strided<T>() for any layout.
     template <class T> Span<T> span() const {
         require<T>();
-        if (!c_contiguous()) throw Error(NDM_ERR_INVALID_ARG, "ndmem: span() needs a C-contiguous array");
+        if (!c_contiguous()) fail(NDM_ERR_INVALID_ARG, "ndmem: span() needs a C-contiguous array");
         return Span<T>(static_cast<T *>(data()), static_cast<std::size_t>(size()));
     }
     /// A strided view of the elements as T: every layout (reversed, broadcast, transposed);
@@ -658,7 +665,7 @@ public:
     }
     Array moveaxis(const std::vector<int64_t> &source, const std::vector<int64_t> &destination) const {
         if (source.size() != destination.size())
-            throw Error(NDM_ERR_INVALID_ARG, "ndmem: moveaxis needs as many destinations as sources");
+            fail(NDM_ERR_INVALID_ARG, "ndmem: moveaxis needs as many destinations as sources");
         return make([&](ndm_array **o) { return ndm_moveaxis(h_, source.data(), destination.data(), rank(source), o); });
     }
     /// Without the listed length-1 axes (all_axes: every length-1 axis).
@@ -692,7 +699,7 @@ public:
     Array as_strided(const std::vector<int64_t> &shape, const std::vector<int64_t> &byte_strides,
                      bool writeable = false) const {
         if (shape.size() != byte_strides.size())
-            throw Error(NDM_ERR_INVALID_ARG, "ndmem: as_strided needs one stride per axis");
+            fail(NDM_ERR_INVALID_ARG, "ndmem: as_strided needs one stride per axis");
         return make([&](ndm_array **o) {
             return ndm_as_strided(h_, rank(shape), shape.data(), byte_strides.data(), writeable, o);
         });
@@ -703,7 +710,7 @@ public:
     Array sliding_window_view(const std::vector<int64_t> &window, const Axes &axes = all_axes,
                               bool writeable = false) const {
         if (axes.count() != NDM_ALL_AXES && axes.count() != rank(window))
-            throw Error(NDM_ERR_INVALID_ARG, "ndmem: sliding_window_view needs one window length per axis");
+            fail(NDM_ERR_INVALID_ARG, "ndmem: sliding_window_view needs one window length per axis");
         return make([&](ndm_array **o) {
             return ndm_sliding_window_view(h_, rank(window), window.data(), axes.data(), writeable, o);
         });
@@ -883,7 +890,7 @@ private:
     }
     template <class T> void require() const {
         if (dtype().kind() != kind_of<T>::value || dtype().itemsize() != static_cast<int64_t>(sizeof(T)))
-            throw Error(NDM_ERR_DTYPE, "ndmem: the array's elements are " + dtype().str() +
+            fail(NDM_ERR_DTYPE, "ndmem: the array's elements are " + dtype().str() +
                                            ", not the requested C++ type");
     }
     Array &inplace(int32_t op, const Array &b) {

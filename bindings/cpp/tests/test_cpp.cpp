@@ -253,6 +253,8 @@ static void windows_and_reductions() {
     CHECK(s.get<double>({2, 2}) == 4 && !s.writeable());
     CHECK(throws([&] { (void)a.as_strided({3, 3}, {8, 8}, true); }, NDM_ERR_INVALID_ARG, "overlap"));
     CHECK(throws([&] { (void)a.as_strided({3, 3}, {8}); }, NDM_ERR_INVALID_ARG, "one stride"));
+    CHECK(ndmem::last_status() == NDM_ERR_INVALID_ARG);  // the wrapper's own checks record too
+    CHECK(std::strstr(ndm_last_error(), "one stride") != nullptr);
     CHECK(throws([&] { (void)a.as_strided({20}, {8}); }, NDM_ERR_BOUNDS, ""));
     // Axes: all_axes is NumPy's None; an empty list is no axis (not all of them).
     CHECK(m.sum(ndmem::all_axes).ndim() == 0 && m.sum(ndmem::all_axes).get<double>({}) == 45);
