@@ -1,7 +1,9 @@
-//! Regenerates `include/ndmem.h` from the Rust sources with cbindgen.
+//! Generates the C header from the Rust sources with cbindgen, into `OUT_DIR` (never into the
+//! source tree on an ordinary build).
 //!
-//! The header is committed. It is only rewritten when its content changed, so an unchanged
-//! build leaves its timestamp alone; `make header-check` fails when the committed copy is stale.
+//! The committed copy is `include/ndmem.h`; a test (`tests/c_api.rs`) fails when it differs
+//! from the generated one. `make header` (this script with `NDMEM_UPDATE_HEADER=1`) rewrites the
+//! committed copy, only when its content changed.
 
 use std::env;
 use std::fs;
@@ -47,9 +49,23 @@ fn main() {
     };
     let mut text = Vec::new();
     bindings.write(&mut text);
-    let path = crate_dir.join("include").join("ndmem.h");
-    if fs::read(&path).ok().as_deref() != Some(text.as_slice()) {
-        fs::create_dir_all(path.parent().expect("include dir")).expect("create include/");
-        fs::write(&path, &text).expect("write include/ndmem.h");
+    let generated = PathBuf::from(env::var("OUT_DIR").expect("OUT_DIR")).join("ndmem.h");
+    write_if_changed(&generated, &text);
+    println!(
+        "cargo:rustc-env=NDMEM_GENERATED_HEADER={}",
+        generated.display()
+    );
+    println!("cargo:rerun-if-env-changed=NDMEM_UPDATE_HEADER");
+    if env::var_os("NDMEM_UPDATE_HEADER").is_some() {
+        write_if_changed(&crate_dir.join("include").join("ndmem.h"), &text);
+    }
+}
+
+/// Writes `text` to `path` unless it already holds exactly that (keeping its timestamp).
+fn write_if_changed(path: &std::path::Path, text: &[u8]) {
+    if fs::read(path).ok().as_deref() != Some(text) {
+        fs::create_dir_all(path.parent().expect("a parent directory"))
+            .expect("create the directory");
+        fs::write(path, text).unwrap_or_else(|e| panic!("write {}: {e}", path.display()));
     }
 }

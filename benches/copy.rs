@@ -13,7 +13,7 @@ fn copies(c: &mut Criterion) {
     let flat = Arc::new(
         Array::arange(0.0, (N * N) as f64, 1.0, Dtype::scalar(ScalarKind::Float64)).unwrap(),
     );
-    let a = view::reshape(&flat, &[N, N], Order::C, copy::CopyMode::Never).unwrap();
+    let a = view::reshape(&flat, &[N, N], Order::C, ndmem::CopyMode::Never).unwrap();
     let t = Arc::new(view::transpose(&a, None).unwrap());
     let every_other = Arc::new(a.view(
         Strided {

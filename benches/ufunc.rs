@@ -5,7 +5,7 @@
 
 use criterion::{criterion_group, criterion_main, Criterion};
 use ndmem::ufunc::{self, BinaryOp, MathFn, Options, ReduceOp, ReduceOptions, UnaryOp};
-use ndmem::{copy, view, Array, Dtype, Order, ScalarKind};
+use ndmem::{view, Array, Dtype, Order, ScalarKind};
 use std::sync::Arc;
 
 const N: i64 = 1 << 20;
@@ -48,7 +48,7 @@ fn kernels(c: &mut Criterion) {
         &ramp(1000 * 1000),
         &[1000, 1000],
         Order::C,
-        copy::CopyMode::Never,
+        ndmem::CopyMode::Never,
     )
     .unwrap();
     let mut g = c.benchmark_group("sum_1000x1000_f64");

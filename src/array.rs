@@ -4,11 +4,11 @@
 //! that take strides or offsets from a caller check it with overflow-safe arithmetic.
 
 use crate::bail;
-use crate::buffer::{AllocOptions, Buffer};
-use crate::cast;
-use crate::dtype::{Dtype, DtypeKind, ScalarKind};
-use crate::error::{Error, Result};
+use crate::buffer::Buffer;
+use crate::dtype::Dtype;
+use crate::error::Result;
 use crate::layout::{self, shape_str, MemOrder, Strided};
+use crate::transfer;
 use std::sync::Arc;
 
 /// Flag bits, with NumPy's values (`NPY_ARRAY_*`).
@@ -53,121 +53,6 @@ impl std::fmt::Debug for Array {
 }
 
 impl Array {
-    /// A new uninitialised array with fresh strides in `order`.
-    pub fn empty(dtype: Dtype, shape: &[i64], order: MemOrder) -> Result<Array> {
-        Array::allocate(dtype, shape, &layout::order_axes(shape.len(), order), false)
-    }
-
-    /// A new zero-filled array with fresh strides in `order`.
-    pub fn zeros(dtype: Dtype, shape: &[i64], order: MemOrder) -> Result<Array> {
-        Array::allocate(dtype, shape, &layout::order_axes(shape.len(), order), true)
-    }
-
-    /// A new array whose axes are laid out contiguously in `axes` order (outermost first).
-    /// A 0-byte result gets all-zero strides, as NumPy gives fresh empty arrays.
-    /// Records are always zero-filled, so that padding bytes never hold stale memory.
-    pub fn allocate(dtype: Dtype, shape: &[i64], axes: &[usize], zeroed: bool) -> Result<Array> {
-        let zeroed = zeroed || dtype.as_record().is_some();
-        let size = layout::check_shape(shape, dtype.itemsize())?;
-        let nbytes = size * dtype.itemsize();
-        let buffer = Buffer::allocate(
-            nbytes,
-            AllocOptions {
-                zeroed,
-                ..AllocOptions::default()
-            },
-        )
-        .map_err(|e| {
-            Error::new(
-                e.kind,
-                format!(
-                    "Unable to allocate {} for an array with shape {} and data type {}",
-                    crate::buffer::human_bytes(nbytes),
-                    shape_str(shape),
-                    dtype.repr_name()
-                ),
-            )
-        })?;
-        let strides = if nbytes == 0 {
-            vec![0; shape.len()]
-        } else {
-            layout::strides_for_axes(shape, axes, dtype.itemsize())
-        };
-        Array::from_owned_buffer(buffer, dtype, shape, &strides)
-    }
-
-    /// A new C-ordered array with every element set to `value` (one element's bytes, in the
-    /// dtype's byte order).
-    pub fn full(dtype: Dtype, shape: &[i64], order: MemOrder, value: &[u8]) -> Result<Array> {
-        if value.len() != dtype.itemsize() {
-            bail!(
-                InvalidArg,
-                "fill value has {} bytes but dtype '{dtype}' has itemsize {}",
-                value.len(),
-                dtype.itemsize()
-            );
-        }
-        let a = Array::empty(dtype, shape, order)?;
-        let item = value.len();
-        let p = a.data_ptr();
-        for i in 0..a.size() {
-            // SAFETY: the new array is contiguous with size() elements of `item` bytes each.
-            unsafe { std::ptr::copy_nonoverlapping(value.as_ptr(), p.add(i * item), item) };
-        }
-        Ok(a)
-    }
-
-    /// NumPy's `arange(start, stop, step, dtype)` for numeric dtypes (§ arange in the README):
-    /// length `ceil((stop - start) / step)`, element 0 = `start`, element 1 = `start + step`, then
-    /// `v0 + i*(v1 - v0)` in the dtype's own arithmetic.
-    pub fn arange(start: f64, stop: f64, step: f64, dtype: Dtype) -> Result<Array> {
-        let kind = match dtype.kind() {
-            DtypeKind::Scalar(k) => *k,
-            _ => bail!(Dtype, "arange: dtype '{dtype}' is not numeric"),
-        };
-        if step == 0.0 {
-            bail!(
-                InvalidArg,
-                "arange: step must not be zero (division by zero)"
-            );
-        }
-        let delta = stop - start;
-        let ratio = delta / step;
-        // NumPy: a quotient that underflows to zero still gives one element when it is positive.
-        let len = if ratio == 0.0 && delta != 0.0 {
-            if ratio.is_sign_negative() {
-                0.0
-            } else {
-                1.0
-            }
-        } else {
-            ratio.ceil()
-        };
-        if len.is_nan() {
-            bail!(InvalidArg, "arange: cannot compute length");
-        }
-        if len >= i64::MAX as f64 {
-            bail!(Shape, "Maximum allowed size exceeded");
-        }
-        let n = if len > 0.0 { len as i64 } else { 0 };
-        if kind == ScalarKind::Bool && n > 2 {
-            bail!(
-                Dtype,
-                "arange() is only supported for booleans when the result has at most length 2."
-            );
-        }
-        let native = dtype.to_native();
-        let a = Array::empty(native.clone(), &[n], MemOrder::C)?;
-        // SAFETY: `a` is a fresh contiguous native array of n elements of `kind`.
-        unsafe { cast::arange_fill(kind, a.data_ptr(), n as usize, start, step) };
-        if native == dtype {
-            return Ok(a);
-        }
-        let out = Array::empty(dtype, &[n], MemOrder::C)?;
-        crate::copy::copyto(&out, &a, crate::dtype::Casting::Unsafe)?;
-        Ok(out)
-    }
-
     /// Checks that an array of `shape`/`strides` (C-contiguous when `None`) with element 0 at
     /// byte `offset` lies inside a buffer of `buffer_len` bytes; returns the strides. Fails with
     /// `Bounds` if any byte of any element would lie outside, `Shape`/`InvalidArg` for bad shapes.
@@ -489,8 +374,10 @@ impl Array {
     pub fn get_item(&self, index: &[i64], as_dtype: &Dtype) -> Result<Vec<u8>> {
         let src = self.element_ptr(index)?;
         let mut out = vec![0u8; as_dtype.itemsize()];
-        let f = cast::transfer(&self.dtype, as_dtype)?;
-        f(src, 0, out.as_mut_ptr(), 0, 1);
+        let conv = transfer::converter(&self.dtype, as_dtype)?;
+        // SAFETY: `src` is a whole element of the array (element_ptr checked the index) and
+        // `out` a separate buffer of one `as_dtype` element.
+        unsafe { conv.run(src, 0, out.as_mut_ptr(), 0, 1) };
         Ok(out)
     }
 
@@ -508,8 +395,10 @@ impl Array {
             );
         }
         let dst = self.element_ptr(index)?;
-        let f = cast::transfer(value_dtype, &self.dtype)?;
-        f(value.as_ptr(), 0, dst, 0, 1);
+        let conv = transfer::converter(value_dtype, &self.dtype)?;
+        // SAFETY: `value` holds one `value_dtype` element (length checked above) and `dst` is a
+        // whole element of this writeable array; a caller's slice cannot alias the buffer.
+        unsafe { conv.run(value.as_ptr(), 0, dst, 0, 1) };
         Ok(())
     }
 }
@@ -517,6 +406,8 @@ impl Array {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::buffer::AllocOptions;
+    use crate::dtype::ScalarKind;
     use crate::error::ErrorKind;
 
     fn f8() -> Dtype {

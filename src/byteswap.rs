@@ -3,10 +3,11 @@
 
 use crate::array::Array;
 use crate::bail;
-use crate::copy::{self, CopyMode, Order};
+use crate::copy;
 use crate::dtype::{Casting, Dtype, DtypeKind, NewOrder, ScalarKind};
 use crate::error::Result;
 use crate::iter::Plan;
+use crate::layout::{CopyMode, Order};
 use std::sync::Arc;
 
 /// The `(offset, size)` runs of one element whose bytes are reversed, appended to `units`.

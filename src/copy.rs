@@ -7,40 +7,16 @@
 
 use crate::array::Array;
 use crate::bail;
-use crate::cast;
 use crate::dtype::{can_cast, Casting, Dtype};
 use crate::error::Result;
 use crate::iter::Plan;
-use crate::layout::{self, order_axes, shape_str_compact, MemOrder};
+use crate::layout::{self, order_axes, shape_str_compact, CopyMode, MemOrder, Order};
+use crate::transfer;
 use std::sync::Arc;
 
 /// Side of the square tiles in which a transposed copy is done (32 x 32 float64 = 8 KiB per
 /// operand, well inside L1).
 const COPY_TILE: usize = 32;
-
-/// Memory order of a new array.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum Order {
-    /// Row-major.
-    C,
-    /// Column-major.
-    F,
-    /// F if the source is F-contiguous and not C-contiguous, else C.
-    A,
-    /// Keep the source's memory order as closely as possible.
-    K,
-}
-
-/// When an operation may return its input instead of a copy.
-#[derive(Clone, Copy, Debug, PartialEq, Eq)]
-pub enum CopyMode {
-    /// Always make a new array.
-    Always,
-    /// Return the input itself when it already satisfies the request.
-    IfNeeded,
-    /// Never copy: fail with `CopyRequired` when a copy would be needed.
-    Never,
-}
 
 /// Axis order (outermost first) of a new array like `a` in `order`.
 fn axes_for(a: &Array, order: Order) -> Vec<usize> {
@@ -141,7 +117,7 @@ pub fn copyto(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
             shape_str_compact(dst.shape())
         );
     };
-    let inner = cast::transfer(src.dtype(), dst.dtype())?;
+    let conv = transfer::converter(src.dtype(), dst.dtype())?;
     if dst.size() == 0 {
         return Ok(());
     }
@@ -170,7 +146,11 @@ pub fn copyto(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
         true,
     );
     // Destination in memory order; transposed sources are read in cache-sized tiles.
-    plan.for_each_tiled(COPY_TILE, |p, st, n| inner(p[1], st[1], p[0], st[0], n));
+    // SAFETY: the plan yields runs of n elements inside dst and (broadcast) src, whose shapes
+    // were checked; the buffers' byte ranges do not overlap (handled above by a copy).
+    plan.for_each_tiled(COPY_TILE, |p, st, n| unsafe {
+        conv.run(p[1], st[1], p[0], st[0], n)
+    });
     Ok(())
 }
 

@@ -3,10 +3,11 @@
 
 use crate::array::Array;
 use crate::bail;
-use crate::copy::{self, CopyMode, Order};
+use crate::copy;
 use crate::dtype::{Casting, Dtype, Record};
 use crate::error::Result;
 use crate::layout::Strided;
+use crate::layout::{CopyMode, Order};
 use std::sync::Arc;
 
 fn record_of<'a>(a: &'a Array, what: &str) -> Result<&'a Record> {

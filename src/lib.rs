@@ -16,22 +16,24 @@ pub mod error;
 pub mod array;
 pub mod buffer;
 pub mod byteswap;
-pub mod cast;
 pub mod copy;
+pub mod create;
 pub mod dtype;
+pub mod element;
 pub mod ffi;
 pub mod fields;
-pub mod float16;
+
 pub mod iter;
 pub mod layout;
 pub mod mmap;
 pub mod npy;
 pub mod overlap;
 pub mod select;
+pub mod transfer;
 pub mod ufunc;
 pub mod view;
 
 pub use array::Array;
-pub use copy::{CopyMode, Order};
 pub use dtype::{ByteOrder, Casting, Dtype, DtypeKind, ScalarKind};
 pub use error::{Error, ErrorKind, Result};
+pub use layout::{CopyMode, Order};

@@ -4,9 +4,10 @@
 use crate::array::Array;
 use crate::bail;
 use crate::buffer::Buffer;
-use crate::copy::{self, Order};
+use crate::copy;
 use crate::dtype::{self, Casting, Dtype, DtypeKind, ScalarKind};
 use crate::error::Result;
+use crate::layout::Order;
 use crate::layout::{self, axes::normalize_axis, MemOrder, Strided};
 use crate::view;
 use std::sync::Arc;

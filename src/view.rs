@@ -4,9 +4,10 @@
 
 use crate::array::Array;
 use crate::bail;
-use crate::copy::{self, CopyMode, Order};
+use crate::copy;
 use crate::error::Result;
 use crate::layout::{self, axes, index, reshape, MemOrder, Strided};
+use crate::layout::{CopyMode, Order};
 use crate::overlap::{self, Footprint, Overlap};
 use std::sync::Arc;
 

@@ -366,3 +366,17 @@ fn readme_cookbook_recipes_run_in_c_and_cpp() {
         assert_eq!(text, "cookbook: 4 recipes, 0 failed\n");
     }
 }
+
+/// build.rs generates the header into OUT_DIR; the committed include/ndmem.h (which C, C++,
+/// Fortran and the Python declarations are built from) must be exactly that.
+#[test]
+fn committed_header_is_the_generated_one() {
+    let generated =
+        std::fs::read_to_string(env!("NDMEM_GENERATED_HEADER")).expect("the generated header");
+    let committed =
+        std::fs::read_to_string(root().join("include/ndmem.h")).expect("read include/ndmem.h");
+    assert!(
+        generated == committed,
+        "include/ndmem.h is stale: run `make header` and commit it"
+    );
+}

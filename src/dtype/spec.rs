@@ -1,4 +1,5 @@
-//! The text forms of record dtypes that `np.dtype` accepts: the descr list
+//! The dtype text parser (`Dtype::from_str`, [`parse_with_align`]): plain typestrs and names
+//! go to [`super::typestr`]; this file reads the structured forms `np.dtype` accepts: the descr list
 //! (`[('a', '|i1'), ('b', '<f8', (2, 3))]`), the dict form (`{'names': [...], 'formats': [...],
 //! 'offsets': [...], 'itemsize': n, 'titles': [...]}`) and comma strings (`'i1,f8,(2,3)i2'`).
 //! Nested lists, dicts and comma strings inside a record follow its `align`.
@@ -59,6 +60,16 @@ pub fn parse_with_align(text: &str, align: bool) -> Result<Dtype> {
     match parse_structured(text, align)? {
         Some(d) => Ok(d),
         None => parse_plain(text),
+    }
+}
+
+impl std::str::FromStr for Dtype {
+    type Err = Error;
+
+    /// Parses any dtype text NumPy accepts without `align` (typestr, name, descr list, dict,
+    /// comma string); anything else is a `Dtype` error naming the text.
+    fn from_str(text: &str) -> Result<Dtype> {
+        parse_with_align(text, false)
     }
 }
 

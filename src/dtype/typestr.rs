@@ -4,7 +4,6 @@ use super::{ByteOrder, Dtype, DtypeKind, ScalarKind};
 use crate::bail;
 use crate::error::Result;
 use std::fmt;
-use std::str::FromStr;
 
 /// Largest itemsize accepted for `S<n>` and `V<n>` (NumPy's limit for flexible types).
 const MAX_FLEXIBLE_ITEMSIZE: usize = i32::MAX as usize;
@@ -43,27 +42,11 @@ fn known_unsupported(kind: &str) -> Option<&'static str> {
     })
 }
 
-impl FromStr for Dtype {
-    type Err = crate::error::Error;
-
-    /// Parses NumPy's typestr and name forms; anything else is a `Dtype` error naming the text.
-    fn from_str(text: &str) -> Result<Dtype> {
-        parse(text)
-    }
-}
-
 fn not_understood(text: &str) -> crate::error::Error {
     crate::error::Error::new(
         crate::error::ErrorKind::Dtype,
         format!("data type '{text}' not understood"),
     )
-}
-
-fn parse(text: &str) -> Result<Dtype> {
-    if let Some(d) = super::spec::parse_structured(text, false)? {
-        return Ok(d);
-    }
-    parse_plain(text)
 }
 
 /// A typestr or name: one element type, no fields.

@@ -5,10 +5,10 @@
 use super::handle::{ndm_array, ndm_dtype, Pool};
 use crate::array::Array;
 use crate::bail;
-use crate::copy::{CopyMode, Order};
 use crate::dtype::{Casting, Dtype};
 use crate::error::Result;
 use crate::layout::MAX_NDIM;
+use crate::layout::{CopyMode, Order};
 use std::ffi::{c_char, CStr, CString};
 use std::sync::Arc;
 

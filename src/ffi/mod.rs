@@ -33,7 +33,6 @@ pub mod file;
 pub mod getters;
 pub mod handle;
 pub mod item;
-pub(crate) mod libm;
 pub mod overlap;
 pub mod record;
 pub mod select;

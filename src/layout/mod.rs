@@ -7,7 +7,10 @@ use crate::error::Result;
 
 pub mod axes;
 pub mod index;
+pub mod order;
 pub mod reshape;
+
+pub use order::{CopyMode, Order};
 
 /// A strided layout relative to some element 0: the byte offset of the new element 0, the
 /// lengths and the byte strides. View computations take and return these.

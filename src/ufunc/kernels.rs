@@ -3,9 +3,9 @@
 //! wraps (as NumPy's C loops); float maximum/minimum propagate NaN; complex division is
 //! NumPy's (Smith's method) so that results match to the bit.
 
-use super::{simd, BinaryOp};
-use crate::cast::{Element, F16};
+use super::{ops::BinaryOp, simd};
 use crate::dtype::ScalarKind;
+use crate::element::{Element, F16};
 use num_complex::Complex;
 
 /// Arithmetic and ordering as NumPy's loops define them for one element type.
@@ -243,7 +243,7 @@ macro_rules! float_arith {
                     return if n < 0 { Complex::new(one, zero).div(acc) } else { acc };
                 }
                 let wide = |z: Complex<$t>| Complex::new(z.re as f64, z.im as f64);
-                let r = crate::ffi::libm::cpow(wide(self), wide(o));
+                let r = super::libm::cpow(wide(self), wide(o));
                 Complex::new(r.re as $t, r.im as $t)
             }
             #[inline(always)]
@@ -369,7 +369,7 @@ impl Arith for bool {
 }
 
 /// One inner loop: `out[i] = a[i] op b[i]` for `n` elements, strides in bytes.
-pub type BinaryLoop = unsafe fn(*const u8, isize, *const u8, isize, *mut u8, isize, usize);
+pub type BinaryKernel = unsafe fn(*const u8, isize, *const u8, isize, *mut u8, isize, usize);
 
 /// # Safety
 /// Every `a + i*sa`, `b + i*sb` must be readable as `T` and `out + i*so` writable as `R`.
@@ -409,11 +409,11 @@ pub(super) unsafe fn each<T: Element + Default, R: Element + Default>(
 }
 
 /// Defines one strided inner loop per entry: `name -> Out = |x, y| body;` (`Out` is `T` or
-/// `bool`), each a monomorphisable [`BinaryLoop`] over an [`Arith`] type `T`.
+/// `bool`), each a monomorphisable [`BinaryKernel`] over an [`Arith`] type `T`.
 macro_rules! loops {
     ($($name:ident -> $out:ident = |$x:ident, $y:ident| $body:expr;)*) => {$(
         /// # Safety
-        /// As [`BinaryLoop`].
+        /// As [`BinaryKernel`].
         unsafe fn $name<T: Arith>(
             a: *const u8,
             sa: isize,
@@ -454,7 +454,7 @@ loops! {
     pow_loop -> T = |x, y| x.pow(y);
 }
 
-fn for_type<T: Arith>(op: BinaryOp) -> BinaryLoop {
+fn for_type<T: Arith>(op: BinaryOp) -> BinaryKernel {
     match op {
         BinaryOp::Add => add_loop::<T>,
         BinaryOp::Subtract => sub_loop::<T>,
@@ -483,7 +483,7 @@ fn for_type<T: Arith>(op: BinaryOp) -> BinaryLoop {
 }
 
 /// # Safety
-/// As [`BinaryLoop`], with `A` elements in the first operand and `B` in the second.
+/// As [`BinaryKernel`], with `A` elements in the first operand and `B` in the second.
 #[allow(clippy::too_many_arguments)]
 unsafe fn compare_mixed<A: Element + Into<i128>, B: Element + Into<i128>>(
     op: BinaryOp,
@@ -519,7 +519,7 @@ unsafe fn compare_mixed<A: Element + Into<i128>, B: Element + Into<i128>>(
 macro_rules! mixed_loops {
     ($($name:ident: $op:expr;)*) => {$(
         /// # Safety
-        /// As [`BinaryLoop`]: int64 against uint64, in either operand order.
+        /// As [`BinaryKernel`]: int64 against uint64, in either operand order.
         unsafe fn $name<A: Element + Into<i128>, B: Element + Into<i128>>(a: *const u8, sa: isize, b: *const u8, sb: isize, out: *mut u8, so: isize, n: usize) {
             // SAFETY: forwarded contract.
             unsafe { compare_mixed::<A, B>($op, a, sa, b, sb, out, so, n) }
@@ -536,7 +536,7 @@ mixed_loops! {
 }
 
 /// The exact comparison loop of int64 with uint64 (`first` is the first operand's kind).
-pub fn mixed_int_compare(op: BinaryOp, first: ScalarKind) -> BinaryLoop {
+pub fn mixed_int_compare(op: BinaryOp, first: ScalarKind) -> BinaryKernel {
     macro_rules! pick {
         ($a:ty, $b:ty) => {
             match op {
@@ -557,7 +557,7 @@ pub fn mixed_int_compare(op: BinaryOp, first: ScalarKind) -> BinaryLoop {
 }
 
 /// The inner loop of `op` for native elements of `kind`.
-pub fn binary_loop(op: BinaryOp, kind: ScalarKind) -> BinaryLoop {
+pub fn binary_loop(op: BinaryOp, kind: ScalarKind) -> BinaryKernel {
     match kind {
         ScalarKind::Bool => for_type::<bool>(op),
         ScalarKind::Int8 => for_type::<i8>(op),

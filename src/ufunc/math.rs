@@ -13,10 +13,10 @@
 // intended doubles.
 #![allow(clippy::excessive_precision)]
 
+use super::libm;
 use super::parallel::{disjoint, split, Shared};
 use super::simd::{self, Level, LANES};
-use crate::cast::{Element, F16};
-use crate::ffi::libm;
+use crate::element::{Element, F16};
 use num_complex::Complex;
 
 /// The functions of this module.
@@ -268,7 +268,7 @@ impl Real for F16 {
     }
     #[inline(always)]
     fn from_f64(v: f64) -> Self {
-        crate::float16::from_f64(v)
+        crate::element::from_f64(v)
     }
 }
 
@@ -387,7 +387,7 @@ leveled!(
 );
 
 /// # Safety
-/// As [`super::kernels::BinaryLoop`]; the second operand is not read.
+/// As [`super::kernels::BinaryKernel`]; the second operand is not read.
 unsafe fn real_loop<T: Real, const F: u8>(
     a: *const u8,
     sa: isize,
@@ -495,7 +495,7 @@ fn complex_fn(f: MathFn, z: Complex<f64>) -> Complex<f64> {
 }
 
 /// # Safety
-/// As [`super::kernels::BinaryLoop`] for complex elements of `F`; the second operand is not read.
+/// As [`super::kernels::BinaryKernel`] for complex elements of `F`; the second operand is not read.
 unsafe fn complex_loop<const F: u8, const SINGLE: bool>(
     a: *const u8,
     sa: isize,
@@ -522,7 +522,7 @@ unsafe fn complex_loop<const F: u8, const SINGLE: bool>(
 }
 
 /// The inner loop of `f` on native elements of `kind` (a float or complex kind).
-pub fn kernel(f: MathFn, kind: crate::dtype::ScalarKind) -> super::kernels::BinaryLoop {
+pub fn kernel(f: MathFn, kind: crate::dtype::ScalarKind) -> super::kernels::BinaryKernel {
     use crate::dtype::ScalarKind as K;
     macro_rules! by_fn {
         ($($i:literal),*) => {

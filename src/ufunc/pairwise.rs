@@ -2,7 +2,7 @@
 //! level: the order of additions is NumPy's, so sums of the same run match it to the bit.
 
 use super::kernels::Arith;
-use crate::cast::Element;
+use crate::element::Element;
 use num_complex::Complex;
 
 /// NumPy's pairwise summation (`@TYPE@_pairwise_sum`) of `n` elements at byte stride `s`,

@@ -17,13 +17,14 @@ use super::pairwise::{csum_base, sum_base};
 use super::simd::{self, Level};
 use crate::array::Array;
 use crate::bail;
-use crate::cast::{self, Element, F16};
 use crate::copy;
 use crate::dtype::{Casting, Dtype, ScalarKind};
+use crate::element::{Element, F16};
 use crate::error::Result;
 use crate::iter::Plan;
 use crate::layout::{self, axes::normalize_axis};
 use crate::overlap::{self, Footprint, Overlap};
+use crate::transfer::converter;
 use num_complex::Complex;
 use std::sync::Arc;
 
@@ -334,10 +335,12 @@ fn initialize(
 ) -> Result<()> {
     if let Some(v) = op.identity() {
         let f64_dt = Dtype::scalar(ScalarKind::Float64);
-        let fill = cast::transfer(&f64_dt, acc.dtype())?;
+        let fill = converter(&f64_dt, acc.dtype())?;
         let bytes = v.to_ne_bytes();
         let plan = Plan::new(acc.shape(), [acc.strides()], [acc.data_ptr()], true);
-        plan.for_each(|p, st, n| fill(bytes.as_ptr(), 0, p[0], st[0], n));
+        // SAFETY: `bytes` is one float64 (read n times with stride 0); the plan's run is n
+        // elements inside the accumulator, a fresh array.
+        plan.for_each(|p, st, n| unsafe { fill.run(bytes.as_ptr(), 0, p[0], st[0], n) });
         return Ok(());
     }
     if acc.size() == 0 {
@@ -345,7 +348,7 @@ fn initialize(
     }
     // The input's element 0 along every reduced axis, broadcast-free: same shape as `acc` over
     // the input's axes.
-    let first = cast::transfer(a.dtype(), acc.dtype())?;
+    let first = converter(a.dtype(), acc.dtype())?;
     let shape: Vec<i64> = a
         .shape()
         .iter()
@@ -358,24 +361,32 @@ fn initialize(
         [acc.data_ptr(), a.data_ptr()],
         true,
     );
-    plan.for_each(|p, st, n| first(p[1], st[1], p[0], st[0], n));
+    // SAFETY: the plan's runs are n elements inside `a` and inside the accumulator (same
+    // shape over those axes); the accumulator is a fresh array, so they do not overlap.
+    plan.for_each(|p, st, n| unsafe { first.run(p[1], st[1], p[0], st[0], n) });
     Ok(())
 }
 
 /// Divides the sums in `acc` by the int64 `counts` as NumPy's `mean` does, so the division runs
 /// in `promote(dtype, int64)` (float64 or complex128) and rounds back.
 fn divide_by(acc: &Arc<Array>, counts: &Arc<Array>) -> Result<Arc<Array>> {
-    let opts = super::Options {
+    let opts = super::ops::Options {
         casting: Casting::Unsafe,
         ..Default::default()
     };
-    super::binary(super::BinaryOp::TrueDivide, acc, counts, Some(acc), &opts)
+    super::apply::binary(
+        super::ops::BinaryOp::TrueDivide,
+        acc,
+        counts,
+        Some(acc),
+        &opts,
+    )
 }
 
 /// One reduction inner loop `(inp, si, rs, acc, so, n, rows)`: folds `rows` runs of `n` input
 /// elements (byte stride `si`; run `k` starts at `inp + k*rs`), one run after the other, into the
 /// same accumulator positions, which have byte stride `so` (0: all into one element).
-type ReduceLoop = unsafe fn(*const u8, isize, isize, *mut u8, isize, usize, usize);
+type ReduceKernel = unsafe fn(*const u8, isize, isize, *mut u8, isize, usize, usize);
 
 /// Input rows folded per pass over an accumulator row (reductions over an outer axis).
 const ROWS: usize = 8;
@@ -404,9 +415,9 @@ fn accumulate(
     // scratch blocks of REDUCE_BLOCK elements, as NumPy's buffered reductions do: same sums.
     let native = a.dtype() == acc.dtype() && a.flags() & crate::array::flags::ALIGNED != 0;
     let isz = acc.dtype().itemsize();
-    let to_loop = cast::transfer(a.dtype(), acc.dtype())?;
+    let to_loop = converter(a.dtype(), acc.dtype())?;
     let to_bool = match mask {
-        Some(m) => Some(cast::transfer(m.dtype(), &Dtype::scalar(ScalarKind::Bool))?),
+        Some(m) => Some(converter(m.dtype(), &Dtype::scalar(ScalarKind::Bool))?),
         None => None,
     };
     let mut scratch = if native {
@@ -426,7 +437,9 @@ fn accumulate(
             let (mut src, mut ss) = (p[0].wrapping_offset(done as isize * st[0]), st[0]);
             let dst = p[1].wrapping_offset(done as isize * st[1]);
             if !native {
-                to_loop(src, ss, scratch.as_mut_ptr(), isz as isize, k);
+                // SAFETY: k <= n - done elements of the plan's run inside `a`; the scratch
+                // holds REDUCE_BLOCK >= k accumulator elements and is not an array.
+                unsafe { to_loop.run(src, ss, scratch.as_mut_ptr(), isz as isize, k) };
                 (src, ss) = (scratch.as_mut_ptr(), isz as isize);
             }
             match &to_bool {
@@ -435,13 +448,10 @@ fn accumulate(
                 // SAFETY: both ranges are in bounds, as just described.
                 None => unsafe { kernel(src, ss, 0, dst, st[1], k, 1) },
                 Some(conv) => {
-                    conv(
-                        p[2].wrapping_offset(done as isize * st[2]),
-                        st[2],
-                        flags.as_mut_ptr(),
-                        1,
-                        k,
-                    );
+                    let m = p[2].wrapping_offset(done as isize * st[2]);
+                    // SAFETY: k elements of the plan's run inside the (broadcast) mask; `flags`
+                    // holds REDUCE_BLOCK >= k bools.
+                    unsafe { conv.run(m, st[2], flags.as_mut_ptr(), 1, k) };
                     // Selected runs, each folded by the kernel (NumPy's masked loop).
                     let mut i = 0;
                     while i < k {
@@ -578,10 +588,10 @@ macro_rules! fold_complex {
 }
 fold_complex!(f32, f64);
 
-/// The [`ReduceLoop`] of operation number `OP` (its index in [`OPS`]) on `T`.
+/// The [`ReduceKernel`] of operation number `OP` (its index in [`OPS`]) on `T`.
 ///
 /// # Safety
-/// As [`ReduceLoop`]: `rows` runs of `n` input elements of `T` at stride `si`, `rs` apart; the
+/// As [`ReduceKernel`]: `rows` runs of `n` input elements of `T` at stride `si`, `rs` apart; the
 /// accumulator at stride `so`, not overlapping the input when `rows > 1`.
 unsafe fn fold_loop<T: Fold, const OP: u8>(
     inp: *const u8,
@@ -687,7 +697,7 @@ const OPS: [ReduceOp; 7] = [
     ReduceOp::Mean,
 ];
 
-fn for_type<T: Fold>(op: ReduceOp) -> ReduceLoop {
+fn for_type<T: Fold>(op: ReduceOp) -> ReduceKernel {
     match op {
         ReduceOp::Add | ReduceOp::Mean => fold_loop::<T, 0>,
         ReduceOp::Multiply => fold_loop::<T, 1>,
@@ -698,7 +708,7 @@ fn for_type<T: Fold>(op: ReduceOp) -> ReduceLoop {
     }
 }
 
-fn reduce_loop(op: ReduceOp, kind: ScalarKind) -> ReduceLoop {
+fn reduce_loop(op: ReduceOp, kind: ScalarKind) -> ReduceKernel {
     match kind {
         ScalarKind::Bool => for_type::<bool>(op),
         ScalarKind::Int8 => for_type::<i8>(op),

@@ -1,14 +1,14 @@
 //! Type resolution for binary ufuncs on arrays (NumPy 2, NUMPY_SEMANTICS.md §5): which loop
 //! dtype runs, what the result dtype is, and the casting checks with NumPy's messages.
 
-use super::BinaryOp;
+use super::ops::BinaryOp;
 use crate::bail;
 use crate::dtype::{can_cast, promote, Casting, Dtype, ScalarKind};
 use crate::error::Result;
 
 /// The dtypes of one resolved call.
 #[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Loop {
+pub struct LoopDtypes {
     /// The first input is cast to this (native) dtype, and so is the second unless `input_b`
     /// differs.
     pub input: Dtype,
@@ -27,7 +27,7 @@ fn is_intlike(d: &Dtype) -> bool {
 }
 
 /// The loop for `op` on inputs of dtypes `a` and `b`, or with `dtype=` forced.
-pub fn resolve(op: BinaryOp, a: &Dtype, b: &Dtype, forced: Option<&Dtype>) -> Result<Loop> {
+pub fn resolve(op: BinaryOp, a: &Dtype, b: &Dtype, forced: Option<&Dtype>) -> Result<LoopDtypes> {
     for d in [a, b] {
         if d.scalar_kind().is_none() {
             bail!(
@@ -103,13 +103,13 @@ pub fn resolve(op: BinaryOp, a: &Dtype, b: &Dtype, forced: Option<&Dtype>) -> Re
             Some('u') => Dtype::scalar(ScalarKind::UInt64),
             _ => Dtype::scalar(ScalarKind::Int64),
         };
-        return Ok(Loop {
+        return Ok(LoopDtypes {
             input: widen(a),
             input_b: widen(b),
             output,
         });
     }
-    Ok(Loop {
+    Ok(LoopDtypes {
         input_b: input.clone(),
         input,
         output,
@@ -117,7 +117,12 @@ pub fn resolve(op: BinaryOp, a: &Dtype, b: &Dtype, forced: Option<&Dtype>) -> Re
 }
 
 /// NumPy's input casting check: each input must cast to the loop dtype under `casting`.
-pub fn check_inputs(name: &str, inputs: &[&Dtype], lp: &Loop, casting: Casting) -> Result<()> {
+pub fn check_inputs(
+    name: &str,
+    inputs: &[&Dtype],
+    lp: &LoopDtypes,
+    casting: Casting,
+) -> Result<()> {
     for (i, d) in inputs.iter().enumerate() {
         let target = if i == 0 { &lp.input } else { &lp.input_b };
         if !can_cast(d, target, casting) {
@@ -134,7 +139,7 @@ pub fn check_inputs(name: &str, inputs: &[&Dtype], lp: &Loop, casting: Casting) 
 }
 
 /// NumPy's output casting check: the loop result must cast to `out` under `casting`.
-pub fn check_output(name: &str, lp: &Loop, out: &Dtype, casting: Casting) -> Result<()> {
+pub fn check_output(name: &str, lp: &LoopDtypes, out: &Dtype, casting: Casting) -> Result<()> {
     if !can_cast(&lp.output, out, casting) {
         bail!(
             Casting,

@@ -6,13 +6,15 @@
 //! OverflowError (`int8 += 300`), except in comparisons and true division, which NumPy 2
 //! evaluates exactly (in float64 for the division).
 
-use super::{binary, BinaryOp, Options};
+use super::apply::binary;
+use super::ops::{BinaryOp, Options};
 use crate::array::Array;
 use crate::bail;
-use crate::cast::{self, Element};
 use crate::dtype::{Dtype, ScalarKind};
+use crate::element::Element;
 use crate::error::Result;
 use crate::layout::MemOrder;
+use crate::transfer::converter;
 use num_complex::Complex;
 use std::sync::Arc;
 
@@ -117,7 +119,9 @@ fn zero_d(s: Scalar, d: Dtype) -> Result<Arc<Array>> {
             } else {
                 ((v as u64).to_ne_bytes(), Dtype::scalar(ScalarKind::UInt64))
             };
-            cast::transfer(&src_dt, &d)?(bytes.as_ptr(), 0, a.data_ptr(), 0, 1);
+            let conv = converter(&src_dt, &d)?;
+            // SAFETY: `bytes` holds one element of src_dt; `a` is a fresh 0-d array of d.
+            unsafe { conv.run(bytes.as_ptr(), 0, a.data_ptr(), 0, 1) };
         }
         None => {
             let mut bytes = [0u8; 16];
@@ -127,12 +131,16 @@ fn zero_d(s: Scalar, d: Dtype) -> Result<Arc<Array>> {
                 Scalar::Bool(_) => Dtype::scalar(ScalarKind::Bool),
                 _ => c128.clone(),
             };
-            if src_dt == c128 {
-                cast::transfer(&c128, &d)?(bytes.as_ptr(), 0, a.data_ptr(), 0, 1);
+            let b = [src.re as u8];
+            let one = if src_dt == c128 {
+                bytes.as_ptr()
             } else {
-                let b = [src.re as u8];
-                cast::transfer(&src_dt, &d)?(b.as_ptr(), 0, a.data_ptr(), 0, 1);
-            }
+                b.as_ptr()
+            };
+            let conv = converter(&src_dt, &d)?;
+            // SAFETY: `one` points to one element of src_dt (16 bytes of complex128, or one
+            // bool byte); `a` is a fresh 0-d array of d.
+            unsafe { conv.run(one, 0, a.data_ptr(), 0, 1) };
         }
     }
     Ok(Arc::new(a))

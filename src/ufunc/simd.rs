@@ -10,7 +10,7 @@
 //! lacks is never used).
 
 use super::parallel::{disjoint, split, Shared};
-use crate::cast::Element;
+use crate::element::Element;
 use std::sync::OnceLock;
 
 /// Elements per block of a contiguous loop.

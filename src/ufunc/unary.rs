@@ -4,13 +4,14 @@
 //! complex absolute gives the matching float). Kernels share the binary loop signature and
 //! ignore their second operand.
 
-use super::kernels::{each, BinaryLoop};
+use super::kernels::{each, BinaryKernel};
 use super::math::MathFn;
-use super::resolve::Loop;
+use super::resolve::LoopDtypes;
 use crate::bail;
-use crate::cast::{CastFrom, Element, F16};
 use crate::dtype::{Dtype, ScalarKind};
+use crate::element::{Element, F16};
 use crate::error::Result;
+use crate::transfer::CastFrom;
 use num_complex::Complex;
 
 /// The unary operations.
@@ -105,7 +106,7 @@ impl UnaryOp {
 }
 
 /// The loop for `op` on an input of dtype `a` (or with `dtype=` forced).
-pub fn resolve(op: UnaryOp, a: &Dtype, forced: Option<&Dtype>) -> Result<Loop> {
+pub fn resolve(op: UnaryOp, a: &Dtype, forced: Option<&Dtype>) -> Result<LoopDtypes> {
     let Some(kind) = forced.unwrap_or(a).scalar_kind() else {
         bail!(
             Dtype,
@@ -152,7 +153,7 @@ pub fn resolve(op: UnaryOp, a: &Dtype, forced: Option<&Dtype>) -> Result<Loop> {
         (UnaryOp::Absolute, ScalarKind::Complex128) => ScalarKind::Float64,
         (_, k) => k,
     };
-    Ok(Loop {
+    Ok(LoopDtypes {
         input: Dtype::scalar(input),
         input_b: Dtype::scalar(input),
         output: Dtype::scalar(output),
@@ -318,7 +319,7 @@ impl UnaryArith for bool {
 macro_rules! unary_loops {
     ($($name:ident: |$x:ident| $body:expr => $out:ty;)*) => {$(
         /// # Safety
-        /// As [`BinaryLoop`]; the second operand is not read.
+        /// As [`BinaryKernel`]; the second operand is not read.
         unsafe fn $name<T: UnaryArith>(a: *const u8, sa: isize, _b: *const u8, _sb: isize, out: *mut u8, so: isize, n: usize) {
             // SAFETY: forwarded contract (the second operand is `a` itself and is not used).
             unsafe { each::<T, $out>(a, sa, a, sa, out, so, n, |$x: T, _| $body) }
@@ -342,7 +343,7 @@ unary_loops! {
 }
 
 /// # Safety
-/// As [`BinaryLoop`]: complex magnitudes as NumPy computes them (see [`Magnitude`]).
+/// As [`BinaryKernel`]: complex magnitudes as NumPy computes them (see [`Magnitude`]).
 unsafe fn cabs_loop<F: Magnitude>(
     a: *const u8,
     sa: isize,
@@ -386,7 +387,7 @@ macro_rules! magnitude {
 }
 magnitude!(f32, f64);
 
-fn for_type<T: UnaryArith>(op: UnaryOp) -> BinaryLoop {
+fn for_type<T: UnaryArith>(op: UnaryOp) -> BinaryKernel {
     match op {
         UnaryOp::Negative => neg_loop::<T>,
         UnaryOp::Positive => pos_loop::<T>,
@@ -406,7 +407,7 @@ fn for_type<T: UnaryArith>(op: UnaryOp) -> BinaryLoop {
 }
 
 /// The inner loop of a resolved unary call.
-pub fn kernel(op: UnaryOp, lp: &Loop) -> BinaryLoop {
+pub fn kernel(op: UnaryOp, lp: &LoopDtypes) -> BinaryKernel {
     match (op, lp.input.scalar_kind().expect("numeric loop")) {
         (UnaryOp::Math(f), k) => super::math::kernel(f, k),
         (UnaryOp::Absolute, ScalarKind::Complex64) => cabs_loop::<f32>,

@@ -1,6 +1,6 @@
 //! Element conversion kernels: load an element of one numeric type (in either byte order),
-//! convert it as NumPy's C casts do, store it as another. [`transfer`] picks the inner loop
-//! for a pair of dtypes once, so no per-element dispatch happens.
+//! convert it as NumPy's C casts do, store it as another. [`converter`] picks the loop for a
+//! pair of dtypes once, so no per-element dispatch happens.
 //!
 //! Conversions follow C (NumPy's `astype`): integers wrap, floats to integers truncate toward
 //! zero, complex to real keeps the real part, anything to bool is `!= 0`. Where C leaves the result
@@ -9,92 +9,9 @@
 
 use crate::bail;
 use crate::dtype::{Dtype, DtypeKind, ScalarKind};
+use crate::element::{Element, F16};
 use crate::error::Result;
 use num_complex::Complex;
-
-/// One element type that kernels can load and store at any byte address.
-pub trait Element: Copy + 'static {
-    /// Reads one element at `p`, reversing its bytes first when `swap`.
-    ///
-    /// # Safety
-    /// `p` must be valid for reads of `size_of::<Self>()` bytes (no alignment needed).
-    unsafe fn load(p: *const u8, swap: bool) -> Self;
-    /// Writes one element at `p`, byte-reversed when `swap`.
-    ///
-    /// # Safety
-    /// `p` must be valid for writes of `size_of::<Self>()` bytes (no alignment needed).
-    unsafe fn store(self, p: *mut u8, swap: bool);
-}
-
-macro_rules! int_element {
-    ($($t:ty),*) => {$(
-        impl Element for $t {
-            #[inline(always)]
-            unsafe fn load(p: *const u8, swap: bool) -> Self {
-                // SAFETY: the caller guarantees `p` is readable for this many bytes.
-                let v = unsafe { p.cast::<$t>().read_unaligned() };
-                if swap { v.swap_bytes() } else { v }
-            }
-            #[inline(always)]
-            unsafe fn store(self, p: *mut u8, swap: bool) {
-                let v = if swap { self.swap_bytes() } else { self };
-                // SAFETY: the caller guarantees `p` is writable for this many bytes.
-                unsafe { p.cast::<$t>().write_unaligned(v) }
-            }
-        }
-    )*};
-}
-int_element!(i8, i16, i32, i64, u8, u16, u32, u64);
-
-macro_rules! float_element {
-    ($($t:ty => $bits:ty),*) => {$(
-        impl Element for $t {
-            #[inline(always)]
-            unsafe fn load(p: *const u8, swap: bool) -> Self {
-                // SAFETY: forwarded contract.
-                <$t>::from_bits(unsafe { <$bits>::load(p, swap) })
-            }
-            #[inline(always)]
-            unsafe fn store(self, p: *mut u8, swap: bool) {
-                // SAFETY: forwarded contract.
-                unsafe { self.to_bits().store(p, swap) }
-            }
-        }
-        impl Element for Complex<$t> {
-            #[inline(always)]
-            unsafe fn load(p: *const u8, swap: bool) -> Self {
-                const W: usize = std::mem::size_of::<$t>();
-                // SAFETY: a complex element is two components of W bytes each.
-                unsafe { Complex::new(<$t>::load(p, swap), <$t>::load(p.add(W), swap)) }
-            }
-            #[inline(always)]
-            unsafe fn store(self, p: *mut u8, swap: bool) {
-                const W: usize = std::mem::size_of::<$t>();
-                // SAFETY: a complex element is two components of W bytes each.
-                unsafe {
-                    self.re.store(p, swap);
-                    self.im.store(p.add(W), swap);
-                }
-            }
-        }
-    )*};
-}
-float_element!(f32 => u32, f64 => u64);
-
-pub use crate::float16::F16;
-
-impl Element for bool {
-    #[inline(always)]
-    unsafe fn load(p: *const u8, _swap: bool) -> Self {
-        // SAFETY: one readable byte; any non-zero byte reads as true.
-        unsafe { p.read() != 0 }
-    }
-    #[inline(always)]
-    unsafe fn store(self, p: *mut u8, _swap: bool) {
-        // SAFETY: one writable byte.
-        unsafe { p.write(self as u8) }
-    }
-}
 
 /// A value conversion with C semantics, from `S` to `Self`.
 pub trait CastFrom<S>: Sized {
@@ -232,7 +149,7 @@ half_casts!(i8, i16, i32, i64, u8, u16, u32, u64, f32);
 impl CastFrom<f64> for F16 {
     #[inline(always)]
     fn cast_from(s: f64) -> Self {
-        crate::float16::from_f64(s)
+        crate::element::from_f64(s)
     }
 }
 impl CastFrom<F16> for f64 {
@@ -268,7 +185,7 @@ impl CastFrom<Complex<f32>> for F16 {
 impl CastFrom<Complex<f64>> for F16 {
     #[inline(always)]
     fn cast_from(s: Complex<f64>) -> Self {
-        crate::float16::from_f64(s.re)
+        crate::element::from_f64(s.re)
     }
 }
 impl CastFrom<F16> for Complex<f32> {
@@ -312,8 +229,31 @@ macro_rules! complex_casts {
 }
 complex_casts!(f32, f64);
 
-/// An inner loop: `(src, src_stride, dst, dst_stride, count)`, strides in bytes.
-pub type InnerLoop = Box<dyn Fn(*const u8, isize, *mut u8, isize, usize) + Send + Sync>;
+/// The conversion loop for one pair of dtypes, chosen once by [`converter`]; [`Converter::run`]
+/// converts a strided run of elements with no per-element dispatch.
+pub struct Converter(Box<dyn Fn(*const u8, isize, *mut u8, isize, usize) + Send + Sync>);
+
+impl Converter {
+    /// Converts `n` elements: the i-th is read at `src + i * src_stride` as an element of the
+    /// source dtype and written at `dst + i * dst_stride` as one of the destination dtype
+    /// (strides in bytes, any sign, no alignment needed).
+    ///
+    /// # Safety
+    /// For every i < n, the source itemsize bytes at `src + i * src_stride` must be readable and
+    /// the destination itemsize bytes at `dst + i * dst_stride` writable, and no destination
+    /// element may overlap any source element of the call.
+    #[inline]
+    pub unsafe fn run(
+        &self,
+        src: *const u8,
+        src_stride: isize,
+        dst: *mut u8,
+        dst_stride: isize,
+        n: usize,
+    ) {
+        (self.0)(src, src_stride, dst, dst_stride, n)
+    }
+}
 
 /// Converts `n` elements from `src` (stride `ss`) to `dst` (stride `ds`).
 ///
@@ -433,13 +373,13 @@ pub unsafe fn copy_strided(
 
 /// Fixed-length text to another length: the first `keep` bytes copied, the rest of the `n_to`
 /// zero-filled; with `swap`, each 4-byte character (`U`) is byte-reversed.
-fn resize_text(keep: usize, n_to: usize, swap: bool) -> InnerLoop {
-    Box::new(move |s, ss, d, ds, n| {
+fn resize_text(keep: usize, n_to: usize, swap: bool) -> Converter {
+    Converter(Box::new(move |s, ss, d, ds, n| {
         let (mut s, mut d) = (s, d);
         for _ in 0..n {
-            // Callers guarantee a whole source element at s and a whole destination element
-            // at d, not overlapping, and keep <= both itemsizes.
-            // SAFETY: both ranges below lie inside those elements.
+            // SAFETY: `Converter::run`'s contract gives a whole source element at s and a whole
+            // destination element at d, not overlapping; keep <= both itemsizes, so both ranges
+            // below lie inside those elements.
             unsafe {
                 std::ptr::copy_nonoverlapping(s, d, keep);
                 d.add(keep).write_bytes(0, n_to - keep);
@@ -460,28 +400,29 @@ fn resize_text(keep: usize, n_to: usize, swap: bool) -> InnerLoop {
             s = s.wrapping_offset(ss);
             d = d.wrapping_offset(ds);
         }
-    })
+    }))
 }
 
-/// The inner loop that converts elements of `from` into elements of `to`, or a `Dtype` error
+/// The loop that converts elements of `from` into elements of `to`, or a `Dtype` error
 /// when ndmem has no conversion between them. Which conversions are *allowed* is the caller's
 /// business (`dtype::can_cast`); this only says how to do one.
-pub fn transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
+pub fn converter(from: &Dtype, to: &Dtype) -> Result<Converter> {
     if from == to {
         let itemsize = from.itemsize();
-        // SAFETY (of the closure's body): callers of an InnerLoop guarantee the copy_strided contract.
-        return Ok(Box::new(move |s, ss, d, ds, n| unsafe {
+        // SAFETY: `Converter::run`'s contract is `copy_strided`'s for elements of `itemsize`.
+        return Ok(Converter(Box::new(move |s, ss, d, ds, n| unsafe {
             copy_strided(s, ss, d, ds, n, itemsize)
-        }));
+        })));
     }
     match (from.kind(), to.kind()) {
         (DtypeKind::Scalar(f), DtypeKind::Scalar(t)) => {
             let func = cast_fn(*f, *t);
             let (swap_src, swap_dst) = (!from.is_native(), !to.is_native());
-            // SAFETY: InnerLoop callers guarantee in-bounds elements of these dtypes' types.
-            Ok(Box::new(move |s, ss, d, ds, n| unsafe {
+            // SAFETY: `Converter::run`'s contract gives n readable elements of kind f and n
+            // writable, non-overlapping elements of kind t, which is what `func` needs.
+            Ok(Converter(Box::new(move |s, ss, d, ds, n| unsafe {
                 func(s, ss, d, ds, n, swap_src, swap_dst)
-            }))
+            })))
         }
         (DtypeKind::Unicode(n_from), DtypeKind::Unicode(n_to)) => {
             let swap = from.byte_order() != to.byte_order();
@@ -490,8 +431,8 @@ pub fn transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
         (DtypeKind::Bytes(n_from), DtypeKind::Bytes(n_to)) => {
             Ok(resize_text(*n_from.min(n_to), *n_to, false))
         }
-        (DtypeKind::Void(a), DtypeKind::Void(b)) if a == b => transfer(from, from),
-        (DtypeKind::Record(_), _) | (_, DtypeKind::Record(_)) => record_transfer(from, to),
+        (DtypeKind::Void(a), DtypeKind::Void(b)) if a == b => converter(from, from),
+        (DtypeKind::Record(_), _) | (_, DtypeKind::Record(_)) => record_converter(from, to),
         _ => bail!(
             Dtype,
             "ndmem cannot convert elements of dtype '{from}' to dtype '{to}'"
@@ -502,7 +443,7 @@ pub fn transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
 /// One piece of a record conversion: `count` elements converted by `run`, the i-th read at
 /// `src_offset + i * src_step` and written at `dst_offset + i * dst_step` inside each item.
 struct Part {
-    run: InnerLoop,
+    run: Converter,
     src_offset: usize,
     src_step: usize,
     dst_offset: usize,
@@ -513,7 +454,7 @@ struct Part {
 /// Conversions involving records, as NumPy 2 does them: record to record field by field in
 /// position order (a plain field broadcasts into a subarray field), a one-field record to its
 /// field's type, and a number into every field (and subarray element) of a record.
-fn record_transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
+fn record_converter(from: &Dtype, to: &Dtype) -> Result<Converter> {
     let cannot = || {
         crate::error::Error::new(
             crate::error::ErrorKind::Dtype,
@@ -534,7 +475,7 @@ fn record_transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
                     (false, false) => return Err(cannot()),
                 };
                 parts.push(Part {
-                    run: transfer(&fa.dtype, &fb.dtype)?,
+                    run: converter(&fa.dtype, &fb.dtype)?,
                     src_offset: fa.offset,
                     src_step,
                     dst_offset: fb.offset,
@@ -545,7 +486,7 @@ fn record_transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
         }
         (Some(a), None) => match a.fields() {
             [f] if f.shape.is_empty() => parts.push(Part {
-                run: transfer(&f.dtype, to)?,
+                run: converter(&f.dtype, to)?,
                 src_offset: f.offset,
                 src_step: 0,
                 dst_offset: 0,
@@ -557,7 +498,7 @@ fn record_transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
         (None, Some(b)) if !matches!(from.kind(), DtypeKind::Void(_)) => {
             for fb in b.fields() {
                 parts.push(Part {
-                    run: transfer(from, &fb.dtype)?,
+                    run: converter(from, &fb.dtype)?,
                     src_offset: 0,
                     src_step: 0,
                     dst_offset: fb.offset,
@@ -568,17 +509,17 @@ fn record_transfer(from: &Dtype, to: &Dtype) -> Result<InnerLoop> {
         }
         _ => return Err(cannot()),
     }
-    Ok(Box::new(move |s, ss, d, ds, n| {
+    Ok(Converter(Box::new(move |s, ss, d, ds, n| {
         for p in &parts {
             for i in 0..p.count {
                 let si = p.src_offset + i * p.src_step;
                 let di = p.dst_offset + i * p.dst_step;
-                // The part's elements lie inside each source and destination item, so the
-                // caller's in-bounds guarantee for whole items covers them.
-                (p.run)(s.wrapping_add(si), ss, d.wrapping_add(di), ds, n);
+                // SAFETY: the part's elements lie inside each source and destination item, so
+                // `Converter::run`'s guarantee for whole, non-overlapping items covers them.
+                unsafe { p.run.run(s.wrapping_add(si), ss, d.wrapping_add(di), ds, n) };
             }
         }
-    }))
+    })))
 }
 
 /// Element types that `arange` can fill: `v0 + i * delta` in the type's own arithmetic.
@@ -618,7 +559,7 @@ affine_float!(f32, f64);
 /// NumPy's `HALF_fill`: the delta and each value in binary32, rounded to binary16.
 impl Affine for F16 {
     fn from_f64(v: f64) -> Self {
-        crate::float16::from_f64(v)
+        crate::element::from_f64(v)
     }
     fn minus(self, o: Self) -> Self {
         F16::from_f32(self.to_f32() - o.to_f32())
@@ -702,13 +643,17 @@ mod tests {
         let (f, t): (Dtype, Dtype) = (from.parse().unwrap(), to.parse().unwrap());
         let n = src.len() / f.itemsize();
         let mut out = vec![0u8; n * t.itemsize()];
-        transfer(&f, &t).unwrap()(
-            src.as_ptr(),
-            f.itemsize() as isize,
-            out.as_mut_ptr(),
-            t.itemsize() as isize,
-            n,
-        );
+        let conv = converter(&f, &t).unwrap();
+        // SAFETY: n whole source items in src, n destination items in out, separate buffers.
+        unsafe {
+            conv.run(
+                src.as_ptr(),
+                f.itemsize() as isize,
+                out.as_mut_ptr(),
+                t.itemsize() as isize,
+                n,
+            )
+        };
         out
     }
 
@@ -728,7 +673,7 @@ mod tests {
         assert_eq!(convert("S3", "S2", b"abc"), b"ab");
         let c = [3.5f64.to_le_bytes(), 1.0f64.to_le_bytes()].concat();
         assert_eq!(convert("<c16", "<f8", &c), 3.5f64.to_le_bytes());
-        assert!(transfer(&"<f8".parse().unwrap(), &"S8".parse().unwrap()).is_err());
+        assert!(converter(&"<f8".parse().unwrap(), &"S8".parse().unwrap()).is_err());
     }
 
     #[test]
