@@ -7,7 +7,8 @@
 //! The Rust API is usable on its own (this crate is also an `rlib`); the C API lives in [`ffi`]
 //! and is described by the generated header `include/ndmem.h`.
 //!
-//! Data flows one way: `ffi` → `array`/`copy` → `layout`/`dtype`/`buffer`/`iter`/`cast`.
+//! Data flows one way, from the C shell down to the foundations; `ARCHITECTURE.md` lists the
+//! modules in that order (a test keeps it true).
 
 #![warn(missing_docs)]
 

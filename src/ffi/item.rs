@@ -17,7 +17,7 @@ fn caller_dtype(a: &Array, kind: i32) -> Result<Dtype> {
         (None, NDM_KIND_BYTES | NDM_KIND_VOID) => Ok(a.dtype().clone()),
         _ => bail!(
             InvalidArg,
-            "kind code {kind} is not one of NDM_KIND_* (0..=14)"
+            "kind code {kind} is not a number kind (NDM_KIND_BOOL..=NDM_KIND_COMPLEX128, NDM_KIND_FLOAT16) or NDM_KIND_BYTES/NDM_KIND_VOID for raw element bytes"
         ),
     }
 }
