@@ -8,7 +8,7 @@ use crate::bail;
 use crate::dtype::{Casting, Dtype};
 use crate::error::Result;
 use crate::layout::MAX_NDIM;
-use crate::layout::{CopyMode, Order};
+use crate::layout::{CopyMode, MemOrder, Order};
 use std::ffi::{c_char, CStr, CString};
 use std::sync::Arc;
 
@@ -211,6 +211,18 @@ pub fn order(code: i32) -> Result<Order> {
             "order code {code} is not one of NDM_ORDER_C/F/A/K (0..=3)"
         ),
     })
+}
+
+/// Decodes the `NDM_ORDER_*` code of a new array's memory order: C or F only.
+pub(crate) fn mem_order(code: i32) -> Result<MemOrder> {
+    match order(code)? {
+        Order::C => Ok(MemOrder::C),
+        Order::F => Ok(MemOrder::F),
+        _ => bail!(
+            InvalidArg,
+            "order code {code} must be NDM_ORDER_C (0) or NDM_ORDER_F (1) for a new array"
+        ),
+    }
 }
 
 /// Decodes an `NDM_CASTING_*` code.

@@ -7,8 +7,6 @@ use super::status::ndm_status;
 use crate::array::{flags, Array};
 use crate::bail;
 use crate::buffer::Buffer;
-use crate::error::Result;
-use crate::layout::MemOrder;
 use std::ffi::c_void;
 use std::ptr::NonNull;
 use std::sync::Arc;
@@ -16,17 +14,6 @@ use std::sync::Arc;
 /// Called exactly once when the last array over a foreign buffer is freed, with the `data` and
 /// `ctx` given to `ndm_from_ptr`. It may run on any thread (whichever frees the last array).
 pub type ndm_release_fn = Option<unsafe extern "C" fn(data: *mut c_void, ctx: *mut c_void)>;
-
-fn mem_order(code: i32) -> Result<MemOrder> {
-    match code {
-        args::NDM_ORDER_C => Ok(MemOrder::C),
-        args::NDM_ORDER_F => Ok(MemOrder::F),
-        _ => bail!(
-            InvalidArg,
-            "order code {code} must be NDM_ORDER_C (0) or NDM_ORDER_F (1) for a new array"
-        ),
-    }
-}
 
 /// Shared body of `ndm_empty` and `ndm_zeros`.
 unsafe fn fresh(
@@ -40,7 +27,7 @@ unsafe fn fresh(
     boundary! {
         args::produce(out, || {
             let d = args::dtype(dtype, "dtype")?.clone();
-            let (shape, order) = (args::i64s(shape, ndim.into(), "shape")?, mem_order(order)?);
+            let (shape, order) = (args::i64s(shape, ndim.into(), "shape")?, args::mem_order(order)?);
             let a = if zeroed { Array::zeros(d, shape, order)? } else { Array::empty(d, shape, order)? };
             Ok(Arc::new(a))
         })
@@ -94,7 +81,7 @@ pub unsafe extern "C" fn ndm_full(
             }
             // SAFETY: the caller guarantees `value` points to one element of `dtype`.
             let bytes = unsafe { std::slice::from_raw_parts(value.cast::<u8>(), d.itemsize()) };
-            let a = Array::full(d, args::i64s(shape, ndim.into(), "shape")?, mem_order(order)?, bytes)?;
+            let a = Array::full(d, args::i64s(shape, ndim.into(), "shape")?, args::mem_order(order)?, bytes)?;
             Ok(Arc::new(a))
         })
     }

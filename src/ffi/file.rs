@@ -12,7 +12,6 @@ use super::status::ndm_status;
 use crate::bail;
 use crate::buffer::MapAccess;
 use crate::error::Result;
-use crate::layout::MemOrder;
 use crate::mmap::{self, Mode, NewFile};
 use crate::npy::{self, Header};
 use std::ffi::c_char;
@@ -221,11 +220,7 @@ pub unsafe extern "C" fn ndm_memmap_raw(
             let d = args::dtype(dtype, "dtype")?.clone();
             let mode = Mode::parse(args::text(mode, "mode")?)?;
             let shape = if ndim < 0 { None } else { Some(args::i64s(shape, ndim.into(), "shape")?) };
-            let order = match order {
-                args::NDM_ORDER_C => MemOrder::C,
-                args::NDM_ORDER_F => MemOrder::F,
-                _ => crate::bail!(InvalidArg, "order code {order} must be NDM_ORDER_C (0) or NDM_ORDER_F (1)"),
-            };
+            let order = args::mem_order(order)?;
             Ok(Arc::new(mmap::memmap_raw(path, d, mode, offset, shape, order)?))
         })
     }
