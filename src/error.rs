@@ -1,45 +1,47 @@
-//! The core's error type: a kind (mapped one-to-one to a C status code by `ffi`) and a message
+//! The core's error type: a kind (whose discriminant is its C status code) and a message
 //! that names the argument, shape, axis or value at fault.
 
 use std::fmt;
 
-/// What went wrong, independent of how it is reported to a caller.
+/// What went wrong, independent of how it is reported to a caller. The discriminants are the C
+/// status codes (`NDM_ERR_*`, checked against them at compile time in `ffi::status`).
 #[derive(Clone, Copy, Debug, PartialEq, Eq)]
+#[repr(i32)]
 pub enum ErrorKind {
     /// A required pointer argument was NULL.
-    NullArg,
+    NullArg = 1,
     /// A handle that was freed, or was never created by this library.
-    BadHandle,
+    BadHandle = 2,
     /// An argument has a value the operation does not accept.
-    InvalidArg,
+    InvalidArg = 3,
     /// A shape is invalid: negative lengths, too many dimensions, or a byte size that overflows.
-    Shape,
+    Shape = 4,
     /// Memory could not be allocated.
-    Alloc,
+    Alloc = 5,
     /// A dtype could not be parsed, or is not supported by the operation.
-    Dtype,
+    Dtype = 6,
     /// A cast is not allowed by the requested casting rule.
-    Casting,
+    Casting = 7,
     /// An index is out of range.
-    Index,
+    Index = 8,
     /// An axis is out of range.
-    Axis,
+    Axis = 9,
     /// An element would lie outside its buffer.
-    Bounds,
+    Bounds = 10,
     /// A write was requested through a read-only array.
-    ReadOnly,
+    ReadOnly = 11,
     /// The operation needs a copy but copying was forbidden.
-    CopyRequired,
+    CopyRequired = 12,
     /// Integer overflow in a computation that has no representable result.
-    Overflow,
+    Overflow = 13,
     /// A bounded computation exceeded its work limit.
-    TooHard,
+    TooHard = 14,
     /// An operating-system I/O error.
-    Io,
+    Io = 15,
     /// Malformed file or text format.
-    Format,
+    Format = 16,
     /// A bug in ndmem (a caught panic).
-    Internal,
+    Internal = 17,
 }
 
 /// An error with its kind and a human-readable message with context.

@@ -281,44 +281,75 @@ unsafe fn cast_loop<S: Element, D: Element + CastFrom<S>>(
 
 type CastFn = unsafe fn(*const u8, isize, *mut u8, isize, usize, bool, bool);
 
-macro_rules! cast_to {
-    ($S:ty, $to:expr) => {
-        match $to {
-            ScalarKind::Bool => cast_loop::<$S, bool> as CastFn,
-            ScalarKind::Int8 => cast_loop::<$S, i8>,
-            ScalarKind::Int16 => cast_loop::<$S, i16>,
-            ScalarKind::Int32 => cast_loop::<$S, i32>,
-            ScalarKind::Int64 => cast_loop::<$S, i64>,
-            ScalarKind::UInt8 => cast_loop::<$S, u8>,
-            ScalarKind::UInt16 => cast_loop::<$S, u16>,
-            ScalarKind::UInt32 => cast_loop::<$S, u32>,
-            ScalarKind::UInt64 => cast_loop::<$S, u64>,
-            ScalarKind::Float16 => cast_loop::<$S, F16>,
-            ScalarKind::Float32 => cast_loop::<$S, f32>,
-            ScalarKind::Float64 => cast_loop::<$S, f64>,
-            ScalarKind::Complex64 => cast_loop::<$S, Complex<f32>>,
-            ScalarKind::Complex128 => cast_loop::<$S, Complex<f64>>,
+/// Evaluates `$body` with `$T` naming the Rust element type of the `ScalarKind` `$kind`: the one
+/// place where each kind's type is written (`with_element_type!(k, T => size_of::<T>())`).
+macro_rules! with_element_type {
+    ($kind:expr, $T:ident => $body:expr) => {{
+        use $crate::dtype::ScalarKind as Kind;
+        match $kind {
+            Kind::Bool => {
+                type $T = bool;
+                $body
+            }
+            Kind::Int8 => {
+                type $T = i8;
+                $body
+            }
+            Kind::Int16 => {
+                type $T = i16;
+                $body
+            }
+            Kind::Int32 => {
+                type $T = i32;
+                $body
+            }
+            Kind::Int64 => {
+                type $T = i64;
+                $body
+            }
+            Kind::UInt8 => {
+                type $T = u8;
+                $body
+            }
+            Kind::UInt16 => {
+                type $T = u16;
+                $body
+            }
+            Kind::UInt32 => {
+                type $T = u32;
+                $body
+            }
+            Kind::UInt64 => {
+                type $T = u64;
+                $body
+            }
+            Kind::Float16 => {
+                type $T = $crate::element::F16;
+                $body
+            }
+            Kind::Float32 => {
+                type $T = f32;
+                $body
+            }
+            Kind::Float64 => {
+                type $T = f64;
+                $body
+            }
+            Kind::Complex64 => {
+                type $T = num_complex::Complex<f32>;
+                $body
+            }
+            Kind::Complex128 => {
+                type $T = num_complex::Complex<f64>;
+                $body
+            }
         }
-    };
+    }};
 }
+pub(crate) use with_element_type;
 
 fn cast_fn(from: ScalarKind, to: ScalarKind) -> CastFn {
-    match from {
-        ScalarKind::Bool => cast_to!(bool, to),
-        ScalarKind::Int8 => cast_to!(i8, to),
-        ScalarKind::Int16 => cast_to!(i16, to),
-        ScalarKind::Int32 => cast_to!(i32, to),
-        ScalarKind::Int64 => cast_to!(i64, to),
-        ScalarKind::UInt8 => cast_to!(u8, to),
-        ScalarKind::UInt16 => cast_to!(u16, to),
-        ScalarKind::UInt32 => cast_to!(u32, to),
-        ScalarKind::UInt64 => cast_to!(u64, to),
-        ScalarKind::Float16 => cast_to!(F16, to),
-        ScalarKind::Float32 => cast_to!(f32, to),
-        ScalarKind::Float64 => cast_to!(f64, to),
-        ScalarKind::Complex64 => cast_to!(Complex<f32>, to),
-        ScalarKind::Complex128 => cast_to!(Complex<f64>, to),
-    }
+    with_element_type!(from, S => with_element_type!(to, D => cast_loop::<S, D> as CastFn))
 }
 
 /// Copies `n` elements of `itemsize` bytes between strided locations that do not overlap.
@@ -614,25 +645,9 @@ unsafe fn fill_affine<T: Affine>(dst: *mut u8, n: usize, start: f64, step: f64) 
 /// # Safety
 /// `dst` must be writable for `n * kind.itemsize()` bytes.
 pub unsafe fn arange_fill(kind: ScalarKind, dst: *mut u8, n: usize, start: f64, step: f64) {
-    // SAFETY (all arms): forwarded contract; the element type matches `kind`.
-    unsafe {
-        match kind {
-            ScalarKind::Bool => fill_affine::<bool>(dst, n, start, step),
-            ScalarKind::Int8 => fill_affine::<i8>(dst, n, start, step),
-            ScalarKind::Int16 => fill_affine::<i16>(dst, n, start, step),
-            ScalarKind::Int32 => fill_affine::<i32>(dst, n, start, step),
-            ScalarKind::Int64 => fill_affine::<i64>(dst, n, start, step),
-            ScalarKind::UInt8 => fill_affine::<u8>(dst, n, start, step),
-            ScalarKind::UInt16 => fill_affine::<u16>(dst, n, start, step),
-            ScalarKind::UInt32 => fill_affine::<u32>(dst, n, start, step),
-            ScalarKind::UInt64 => fill_affine::<u64>(dst, n, start, step),
-            ScalarKind::Float16 => fill_affine::<F16>(dst, n, start, step),
-            ScalarKind::Float32 => fill_affine::<f32>(dst, n, start, step),
-            ScalarKind::Float64 => fill_affine::<f64>(dst, n, start, step),
-            ScalarKind::Complex64 => fill_affine::<Complex<f32>>(dst, n, start, step),
-            ScalarKind::Complex128 => fill_affine::<Complex<f64>>(dst, n, start, step),
-        }
-    }
+    // SAFETY: the caller's contract (`n` writable elements of `kind` at `dst`), and the macro
+    // picks the element type of `kind`.
+    with_element_type!(kind, T => unsafe { fill_affine::<T>(dst, n, start, step) })
 }
 
 #[cfg(test)]

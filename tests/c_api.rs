@@ -380,3 +380,35 @@ fn committed_header_is_the_generated_one() {
         "include/ndmem.h is stale: run `make header` and commit it"
     );
 }
+
+/// Status codes are stated once (ErrorKind's discriminants, checked against the NDM_ERR_*
+/// constants at compile time); every other list is checked here against the header: the
+/// names `ndm_status_str` gives and the README's table of numbers.
+#[test]
+fn status_codes_agree_with_the_header_everywhere() {
+    let header = std::fs::read_to_string(root().join("include/ndmem.h")).expect("read ndmem.h");
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("read README.md");
+    let readme = readme.split_whitespace().collect::<Vec<_>>().join(" ");
+    let codes: Vec<(&str, i32)> = header
+        .lines()
+        .filter_map(|l| l.strip_prefix("#define NDM_ERR_"))
+        .map(|l| {
+            let (name, value) = l.split_once(' ').expect("a value");
+            (name, value.trim().parse().expect("a number"))
+        })
+        .collect();
+    assert_eq!(codes.len(), 17, "{codes:?}");
+    for (name, value) in codes {
+        // SAFETY: ndm_status_str returns a static NUL-terminated string for any number.
+        let text = unsafe { std::ffi::CStr::from_ptr(ndmem::ffi::status::ndm_status_str(value)) };
+        assert_eq!(
+            text.to_str().unwrap(),
+            format!("NDM_ERR_{name}"),
+            "ndm_status_str({value})"
+        );
+        assert!(
+            readme.contains(&format!("`{name}` {value}")),
+            "README's status list lacks `{name}` {value}"
+        );
+    }
+}

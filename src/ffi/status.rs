@@ -48,27 +48,31 @@ pub const NDM_ERR_FORMAT: ndm_status = 16;
 /// A bug in ndmem: a panic was caught at the boundary (the message has its text).
 pub const NDM_ERR_INTERNAL: ndm_status = 17;
 
-fn code(kind: ErrorKind) -> ndm_status {
-    match kind {
-        ErrorKind::NullArg => NDM_ERR_NULL_ARG,
-        ErrorKind::BadHandle => NDM_ERR_BAD_HANDLE,
-        ErrorKind::InvalidArg => NDM_ERR_INVALID_ARG,
-        ErrorKind::Shape => NDM_ERR_SHAPE,
-        ErrorKind::Alloc => NDM_ERR_ALLOC,
-        ErrorKind::Dtype => NDM_ERR_DTYPE,
-        ErrorKind::Casting => NDM_ERR_CASTING,
-        ErrorKind::Index => NDM_ERR_INDEX,
-        ErrorKind::Axis => NDM_ERR_AXIS,
-        ErrorKind::Bounds => NDM_ERR_BOUNDS,
-        ErrorKind::ReadOnly => NDM_ERR_READONLY,
-        ErrorKind::CopyRequired => NDM_ERR_COPY_REQUIRED,
-        ErrorKind::Overflow => NDM_ERR_OVERFLOW,
-        ErrorKind::TooHard => NDM_ERR_TOO_HARD,
-        ErrorKind::Io => NDM_ERR_IO,
-        ErrorKind::Format => NDM_ERR_FORMAT,
-        ErrorKind::Internal => NDM_ERR_INTERNAL,
-    }
+// The status codes are ErrorKind's discriminants: each constant is checked against its kind.
+macro_rules! same_code {
+    ($($name:ident = $kind:ident),* $(,)?) => {$(
+        const _: () = assert!($name == ErrorKind::$kind as ndm_status);
+    )*};
 }
+same_code!(
+    NDM_ERR_NULL_ARG = NullArg,
+    NDM_ERR_BAD_HANDLE = BadHandle,
+    NDM_ERR_INVALID_ARG = InvalidArg,
+    NDM_ERR_SHAPE = Shape,
+    NDM_ERR_ALLOC = Alloc,
+    NDM_ERR_DTYPE = Dtype,
+    NDM_ERR_CASTING = Casting,
+    NDM_ERR_INDEX = Index,
+    NDM_ERR_AXIS = Axis,
+    NDM_ERR_BOUNDS = Bounds,
+    NDM_ERR_READONLY = ReadOnly,
+    NDM_ERR_COPY_REQUIRED = CopyRequired,
+    NDM_ERR_OVERFLOW = Overflow,
+    NDM_ERR_TOO_HARD = TooHard,
+    NDM_ERR_IO = Io,
+    NDM_ERR_FORMAT = Format,
+    NDM_ERR_INTERNAL = Internal,
+);
 
 thread_local! {
     static LAST_ERROR: RefCell<CString> = RefCell::new(CString::default());
@@ -80,7 +84,7 @@ fn record(e: &Error) -> ndm_status {
     let text = CString::new(e.message.replace('\0', "\\0")).unwrap_or_default();
     LAST_ERROR.with(|cell| *cell.borrow_mut() = text);
     LAST_ERRNO.with(|cell| cell.set(e.os_error.unwrap_or(0)));
-    let status = code(e.kind);
+    let status = e.kind as ndm_status;
     LAST_STATUS.with(|cell| cell.set(status));
     status
 }

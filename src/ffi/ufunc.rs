@@ -4,7 +4,7 @@ use super::args::{self, new_array};
 use super::handle::{ndm_array, ndm_dtype};
 use super::status::ndm_status;
 use crate::bail;
-use crate::ufunc::{self, BinaryOp, Options, ReduceOp, ReduceOptions, Scalar, UnaryOp};
+use crate::ufunc::{self, BinaryOp, MathFn, Options, ReduceOp, ReduceOptions, Scalar, UnaryOp};
 
 /// Binary op code: `np.add`.
 pub const NDM_ADD: i32 = 0;
@@ -373,5 +373,64 @@ pub unsafe extern "C" fn ndm_reduce(
     }
 }
 
-const _: () = assert!(NDM_POWER as usize == BinaryOp::ALL.len() - 1);
-const _: () = assert!(NDM_RINT as usize == UnaryOp::ALL.len() - 1);
+// Each op code decodes (by indexing `ALL`) to the operation it is named after: a misordered
+// `ALL` or constant does not compile. Every entry of `ALL` has a code.
+macro_rules! decodes {
+    ($all:expr, $($code:ident => $op:pat),* $(,)?) => {
+        const _: () = {
+            $(assert!(($code as usize) < $all.len() && matches!($all[$code as usize], $op));)*
+            assert!([$($code),*].len() == $all.len());
+        };
+    };
+}
+decodes!(
+    BinaryOp::ALL,
+    NDM_ADD => BinaryOp::Add,
+    NDM_SUBTRACT => BinaryOp::Subtract,
+    NDM_MULTIPLY => BinaryOp::Multiply,
+    NDM_TRUE_DIVIDE => BinaryOp::TrueDivide,
+    NDM_MAXIMUM => BinaryOp::Maximum,
+    NDM_MINIMUM => BinaryOp::Minimum,
+    NDM_EQUAL => BinaryOp::Equal,
+    NDM_NOT_EQUAL => BinaryOp::NotEqual,
+    NDM_LESS => BinaryOp::Less,
+    NDM_LESS_EQUAL => BinaryOp::LessEqual,
+    NDM_GREATER => BinaryOp::Greater,
+    NDM_GREATER_EQUAL => BinaryOp::GreaterEqual,
+    NDM_LOGICAL_AND => BinaryOp::LogicalAnd,
+    NDM_LOGICAL_OR => BinaryOp::LogicalOr,
+    NDM_LOGICAL_XOR => BinaryOp::LogicalXor,
+    NDM_BITWISE_AND => BinaryOp::BitwiseAnd,
+    NDM_BITWISE_OR => BinaryOp::BitwiseOr,
+    NDM_BITWISE_XOR => BinaryOp::BitwiseXor,
+    NDM_LEFT_SHIFT => BinaryOp::LeftShift,
+    NDM_RIGHT_SHIFT => BinaryOp::RightShift,
+    NDM_FLOOR_DIVIDE => BinaryOp::FloorDivide,
+    NDM_REMAINDER => BinaryOp::Remainder,
+    NDM_POWER => BinaryOp::Power,
+);
+decodes!(
+    UnaryOp::ALL,
+    NDM_NEGATIVE => UnaryOp::Negative,
+    NDM_POSITIVE => UnaryOp::Positive,
+    NDM_ABSOLUTE => UnaryOp::Absolute,
+    NDM_SQUARE => UnaryOp::Square,
+    NDM_RECIPROCAL => UnaryOp::Reciprocal,
+    NDM_CONJUGATE => UnaryOp::Conjugate,
+    NDM_FLOOR => UnaryOp::Floor,
+    NDM_CEIL => UnaryOp::Ceil,
+    NDM_INVERT => UnaryOp::Invert,
+    NDM_LOGICAL_NOT => UnaryOp::LogicalNot,
+    NDM_ISNAN => UnaryOp::IsNan,
+    NDM_ISINF => UnaryOp::IsInf,
+    NDM_ISFINITE => UnaryOp::IsFinite,
+    NDM_SQRT => UnaryOp::Math(MathFn::Sqrt),
+    NDM_EXP => UnaryOp::Math(MathFn::Exp),
+    NDM_EXPM1 => UnaryOp::Math(MathFn::Expm1),
+    NDM_LOG => UnaryOp::Math(MathFn::Log),
+    NDM_LOG1P => UnaryOp::Math(MathFn::Log1p),
+    NDM_SIN => UnaryOp::Math(MathFn::Sin),
+    NDM_COS => UnaryOp::Math(MathFn::Cos),
+    NDM_TAN => UnaryOp::Math(MathFn::Tan),
+    NDM_RINT => UnaryOp::Math(MathFn::Rint),
+);

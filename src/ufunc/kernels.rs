@@ -6,6 +6,7 @@
 use super::{ops::BinaryOp, simd};
 use crate::dtype::ScalarKind;
 use crate::element::{Element, F16};
+use crate::transfer::with_element_type;
 use num_complex::Complex;
 
 /// Arithmetic and ordering as NumPy's loops define them for one element type.
@@ -558,20 +559,5 @@ pub fn mixed_int_compare(op: BinaryOp, first: ScalarKind) -> BinaryKernel {
 
 /// The inner loop of `op` for native elements of `kind`.
 pub fn binary_loop(op: BinaryOp, kind: ScalarKind) -> BinaryKernel {
-    match kind {
-        ScalarKind::Bool => for_type::<bool>(op),
-        ScalarKind::Int8 => for_type::<i8>(op),
-        ScalarKind::Int16 => for_type::<i16>(op),
-        ScalarKind::Int32 => for_type::<i32>(op),
-        ScalarKind::Int64 => for_type::<i64>(op),
-        ScalarKind::UInt8 => for_type::<u8>(op),
-        ScalarKind::UInt16 => for_type::<u16>(op),
-        ScalarKind::UInt32 => for_type::<u32>(op),
-        ScalarKind::UInt64 => for_type::<u64>(op),
-        ScalarKind::Float16 => for_type::<F16>(op),
-        ScalarKind::Float32 => for_type::<f32>(op),
-        ScalarKind::Float64 => for_type::<f64>(op),
-        ScalarKind::Complex64 => for_type::<Complex<f32>>(op),
-        ScalarKind::Complex128 => for_type::<Complex<f64>>(op),
-    }
+    with_element_type!(kind, T => for_type::<T>(op))
 }

@@ -24,7 +24,7 @@ use crate::error::Result;
 use crate::iter::Plan;
 use crate::layout::{self, axes::normalize_axis};
 use crate::overlap::{self, Footprint, Overlap};
-use crate::transfer::converter;
+use crate::transfer::{converter, with_element_type};
 use num_complex::Complex;
 use std::sync::Arc;
 
@@ -709,20 +709,5 @@ fn for_type<T: Fold>(op: ReduceOp) -> ReduceKernel {
 }
 
 fn reduce_loop(op: ReduceOp, kind: ScalarKind) -> ReduceKernel {
-    match kind {
-        ScalarKind::Bool => for_type::<bool>(op),
-        ScalarKind::Int8 => for_type::<i8>(op),
-        ScalarKind::Int16 => for_type::<i16>(op),
-        ScalarKind::Int32 => for_type::<i32>(op),
-        ScalarKind::Int64 => for_type::<i64>(op),
-        ScalarKind::UInt8 => for_type::<u8>(op),
-        ScalarKind::UInt16 => for_type::<u16>(op),
-        ScalarKind::UInt32 => for_type::<u32>(op),
-        ScalarKind::UInt64 => for_type::<u64>(op),
-        ScalarKind::Float16 => for_type::<F16>(op),
-        ScalarKind::Float32 => for_type::<f32>(op),
-        ScalarKind::Float64 => for_type::<f64>(op),
-        ScalarKind::Complex64 => for_type::<Complex<f32>>(op),
-        ScalarKind::Complex128 => for_type::<Complex<f64>>(op),
-    }
+    with_element_type!(kind, T => for_type::<T>(op))
 }
