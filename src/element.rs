@@ -43,12 +43,14 @@ macro_rules! float_element {
         impl Element for $t {
             #[inline(always)]
             unsafe fn load(p: *const u8, swap: bool) -> Self {
-                // SAFETY: forwarded contract.
+                // SAFETY: the caller guarantees size_of::<$t>() readable bytes at p, the size
+                // of $bits.
                 <$t>::from_bits(unsafe { <$bits>::load(p, swap) })
             }
             #[inline(always)]
             unsafe fn store(self, p: *mut u8, swap: bool) {
-                // SAFETY: forwarded contract.
+                // SAFETY: the caller guarantees size_of::<$t>() writable bytes at p, the size
+                // of $bits.
                 unsafe { self.to_bits().store(p, swap) }
             }
         }
@@ -115,12 +117,12 @@ pub fn from_f64(v: f64) -> F16 {
 impl Element for F16 {
     #[inline(always)]
     unsafe fn load(p: *const u8, swap: bool) -> Self {
-        // SAFETY: forwarded contract.
+        // SAFETY: the caller guarantees 2 readable bytes at p, the size of u16.
         F16::from_bits(unsafe { u16::load(p, swap) })
     }
     #[inline(always)]
     unsafe fn store(self, p: *mut u8, swap: bool) {
-        // SAFETY: forwarded contract.
+        // SAFETY: the caller guarantees 2 writable bytes at p, the size of u16.
         unsafe { self.to_bits().store(p, swap) }
     }
 }

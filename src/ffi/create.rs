@@ -45,7 +45,8 @@ pub unsafe extern "C" fn ndm_empty(
     order: i32,
     out: *mut *mut ndm_array,
 ) -> ndm_status {
-    // SAFETY: the caller's contract for these pointers is the same as `fresh`'s.
+    // SAFETY: the header's contract for ndm_empty/ndm_zeros (dtype a handle or NULL, shape
+    // `ndim` readable int64 values or NULL, out writable or NULL) is what `fresh` needs.
     unsafe { fresh(dtype, ndim, shape, order, out, false) }
 }
 
@@ -58,7 +59,8 @@ pub unsafe extern "C" fn ndm_zeros(
     order: i32,
     out: *mut *mut ndm_array,
 ) -> ndm_status {
-    // SAFETY: the caller's contract for these pointers is the same as `fresh`'s.
+    // SAFETY: the header's contract for ndm_empty/ndm_zeros (dtype a handle or NULL, shape
+    // `ndim` readable int64 values or NULL, out writable or NULL) is what `fresh` needs.
     unsafe { fresh(dtype, ndim, shape, order, out, true) }
 }
 

@@ -355,10 +355,12 @@ fn run(
             };
             let dst = p[0].wrapping_offset(off(0));
             match &to_bool {
-                // SAFETY: as above; dst + i*st[0] for i < k are in-bounds elements of out.
+                // SAFETY: buf_o holds k converted outputs; dst + i*st[0] for i < k are in-bounds
+                // elements of out (the plan's run), never the scratch.
                 None => unsafe { from_o.run(buf_o.as_ptr(), osz as isize, dst, st[0], k) },
                 Some(conv) => {
-                    // SAFETY: as above for the mask operand; `flags` holds BLOCK >= k bools.
+                    // SAFETY: k elements of the plan's run inside the (broadcast) mask;
+                    // `flags` holds BLOCK >= k bools.
                     unsafe {
                         conv.run(
                             p[3].wrapping_offset(off(3)),

@@ -424,7 +424,8 @@ macro_rules! loops {
             so: isize,
             n: usize,
         ) {
-            // SAFETY: forwarded contract.
+            // SAFETY: the caller guarantees `BinaryKernel`'s contract: n readable elements of T
+            // at a and b, n writable elements of the output type at out.
             unsafe { each::<T, $out>(a, sa, b, sb, out, so, n, |$x: T, $y: T| $body) }
         }
     )*};
@@ -509,7 +510,7 @@ unsafe fn compare_mixed<A: Element + Into<i128>, B: Element + Into<i128>>(
             BinaryOp::Greater => x > y,
             _ => x >= y,
         };
-        // SAFETY: as above, for the bool output.
+        // SAFETY: the caller guarantees element i of the bool output is writable.
         unsafe { r.store(po, false) };
         pa = pa.wrapping_offset(sa);
         pb = pb.wrapping_offset(sb);
@@ -522,7 +523,8 @@ macro_rules! mixed_loops {
         /// # Safety
         /// As [`BinaryKernel`]: int64 against uint64, in either operand order.
         unsafe fn $name<A: Element + Into<i128>, B: Element + Into<i128>>(a: *const u8, sa: isize, b: *const u8, sb: isize, out: *mut u8, so: isize, n: usize) {
-            // SAFETY: forwarded contract.
+            // SAFETY: the caller guarantees n readable elements of A at a, of B at b, and n
+            // writable bools at out, which is `compare_mixed`'s contract.
             unsafe { compare_mixed::<A, B>($op, a, sa, b, sb, out, so, n) }
         }
     )*};

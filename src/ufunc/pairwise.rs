@@ -18,10 +18,11 @@ unsafe fn pairwise<L: Element, T: Arith>(
     w: impl Fn(L) -> T + Copy,
 ) -> T {
     if s == size_of::<L>() as isize {
-        // SAFETY: forwarded contract.
+        // SAFETY: the caller guarantees n readable elements of L at p, stride s (here
+        // contiguous, which the `true` instance assumes).
         unsafe { pairwise_at::<L, T, true>(p, s, n, w) }
     } else {
-        // SAFETY: forwarded contract.
+        // SAFETY: the caller guarantees n readable elements of L at p, stride s.
         unsafe { pairwise_at::<L, T, false>(p, s, n, w) }
     }
 }
@@ -138,14 +139,16 @@ macro_rules! leveled_sum {
             n: usize,
             w: impl Fn(L) -> T + Copy,
         ) -> T {
-            // SAFETY: forwarded contract.
+            // SAFETY: the caller guarantees n readable elements of L at p, stride s
+            // (`pairwise`'s contract); the target features only change code generation.
             unsafe { pairwise(p, s, n, w) }
         }
         /// # Safety
         /// As [`cpairwise`], and the CPU has the enabled features.
         $(#[target_feature(enable = $feat)])?
         pub(super) unsafe fn $cname<F: Arith>(p: *const u8, s: isize, n: usize) -> Complex<F> {
-            // SAFETY: forwarded contract.
+            // SAFETY: the caller guarantees n readable complex elements at p, stride s
+            // (`cpairwise`'s contract); the target features only change code generation.
             unsafe { cpairwise(p, s, n) }
         }
     };

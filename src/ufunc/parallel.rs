@@ -86,23 +86,37 @@ pub fn disjoint(a: *const u8, a_len: usize, b: *const u8, b_len: usize) -> bool 
     a.saturating_add(a_len) <= b || b.saturating_add(b_len) <= a
 }
 
-/// Pointers handed to the pieces of one [`split`] call (raw pointers are neither `Send` nor
-/// `Sync`). Read them with [`Shared::get`], so that closures capture the wrapper.
+/// The input and output pointers of one element-wise loop, handed to the pieces of one
+/// [`split`] call (raw pointers are neither `Send` nor `Sync`). Read them with [`Shared::get`],
+/// so that closures capture the wrapper. Only the two pointer shapes of the loops that split,
+/// `(input, output)` and `(input, input, output)`, can cross threads.
 #[derive(Clone, Copy)]
-pub struct Shared<P>(pub P);
+pub struct Shared<P>(P);
 
 impl<P: Copy> Shared<P> {
+    /// Wraps the pointers of one loop.
+    ///
+    /// # Safety
+    /// Until the [`split`] call they are given to returns, the pointed-to inputs must stay
+    /// readable and unmodified by anyone but the loop, and each piece may write only the output
+    /// elements of its own range `lo..hi` (which `split` keeps disjoint).
+    pub unsafe fn new(pointers: P) -> Self {
+        Shared(pointers)
+    }
+
     /// The wrapped pointers.
     pub fn get(self) -> P {
         self.0
     }
 }
 
-// SAFETY: a `Shared` only carries pointers into [`split`]'s pieces, which write disjoint
-// ranges of the output and only read the inputs while the call lasts.
-unsafe impl<P> Send for Shared<P> {}
-// SAFETY: as above; the pieces share the pointers, never the pointed-to elements they write.
-unsafe impl<P> Sync for Shared<P> {}
+// SAFETY (the four impls): `Shared::new`'s contract makes sharing these pointers across the
+// pieces of one `split` call race-free: inputs are only read, and the threads write disjoint
+// output ranges; `split` joins every thread before the pointers' owner can drop the memory.
+unsafe impl Send for Shared<(*const u8, *mut u8)> {}
+unsafe impl Sync for Shared<(*const u8, *mut u8)> {}
+unsafe impl Send for Shared<(*const u8, *const u8, *mut u8)> {}
+unsafe impl Sync for Shared<(*const u8, *const u8, *mut u8)> {}
 
 #[cfg(test)]
 mod tests {

@@ -464,7 +464,8 @@ fn accumulate(
                             i += 1;
                         }
                         let off = start as isize;
-                        // SAFETY: as above, for the sub-run start..i.
+                        // SAFETY: start..i is a sub-run of the k elements at src (stride ss) and
+                        // at dst (stride st[1]), both in bounds as for the unmasked call.
                         unsafe {
                             kernel(
                                 src.wrapping_offset(off * ss),
@@ -535,7 +536,8 @@ macro_rules! fold_real {
             fn narrow(w: $wide) -> Self { $narrow(w) }
             unsafe fn sum(p: *const u8, s: isize, n: usize) -> $wide {
                 let w = $widen;
-                // SAFETY: forwarded contract; the level is never above the CPU's.
+                // SAFETY: the caller guarantees n readable elements at p, stride s (Fold::sum's
+                // contract, the summation functions' too); simd::level() never exceeds the CPU's.
                 unsafe {
                     match simd::level() {
                         #[cfg(target_arch = "x86_64")]
@@ -572,7 +574,8 @@ macro_rules! fold_complex {
             fn widen(self) -> Self { self }
             fn narrow(w: Self) -> Self { w }
             unsafe fn sum(p: *const u8, s: isize, n: usize) -> Self {
-                // SAFETY: forwarded contract; the level is never above the CPU's.
+                // SAFETY: the caller guarantees n readable elements at p, stride s (Fold::sum's
+                // contract, the summation functions' too); simd::level() never exceeds the CPU's.
                 unsafe {
                     match simd::level() {
                         #[cfg(target_arch = "x86_64")]
@@ -604,7 +607,9 @@ unsafe fn fold_loop<T: Fold, const OP: u8>(
 ) {
     let ts = size_of::<T>() as isize;
     if rows > 1 && si == ts && so == ts {
-        // SAFETY (all arms): forwarded contract; contiguous runs and accumulator row.
+        // SAFETY (all arms): the caller guarantees `rows` runs of n contiguous (si == ts) input
+        // elements rs apart and an accumulator row of n contiguous elements not overlapping
+        // them, which is what each row function reads and writes.
         unsafe {
             match OPS[OP as usize] {
                 ReduceOp::Add | ReduceOp::Mean | ReduceOp::LogicalOr => {
@@ -645,7 +650,9 @@ unsafe fn fold_run<T: Fold, const OP: u8>(
     if so != 0 {
         // Element-wise into an accumulator row: acc[j] = acc[j] op in[j], one closure per
         // operation so that each loop vectorises.
-        // SAFETY (all arms): forwarded contract (acc is read and written at the same positions).
+        // SAFETY (all arms): the caller guarantees n input elements at inp (stride si) and n
+        // accumulator elements at acc (stride so); acc is read and written at the same
+        // positions, which `each` allows for its output.
         unsafe {
             match op {
                 ReduceOp::Add | ReduceOp::Mean | ReduceOp::LogicalOr => {
@@ -664,7 +671,8 @@ unsafe fn fold_run<T: Fold, const OP: u8>(
         }
         return;
     }
-    // SAFETY: forwarded contract.
+    // SAFETY: so == 0: one accumulator element at acc, readable and writable, and n input
+    // elements at inp (stride si), as the caller guarantees.
     unsafe {
         let cur = T::load(acc, false);
         let r = if matches!(op, ReduceOp::Add | ReduceOp::Mean) {

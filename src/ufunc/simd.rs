@@ -104,7 +104,8 @@ unsafe fn blocks<T, R, const A: bool, const B: bool>(
         // SAFETY: elements i .. i + LANES are in bounds (caller's contract).
         let r = unsafe { block::<T, R, A, B>(a, b, i, f) };
         for (j, v) in r.iter().enumerate() {
-            // SAFETY: as above; every load of this block happened before this store.
+            // SAFETY: element i + j < n of `out` is writable (caller's contract), and `block`
+            // loaded every input element of this block before this store.
             unsafe { v.store(out.add((i + j) * rs), false) };
         }
         i += LANES;
@@ -133,7 +134,8 @@ where
     let mut xb = [T::default(); LANES];
     let mut r = [R::default(); LANES];
     for j in 0..LANES {
-        // SAFETY: forwarded contract.
+        // SAFETY: the caller guarantees element i + j < n of a and b (element 0 of a broadcast
+        // one) is readable.
         unsafe {
             xa[j] = T::load(a.add(if A { (i + j) * ts } else { 0 }), false);
             xb[j] = T::load(b.add(if B { (i + j) * ts } else { 0 }), false);
@@ -235,7 +237,9 @@ macro_rules! leveled {
             T: Element + Default,
             R: Element + Default,
         {
-            // SAFETY: forwarded contract.
+            // SAFETY: the caller guarantees `blocks`' contract (n readable input elements, n
+            // writable output elements, overlap only as `blocks` allows); the target features
+            // were checked by the dispatcher.
             unsafe { blocks::<T, R, A, B>(a, b, out, n, f) }
         }
     };
@@ -268,7 +272,8 @@ pub unsafe fn contiguous<T, R, const A: bool, const B: bool>(
     if !((apart_a || out.cast_const() == a) && (apart_b || out.cast_const() == b)) {
         // `out` overlaps an input it does not equal (lying below it: see `blocks`): one pass
         // in increasing address order, through the cache.
-        // SAFETY: forwarded contract.
+        // SAFETY: the caller guarantees n readable input and n writable output elements, and
+        // that an overlapping `out` lies below the inputs, which a forward pass allows.
         return unsafe { leveled::<T, R, A, B>(a, b, out, n, false, &f) };
     }
     let stream = n * rs >= STREAM_BYTES
@@ -276,7 +281,10 @@ pub unsafe fn contiguous<T, R, const A: bool, const B: bool>(
         && (out as usize) % rs == 0
         && apart_a
         && apart_b;
-    let ptrs = Shared((a, b, out));
+    // SAFETY: the inputs are only read during `split`, each piece writes only its own
+    // elements lo..hi of `out`, and they are apart from the inputs or equal to them (checked
+    // above), so no piece reads what another writes.
+    let ptrs = unsafe { Shared::new((a, b, out)) };
     split(n, rs, |lo, hi| {
         let (a, b, out) = ptrs.get();
         let a = if A { a.wrapping_add(lo * ts) } else { a };
@@ -312,9 +320,9 @@ unsafe fn leveled<T, R, const A: bool, const B: bool>(
         // SAFETY: the level is never above what the CPU reported.
         Level::Avx512 => unsafe { run_avx512::<T, R, A, B>(a, b, out, n, f) },
         #[cfg(target_arch = "x86_64")]
-        // SAFETY: as above.
+        // SAFETY: the level is never above what the CPU reported.
         Level::Avx2 => unsafe { run_avx2::<T, R, A, B>(a, b, out, n, f) },
-        // SAFETY: forwarded contract.
+        // SAFETY: the caller's bounds and overlap contract is `blocks`', which this runs.
         _ => unsafe { run_baseline::<T, R, A, B>(a, b, out, n, f) },
     }
 }
@@ -385,7 +393,8 @@ macro_rules! leveled_rows {
             rows: usize,
             f: &impl Fn(T, T) -> T,
         ) {
-            // SAFETY: forwarded contract.
+            // SAFETY: the caller guarantees `rows` contiguous runs of n elements rs apart and n
+            // contiguous accumulator elements not overlapping them (`rows_body`'s contract).
             unsafe { rows_body(inp, rs, acc, n, rows, f) }
         }
     };
@@ -411,7 +420,7 @@ pub unsafe fn fold_rows<T: Element + Default>(
         #[cfg(target_arch = "x86_64")]
         // SAFETY: the level is never above what the CPU reported.
         Level::Avx2 | Level::Avx512 => unsafe { rows_avx2(inp, rs, acc, n, rows, &f) },
-        // SAFETY: forwarded contract.
+        // SAFETY: the caller's contract is `rows_body`'s, which this runs.
         _ => unsafe { rows_baseline(inp, rs, acc, n, rows, &f) },
     }
 }

@@ -321,7 +321,8 @@ macro_rules! unary_loops {
         /// # Safety
         /// As [`BinaryKernel`]; the second operand is not read.
         unsafe fn $name<T: UnaryArith>(a: *const u8, sa: isize, _b: *const u8, _sb: isize, out: *mut u8, so: isize, n: usize) {
-            // SAFETY: forwarded contract (the second operand is `a` itself and is not used).
+            // SAFETY: the caller guarantees n readable elements of T at a (stride sa) and n
+            // writable outputs at out; `a` is passed again as the unread second operand.
             unsafe { each::<T, $out>(a, sa, a, sa, out, so, n, |$x: T, _| $body) }
         }
     )*};
@@ -355,7 +356,8 @@ unsafe fn cabs_loop<F: Magnitude>(
 ) where
     Complex<F>: Element + Default,
 {
-    // SAFETY: forwarded contract.
+    // SAFETY: the caller guarantees n readable complex elements at a and n writable reals at
+    // out; `a` is passed again as the unread second operand.
     unsafe { each::<Complex<F>, F>(a, sa, a, sa, out, so, n, |z, _| F::magnitude(z.re, z.im)) }
 }
 
