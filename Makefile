@@ -126,7 +126,7 @@ fortran:
 
 # The generated interfaces must match the header; then the Fortran tests build against the
 # release library and run, also under valgrind.
-FOBJS := $(FBUILD)/ndmem.o $(FBUILD)/ndmem_c.o $(FBUILD)/ndmem_cfi.o
+FOBJS := $(FBUILD)/ndmem.o $(FBUILD)/ndmem_c.o $(FBUILD)/ndmem_pointers.o $(FBUILD)/ndmem_cfi.o
 LINK  := -Ltarget/release -Wl,-rpath,$(CURDIR)/target/release -lndmem
 FLINK := $(LINK)
 
@@ -134,6 +134,7 @@ fortran-objs: fortran build
 	$(PYTHON) bindings/fortran/gen_interfaces.py --check
 	@mkdir -p $(FBUILD)
 	$(FC) -std=f2018 -Wall -Werror -g -J $(FBUILD) -c bindings/fortran/ndmem_c.f90 -o $(FBUILD)/ndmem_c.o
+	$(FC) -std=f2018 -Wall -Werror -g -J $(FBUILD) -c bindings/fortran/ndmem_pointers.f90 -o $(FBUILD)/ndmem_pointers.o
 	$(FC) -std=f2018 -Wall -Werror -g -J $(FBUILD) -c bindings/fortran/ndmem.f90 -o $(FBUILD)/ndmem.o
 	$(CC) -std=c11 -Wall -Wextra -Werror -g -Iinclude -I$$($(FC) -print-file-name=include) \
 	    -c bindings/fortran/ndmem_cfi.c -o $(FBUILD)/ndmem_cfi.o
