@@ -18,6 +18,9 @@ ROOT = Path(__file__).resolve().parents[2]
 HEADER = ROOT / "include" / "ndmem.h"
 OUTPUT = Path(__file__).resolve().parent / "ndmem" / "_ffi.py"
 
+# Functions returning ndm_status as data rather than as their outcome (no automatic check).
+STATUS_IS_DATA = {"ndm_last_status", "ndm_set_last_error"}
+
 SCALARS = {
     "void": "None",
     "bool": "ctypes.c_bool",
@@ -113,12 +116,29 @@ def render(constants, aliases, structs, functions):
     out.append("}")
     out.append("")
     out.append("")
-    out.append("def declare(lib):")
-    out.append('    """Set restype and argtypes of every ndmem function on a loaded CDLL."""')
+    checked = sorted(name for name, ret, _ in functions if ret == "ndm_status" and name not in STATUS_IS_DATA)
+    out.append("# The functions that report their outcome as an ndm_status (checked after every call).")
+    out.append("CHECKED = frozenset([")
+    for name in checked:
+        out.append(f"    {name!r},")
+    out.append("])")
+    out.append("")
+    out.append("")
+    out.append("def declare(lib, check):")
+    out.append('    """Set restype and argtypes of every ndmem function on a loaded CDLL, and make every')
+    out.append("    function that reports its outcome as an ndm_status call `check(status)` after each")
+    out.append('    call (ctypes errcheck), so that no caller can forget it."""')
+    out.append("")
+    out.append("    def errcheck(status, func, args):")
+    out.append("        check(status)")
+    out.append("        return status")
+    out.append("")
     out.append("    for name, (restype, argtypes) in FUNCTIONS.items():")
     out.append("        fn = getattr(lib, name)")
     out.append("        fn.restype = restype")
     out.append("        fn.argtypes = argtypes")
+    out.append("        if name in CHECKED:")
+    out.append("            fn.errcheck = errcheck")
     out.append("    return lib")
     out.append("")
     return "\n".join(out)

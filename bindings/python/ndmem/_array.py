@@ -7,35 +7,10 @@ import threading
 
 from . import _ffi
 from ._dtype import dtype
-from ._lib import _BY_STATUS, call, check, int64, int64s, lib, new_handle
+from ._codes import casting_code, order_code  # noqa: F401  (re-exported to the layers above)
+from ._lib import _BY_STATUS, check, int64, int64s, lib, new_handle
 
 _BAD_HANDLE = _BY_STATUS[_ffi.NDM_ERR_BAD_HANDLE]
-
-_ORDERS = {"C": _ffi.NDM_ORDER_C, "F": _ffi.NDM_ORDER_F, "A": _ffi.NDM_ORDER_A, "K": _ffi.NDM_ORDER_K}
-_CASTINGS = {
-    "no": _ffi.NDM_CASTING_NO,
-    "equiv": _ffi.NDM_CASTING_EQUIV,
-    "safe": _ffi.NDM_CASTING_SAFE,
-    "same_kind": _ffi.NDM_CASTING_SAME_KIND,
-    "unsafe": _ffi.NDM_CASTING_UNSAFE,
-}
-
-
-def order_code(order, allowed="CFAK"):
-    """The NDM_ORDER_* code of a NumPy order string."""
-    key = "C" if order is None else str(order).upper()
-    if key not in _ORDERS or key not in allowed:
-        choices = ", ".join(f"'{c}'" for c in allowed)
-        raise ValueError(f"order must be one of {choices} (got {order!r})")
-    return _ORDERS[key]
-
-
-def casting_code(casting):
-    """The NDM_CASTING_* code of a NumPy casting string."""
-    if casting not in _CASTINGS:
-        raise ValueError("casting must be one of 'no', 'equiv', 'safe', 'same_kind', or 'unsafe'")
-    return _CASTINGS[casting]
-
 
 _MAX_DIM = "Maximum allowed dimension exceeded"
 
@@ -178,7 +153,10 @@ class Array:
     def __del__(self):
         handle, self._h = getattr(self, "_h", None), None
         if handle and lib is not None:  # lib can be gone at interpreter shutdown
-            lib.ndm_array_free(handle)
+            try:
+                lib.ndm_array_free(handle)
+            except Exception:  # freed behind our back (a BadHandleError): nothing left to free
+                pass
 
     def _dead(self):
         """Raise BadHandleError: this array's handle was freed or is not an array handle."""
@@ -231,7 +209,7 @@ class Array:
     @property
     def dtype(self):
         """The element type (an ndmem.dtype; `np.dtype(x.dtype)` gives NumPy's)."""
-        return dtype._adopt(new_handle("ndm_array_dtype", self._h))
+        return dtype._adopt(new_handle(lib.ndm_array_dtype, self._h))
 
     def _flag_bits(self):
         self.ndim  # raises for a dead handle (ndm_flags returns 0 then)
@@ -249,7 +227,7 @@ class Array:
             base_flags = getattr(base, "flags", None)
             if base_flags is not None and not getattr(base_flags, "writeable", True):
                 raise ValueError("cannot set WRITEABLE flag to True of this array")
-        new = new_handle("ndm_with_writeable", self._h, value)
+        new = new_handle(lib.ndm_with_writeable, self._h, value)
         old, self._h = self._h, new
         lib.ndm_array_free(old)
 
@@ -365,7 +343,7 @@ class Array:
         kind = d.kind
         if kind in "SVU":
             buf = ctypes.create_string_buffer(max(self.itemsize, 1))
-            call("ndm_get_item", self._h, int64s(index), len(index), _ffi.NDM_KIND_BYTES, buf)
+            lib.ndm_get_item(self._h, int64s(index), len(index), _ffi.NDM_KIND_BYTES, buf)
             raw = buf.raw[:self.itemsize]
             if kind == "S":
                 return raw.rstrip(b"\0")
@@ -375,7 +353,7 @@ class Array:
             return raw
         ctype, code, convert = _ITEM_TYPES[kind]
         value = ctype()
-        call("ndm_get_item", self._h, int64s(index), len(index), code, ctypes.byref(value))
+        lib.ndm_get_item(self._h, int64s(index), len(index), code, ctypes.byref(value))
         return convert(value)
 
     def fill(self, value):
@@ -447,26 +425,26 @@ class Array:
     # --- copies ------------------------------------------------------------------------------
     def copy(self, order="C"):
         """A new array owning a copy of the elements (NumPy's default order here is 'C')."""
-        return Array._adopt(new_handle("ndm_copy", self._h, order_code(order)))
+        return Array._adopt(new_handle(lib.ndm_copy, self._h, order_code(order)))
 
     def astype(self, dtype_, order="K", casting="unsafe", copy=True):
         """The elements converted to `dtype_` (NumPy's astype); copy=False returns an array over
         the same memory when no conversion is needed."""
         mode = _ffi.NDM_COPY_ALWAYS if copy else _ffi.NDM_COPY_IF_NEEDED
         d = dtype(dtype_)
-        return Array._adopt(new_handle("ndm_astype", self._h, d._h, casting_code(casting),
+        return Array._adopt(new_handle(lib.ndm_astype, self._h, d._h, casting_code(casting),
                                        order_code(order), mode), self)
 
     def view(self, dtype_):
         """The same memory read as `dtype_` (NumPy's `view(dtype)`): no copy, no conversion; a
         different itemsize rescales the contiguous last axis."""
         d = dtype(dtype_)
-        return Array._adopt(new_handle("ndm_view_dtype", self._h, d._h), self)
+        return Array._adopt(new_handle(lib.ndm_view_dtype, self._h, d._h), self)
 
     def byteswap(self, inplace=False):
         """Every number's bytes reversed, dtype unchanged (NumPy's `byteswap`); with
         inplace=True this array's memory is swapped and the array itself returned."""
-        h = new_handle("ndm_byteswap", self._h, bool(inplace))
+        h = new_handle(lib.ndm_byteswap, self._h, bool(inplace))
         if inplace:
             lib.ndm_array_free(h)
             return self
@@ -512,7 +490,7 @@ def repack_fields(a):
     """A copy of record array `a` with its fields packed in order with no padding (NumPy's
     `numpy.lib.recfunctions.repack_fields`, but always a new array)."""
     a = asarray(a)
-    return Array._adopt(new_handle("ndm_repack", a._h))
+    return Array._adopt(new_handle(lib.ndm_repack, a._h))
 
 
 _ITEM_TYPES = {
@@ -528,21 +506,21 @@ _ITEM_TYPES = {
 newaxis = None
 
 
-def _create(name, shape, dtype_, order, *extra):
+def _create(function, shape, dtype_, order, *extra):
     shape = _shape_tuple(shape)
     d = dtype(dtype_)  # keep the dtype handle alive during the call
-    return Array._adopt(new_handle(name, d._h, len(shape), int64s(shape),
+    return Array._adopt(new_handle(function, d._h, len(shape), int64s(shape),
                                    order_code(order, "CF"), *extra))
 
 
 def empty(shape, dtype=float, order="C"):
     """A new array with uninitialised contents (NumPy's `empty`)."""
-    return _create("ndm_empty", shape, dtype, order)
+    return _create(lib.ndm_empty, shape, dtype, order)
 
 
 def zeros(shape, dtype=float, order="C"):
     """A new array of zeros (NumPy's `zeros`)."""
-    return _create("ndm_zeros", shape, dtype, order)
+    return _create(lib.ndm_zeros, shape, dtype, order)
 
 
 def ones(shape, dtype=None, order="C"):
@@ -554,7 +532,7 @@ def full(shape, fill_value, dtype=None, order="C"):
     """A new array with every element `fill_value` (NumPy's `full`: the value is converted to
     the dtype by NumPy's rules; dtype=None takes the value's NumPy dtype)."""
     np_dtype, value = _fill_bytes(fill_value, dtype)
-    return _create("ndm_full", shape, np_dtype, order, value)
+    return _create(lib.ndm_full, shape, np_dtype, order, value)
 
 
 def _fill_bytes(fill_value, dtype_):
@@ -610,7 +588,7 @@ def _like(prototype, dtype_, order, shape, zeroed):
         f = order == "F" or (proto.flags.fortran and (order == "A" or
                                                       (order == "K" and len(shape) == proto.ndim)))
         return (zeros if zeroed else empty)(shape, d, "F" if f else "C")
-    return Array._adopt(new_handle("ndm_empty_like", proto._h, d._h, order_code(order), zeroed))
+    return Array._adopt(new_handle(lib.ndm_empty_like, proto._h, d._h, order_code(order), zeroed))
 
 
 def arange(start, stop=None, step=None, dtype=None):
@@ -626,7 +604,7 @@ def arange(start, stop=None, step=None, dtype=None):
     if step == 0:
         raise ZeroDivisionError("division by zero")
     d = globals()["dtype"](dtype)
-    return Array._adopt(new_handle("ndm_arange", float(start), float(stop), float(step), d._h))
+    return Array._adopt(new_handle(lib.ndm_arange, float(start), float(stop), float(step), d._h))
 
 
 # --- sharing memory with NumPy and buffers -------------------------------------------------------
@@ -659,7 +637,7 @@ def _wrap(a, base):
         _keep[key] = a
     flags = _ffi.NDM_FLAG_WRITEABLE if a.flags.writeable else 0
     try:
-        h = new_handle("ndm_from_ptr", ptr + lo, hi - lo, -lo, d._h, a.ndim, int64s(a.shape),
+        h = new_handle(lib.ndm_from_ptr, ptr + lo, hi - lo, -lo, d._h, a.ndim, int64s(a.shape),
                        int64s(a.strides), flags, _release, key)
     except BaseException:
         with _keep_lock:
@@ -694,7 +672,7 @@ def _convert(obj, dtype_, order):
         a = numpy.asarray(obj, dtype=_numpy_dtype(dtype_))
     fresh = _wrap(a, None)
     code = order_code("F" if order == "F" else "C")
-    return Array._adopt(new_handle("ndm_copy", fresh._h, code)), True
+    return Array._adopt(new_handle(lib.ndm_copy, fresh._h, code)), True
 
 
 def asarray(obj, dtype=None, order=None, *, copy=None):
@@ -761,7 +739,7 @@ def frombuffer(buffer, dtype=float, count=-1, offset=0):
     elif n - offset < count * item:
         raise ValueError("buffer is smaller than requested size")
     whole = _wrap(raw, buffer)
-    h = new_handle("ndm_view_buffer", whole._h, d._h, offset, 1, int64s((count,)), None, True)
+    h = new_handle(lib.ndm_view_buffer, whole._h, d._h, offset, 1, int64s((count,)), None, True)
     x = Array._adopt(h, whole)
     x._base = buffer
     return x
@@ -773,4 +751,4 @@ def copyto(dst, src, casting="same_kind"):
     if not isinstance(dst, Array):
         raise TypeError(f"copyto() argument 1 must be ndmem.Array, not {type(dst).__name__}")
     s = asarray(src)  # keep the source handle alive during the call
-    call("ndm_copyto", dst._h, s._h, casting_code(casting))
+    lib.ndm_copyto(dst._h, s._h, casting_code(casting))

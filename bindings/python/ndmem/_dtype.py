@@ -1,10 +1,13 @@
 """ndmem.dtype: NumPy-compatible data types backed by ndmem dtype handles."""
+import ast
 import builtins
+import ctypes
 import operator
 import sys
 
 from . import _ffi
-from ._lib import call, last_error, lib, new_handle
+from ._codes import casting_code
+from ._lib import int64, last_error, lib, new_handle
 
 _PYTHON_TYPES = {builtins.float: "float64", builtins.int: "int64", builtins.bool: "bool",
                  builtins.complex: "complex128"}
@@ -34,10 +37,10 @@ class dtype:
         if isinstance(spec, dtype):
             if spec._sub:
                 raise TypeError("subarray dtypes are supported only as record fields")
-            self._h = new_handle("ndm_dtype_clone", spec._h)
+            self._h = new_handle(lib.ndm_dtype_clone, spec._h)
             return
         text = _spec_text(spec)
-        self._h = new_handle("ndm_dtype_parse_align", text.encode(), bool(align))
+        self._h = new_handle(lib.ndm_dtype_parse_align, text.encode(), bool(align))
 
     @classmethod
     def _adopt(cls, handle, sub=()):
@@ -59,7 +62,7 @@ class dtype:
 
     def _element(self):
         """The element type of a subarray dtype (self otherwise)."""
-        return dtype._adopt(new_handle("ndm_dtype_clone", self._h)) if self._sub else self
+        return dtype._adopt(new_handle(lib.ndm_dtype_clone, self._h)) if self._sub else self
 
     @property
     def _shape(self):
@@ -69,7 +72,10 @@ class dtype:
     def __del__(self):
         handle, self._h = getattr(self, "_h", None), None
         if handle and lib is not None:  # lib can be gone at interpreter shutdown
-            lib.ndm_dtype_free(handle)
+            try:
+                lib.ndm_dtype_free(handle)
+            except Exception:  # freed behind our back (a BadHandleError): nothing left to free
+                pass
 
     @property
     def str(self):
@@ -136,7 +142,7 @@ class dtype:
     def base(self):
         """The element type of a subarray dtype (a subarray itself when nested); the dtype
         itself otherwise."""
-        return dtype._adopt(new_handle("ndm_dtype_clone", self._h), self._sub[1:]) \
+        return dtype._adopt(new_handle(lib.ndm_dtype_clone, self._h), self._sub[1:]) \
             if self._sub else self
 
     @property
@@ -149,21 +155,19 @@ class dtype:
 
     def _field_list(self):
         """[(dtype, offset, title, name)] in definition order."""
-        import ctypes
-
         if not self._is_record():
             return []
         out = []
         for i in range(lib.ndm_dtype_nfields(self._h)):
             info = _ffi.ndm_field_info()
-            call("ndm_dtype_field", self._h, i, ctypes.byref(info))
+            lib.ndm_dtype_field(self._h, i, ctypes.byref(info))
             shape = [info.shape[k] for k in range(info.ndim)]
             levels = []
             for k in range(info.nlevels):
                 n = info.levels[k]
                 levels.append(shape[:n])
                 shape = shape[n:]
-            fd = dtype._adopt(new_handle("ndm_dtype_field_dtype", self._h, i), levels)
+            fd = dtype._adopt(new_handle(lib.ndm_dtype_field_dtype, self._h, i), levels)
             title = info.title.decode() if info.title else None
             out.append((fd, info.offset, title, info.name.decode()))
         return out
@@ -254,14 +258,12 @@ class dtype:
         key = new_order[:1].upper() if isinstance(new_order, builtins.str) else None
         if key not in codes:
             raise ValueError(f"{new_order!r} is an invalid value for keyword new_order")
-        return dtype._adopt(new_handle("ndm_dtype_newbyteorder", self._h, codes[key]), self._sub)
+        return dtype._adopt(new_handle(lib.ndm_dtype_newbyteorder, self._h, codes[key]), self._sub)
 
     @property
     def descr(self):
         """NumPy's `dtype.descr`: [('', typestr)] for plain types; records list their fields with
         ('', '|V<n>') padding entries (ValueError for overlapping or out-of-order fields)."""
-        import ast
-
         if self._sub:
             return [("", self.str)]
         text = lib.ndm_dtype_descr(self._h)
@@ -405,8 +407,6 @@ def _fields_dict(spec):
 
 def _int64(value):
     """An offset or itemsize: any integer (NumPy integers, `__index__`), within int64."""
-    from ._lib import int64
-
     return int64(value)
 
 
@@ -426,8 +426,6 @@ def _shape_text(value):
 
 def _literal(value, what):
     """A plain Python literal (names, offsets, itemsize...) as text, checked to be one."""
-    import ast
-
     text = repr(value)
     try:
         ast.literal_eval(text)
@@ -465,11 +463,7 @@ def _field_text(field):
 
 def can_cast(from_, to, casting="safe"):
     """NumPy's `can_cast` for two dtypes (anything `ndmem.dtype` accepts)."""
-    import ctypes
-
-    from ._array import casting_code
-
     result = ctypes.c_bool()
     a, b = dtype(from_), dtype(to)
-    call("ndm_can_cast", a._h, b._h, casting_code(casting), ctypes.byref(result))
+    lib.ndm_can_cast(a._h, b._h, casting_code(casting), ctypes.byref(result))
     return result.value

@@ -299,10 +299,96 @@ FUNCTIONS = {
 }
 
 
-def declare(lib):
-    """Set restype and argtypes of every ndmem function on a loaded CDLL."""
+# The functions that report their outcome as an ndm_status (checked after every call).
+CHECKED = frozenset([
+    'ndm_arange',
+    'ndm_array_dtype',
+    'ndm_array_free',
+    'ndm_as_strided',
+    'ndm_ascontiguousarray',
+    'ndm_asfortranarray',
+    'ndm_astype',
+    'ndm_base',
+    'ndm_broadcast_shapes',
+    'ndm_broadcast_to',
+    'ndm_buffer_range',
+    'ndm_byteswap',
+    'ndm_can_cast',
+    'ndm_compress',
+    'ndm_concatenate',
+    'ndm_copy',
+    'ndm_copyto',
+    'ndm_diagonal',
+    'ndm_dtype_clone',
+    'ndm_dtype_field',
+    'ndm_dtype_field_dtype',
+    'ndm_dtype_free',
+    'ndm_dtype_new',
+    'ndm_dtype_newbyteorder',
+    'ndm_dtype_parse',
+    'ndm_dtype_parse_align',
+    'ndm_dtype_record_add_field',
+    'ndm_dtype_record_add_field_ex',
+    'ndm_dtype_record_finish',
+    'ndm_dtype_record_free',
+    'ndm_dtype_record_new',
+    'ndm_empty',
+    'ndm_empty_like',
+    'ndm_expand_dims',
+    'ndm_field',
+    'ndm_fields',
+    'ndm_flatten',
+    'ndm_flush',
+    'ndm_from_ptr',
+    'ndm_full',
+    'ndm_get_item',
+    'ndm_index',
+    'ndm_is_self_overlapping',
+    'ndm_load_npy',
+    'ndm_load_npy_ex',
+    'ndm_may_share_memory',
+    'ndm_memmap_info',
+    'ndm_memmap_raw',
+    'ndm_moveaxis',
+    'ndm_open_memmap',
+    'ndm_open_memmap_ex',
+    'ndm_ravel',
+    'ndm_reduce',
+    'ndm_release_pages',
+    'ndm_repack',
+    'ndm_reshape',
+    'ndm_save_npy',
+    'ndm_set_item',
+    'ndm_set_num_threads',
+    'ndm_shares_memory',
+    'ndm_sliding_window_view',
+    'ndm_squeeze',
+    'ndm_swapaxes',
+    'ndm_take',
+    'ndm_transpose',
+    'ndm_ufunc_binary',
+    'ndm_ufunc_scalar',
+    'ndm_ufunc_unary',
+    'ndm_view_buffer',
+    'ndm_view_dtype',
+    'ndm_with_writeable',
+    'ndm_zeros',
+])
+
+
+def declare(lib, check):
+    """Set restype and argtypes of every ndmem function on a loaded CDLL, and make every
+    function that reports its outcome as an ndm_status call `check(status)` after each
+    call (ctypes errcheck), so that no caller can forget it."""
+
+    def errcheck(status, func, args):
+        check(status)
+        return status
+
     for name, (restype, argtypes) in FUNCTIONS.items():
         fn = getattr(lib, name)
         fn.restype = restype
         fn.argtypes = argtypes
+        if name in CHECKED:
+            fn.errcheck = errcheck
     return lib

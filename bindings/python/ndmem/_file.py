@@ -4,9 +4,10 @@ import os
 import warnings
 
 from . import _ffi
-from ._array import Array, asarray, order_code
+from ._array import Array, asarray
+from ._codes import order_code
 from ._dtype import dtype as _dtype
-from ._lib import call, int64, int64s, new_handle
+from ._lib import _BY_STATUS, int64, int64s, lib, new_handle
 
 _VERSIONS = {None: 0, (1, 0): 1, (2, 0): 2, (3, 0): 3}
 _MODES = {_ffi.NDM_MMAP_READ: "r", _ffi.NDM_MMAP_READWRITE: "r+", _ffi.NDM_MMAP_COPY: "c"}
@@ -69,7 +70,7 @@ def save(file, arr, allow_pickle=True, *, version=None):
         _warn_metadata(np_dtype)
     a = arr if isinstance(arr, Array) else asarray(arr)
     used = ctypes.c_int32()
-    call("ndm_save_npy", path, a._h, _version_code(version), ctypes.byref(used))
+    lib.ndm_save_npy(path, a._h, _version_code(version), ctypes.byref(used))
     if version is None:
         _warn_version(used.value)
 
@@ -90,7 +91,7 @@ def load(file, mmap_mode=None, allow_pickle=False, max_header_size=_MAX_HEADER_S
                          "use open_memmap(file, 'w+', dtype, shape) to create one")
     limit = None if allow_pickle else max_header_size
     if mmap_mode is None:
-        return Array._adopt(new_handle("ndm_load_npy_ex", path, _limit(limit)))
+        return Array._adopt(new_handle(lib.ndm_load_npy_ex, path, _limit(limit)))
     return open_memmap(file, mode=mmap_mode, max_header_size=limit)
 
 
@@ -108,13 +109,13 @@ def open_memmap(filename, mode="r+", dtype=None, shape=None, fortran_order=False
         shape = (shape,) if not isinstance(shape, (tuple, list)) else tuple(shape)
         _warn_metadata(dtype)
         d = _dtype(float if dtype is None else dtype)
-        h = new_handle("ndm_open_memmap", path, mode.encode(), d._h, len(shape),
+        h = new_handle(lib.ndm_open_memmap, path, mode.encode(), d._h, len(shape),
                        int64s(shape), bool(fortran_order), _version_code(version))
         if version is None:
             with open(path, "rb") as f:
                 _warn_version(f.read(7)[6])  # the format's major version, as written
     else:
-        h = new_handle("ndm_open_memmap_ex", path, mode.encode(), None, 0, None, False, 0,
+        h = new_handle(lib.ndm_open_memmap_ex, path, mode.encode(), None, 0, None, False, 0,
                        _limit(max_header_size))
     x = Array._adopt(h)
     x._file = ("npy", os.path.abspath(path), "r+" if mode == "w+" else mode)
@@ -132,7 +133,7 @@ def memmap(filename, dtype="uint8", mode="r+", offset=0, shape=None, order="C"):
     else:
         shape = (shape,) if not isinstance(shape, (tuple, list)) else tuple(shape)
         ndim, dims = len(shape), int64s(shape, ValueError, "Maximum allowed dimension exceeded")
-    h = new_handle("ndm_memmap_raw", path, d._h, mode.encode(), int64(offset), ndim, dims,
+    h = new_handle(lib.ndm_memmap_raw, path, d._h, mode.encode(), int64(offset), ndim, dims,
                    order_code(order, "CF"))
     x = Array._adopt(h)
     x._file = ("raw", os.path.abspath(path), "r+" if mode == "w+" else mode, d._text(),
@@ -151,22 +152,22 @@ def reopen(recipe):
 def flush(a):
     """Writes the changes to a memory-mapped array back to its file (NumPy's `memmap.flush`);
     a no-op for modes 'r' and 'c'. ValueError if `a` is not memory-mapped."""
-    call("ndm_flush", a._h)
+    lib.ndm_flush(a._h)
 
 
 def release_pages(a):
     """Drops the file pages under `a` from resident memory (values unchanged; they are read
     back from the file when touched again). ValueError for mode 'c' or unmapped arrays."""
-    call("ndm_release_pages", a._h)
+    lib.ndm_release_pages(a._h)
 
 
 def memmap_info(a):
     """`(mode, offset)` of a memory-mapped array: mode 'r', 'r+' or 'c', and the file offset
     of its element 0; None when `a` is not memory-mapped."""
     info = _ffi.ndm_map_info()
-    from ._lib import lib
-
-    if lib.ndm_memmap_info(a._h, ctypes.byref(info)) != _ffi.NDM_OK:
+    try:
+        lib.ndm_memmap_info(a._h, ctypes.byref(info))
+    except _BY_STATUS[_ffi.NDM_ERR_INVALID_ARG]:  # not memory-mapped
         return None
     return _MODES[info.mode], info.offset
 

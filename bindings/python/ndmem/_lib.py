@@ -1,4 +1,5 @@
-"""Loading the shared library and turning failing status codes into Python exceptions."""
+"""Loading the shared library (checking its version) and turning failing status codes into
+Python exceptions: every C function that returns a status is checked after each call."""
 import ctypes
 import operator
 import os
@@ -22,20 +23,6 @@ def _candidates():
         for name in _NAMES:
             yield repo / "target" / profile / name
 
-
-def _load():
-    tried = []
-    for path in _candidates():
-        tried.append(str(path))
-        if path.exists():
-            return _ffi.declare(ctypes.CDLL(str(path)))
-    raise ImportError(
-        "ndmem: shared library not found (set NDMEM_LIBRARY, or run `cargo build --release`); "
-        "looked in: " + ", ".join(tried)
-    )
-
-
-lib = _load()
 
 
 class Error(Exception):
@@ -113,6 +100,37 @@ def check(status):
 INT64_MIN, INT64_MAX = -2**63, 2**63 - 1
 
 
+def _load():
+    tried = []
+    for path in _candidates():
+        tried.append(str(path))
+        if path.exists():
+            library = ctypes.CDLL(str(path))
+            check_version(library.ndm_version, str(path))
+            return _ffi.declare(library, check)
+    raise ImportError(
+        "ndmem: shared library not found (set NDMEM_LIBRARY, or run `cargo build --release`); "
+        "looked in: " + ", ".join(tried)
+    )
+
+
+def check_version(ndm_version, path):
+    """Refuse a library of another version than the header these bindings were generated from
+    (their declarations would not match its functions)."""
+    ndm_version.restype = ctypes.c_char_p
+    ndm_version.argtypes = []
+    found = ndm_version().decode("ascii", "replace")
+    if found != _ffi.NDM_VERSION_STRING:
+        raise ImportError(
+            f"ndmem: {path} is version {found}, but these bindings were generated for "
+            f"{_ffi.NDM_VERSION_STRING}: point NDMEM_LIBRARY at a {_ffi.NDM_VERSION_STRING} "
+            "library, or regenerate the bindings (bindings/python/gen_ffi.py)"
+        )
+
+
+lib = _load()
+
+
 def int64(value, error=OverflowError, message="Python int too large to convert to C long"):
     """`value` (an int or an object with `__index__`) checked to fit a C int64, the type every
     integer crossing into the library has; `error(message)` otherwise, as NumPy raises there
@@ -123,15 +141,11 @@ def int64(value, error=OverflowError, message="Python int too large to convert t
     return value
 
 
-def call(name, *args):
-    """Call `ndm_<name>` and raise on a failing status."""
-    check(getattr(lib, name)(*args))
-
-
-def new_handle(name, *args):
-    """Call a constructor `ndm_<name>(..., &out)` and return the new handle (an int)."""
+def new_handle(function, *args):
+    """Call a constructor `function(..., &out)` (e.g. `lib.ndm_copy`) and return the new handle
+    (an int); a failing status has already raised."""
     out = ctypes.c_void_p()
-    check(getattr(lib, name)(*args, ctypes.byref(out)))
+    function(*args, ctypes.byref(out))
     return out.value
 
 

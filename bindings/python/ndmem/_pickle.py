@@ -11,10 +11,11 @@ would carry a dangling address into another process. So:
   changes are private to this process.
 """
 import ctypes
+import pickle
 
 from ._array import Array, frombuffer
 from ._dtype import dtype
-from ._lib import call, int64s, new_handle
+from ._lib import int64s, lib, new_handle
 
 
 def reduce(a, protocol):
@@ -30,8 +31,6 @@ def reduce(a, protocol):
     data = numpy.asarray(contiguous)  # a NumPy view of the same memory, keeping it alive
     text = contiguous.dtype._text()
     if protocol >= 5:
-        import pickle
-
         flat = data.reshape(-1, order="A") if data.ndim else data.reshape(1)
         return _rebuild, (pickle.PickleBuffer(flat.view("u1") if flat.size else flat.tobytes()),
                           text, a.shape, order, False)
@@ -62,7 +61,7 @@ def _view_spec(a, root):
     """Where `a`'s element 0 lies in the buffer it shares with `root`, and its layout."""
     start = ctypes.c_void_p()
     length = ctypes.c_size_t()
-    call("ndm_buffer_range", root._h, ctypes.byref(start), ctypes.byref(length))
+    lib.ndm_buffer_range(root._h, ctypes.byref(start), ctypes.byref(length))
     return (a.data_ptr - (start.value or 0), a.dtype._text(), a.shape, a.strides,
             a.flags.writeable)
 
@@ -74,7 +73,7 @@ def _rebuild_mapped(recipe, spec):
     root = _file.reopen(recipe)
     offset, dtype_text, shape, strides, writeable = spec
     d = dtype(dtype_text)
-    h = new_handle("ndm_view_buffer", root._h, d._h, offset, len(shape), int64s(shape),
+    h = new_handle(lib.ndm_view_buffer, root._h, d._h, offset, len(shape), int64s(shape),
                    int64s(strides), bool(writeable))
     return Array._adopt(h, root)
 
@@ -87,5 +86,5 @@ def reduce_dtype(d):
 
 def _rebuild_dtype(text, sub):
     d = dtype(text)
-    return dtype._adopt(new_handle("ndm_dtype_clone", d._h), sub) if sub else d
+    return dtype._adopt(new_handle(lib.ndm_dtype_clone, d._h), sub) if sub else d
 

@@ -6,7 +6,7 @@ import ctypes
 from . import _ffi
 from ._array import Array, asarray
 from ._ufunc import check_out, options
-from ._lib import int64s, new_handle
+from ._lib import int64s, lib, new_handle
 
 
 def _reduce(code, a, axis, dtype, out, keepdims, where):
@@ -19,7 +19,7 @@ def _reduce(code, a, axis, dtype, out, keepdims, where):
         axes, naxes = int64s([int(x) for x in axis]), len(axis)
     # Reductions cast with 'unsafe' like NumPy's (the C function ignores opts.casting).
     opts, keep = options("unsafe", dtype, where)  # noqa: F841 - keep lives across the call
-    h = new_handle("ndm_reduce", code, a._h, axes, naxes, bool(keepdims),
+    h = new_handle(lib.ndm_reduce, code, a._h, axes, naxes, bool(keepdims),
                    None if out is None else out._h, ctypes.byref(opts))
     result = Array._adopt(h)
     if out is not None:

@@ -4,9 +4,10 @@ import builtins
 import ctypes
 
 from . import _ffi
-from ._array import Array, asarray, casting_code
+from ._array import Array, asarray
+from ._codes import casting_code
 from ._dtype import dtype
-from ._lib import check, lib, new_handle
+from ._lib import lib, new_handle
 
 
 
@@ -64,10 +65,11 @@ def options(casting, dtype_, where):
 
 
 def _call(function, code, inputs, out, where, casting, dtype_, extra=()):
-    """Run `ndm_ufunc_<function>` on the input arrays with NumPy's keyword semantics."""
+    """Run `function` (lib.ndm_ufunc_binary, _scalar or _unary) on the input arrays with
+    NumPy's keyword semantics."""
     out = check_out(out)
     opts, keep = options(casting, dtype_, where)  # noqa: F841 - keep lives across the call
-    h = new_handle(f"ndm_ufunc_{function}", code, *[x._h for x in inputs], *extra,
+    h = new_handle(function, code, *[x._h for x in inputs], *extra,
                    None if out is None else out._h, ctypes.byref(opts))
     result = Array._adopt(h)
     return out if out is not None else result
@@ -108,16 +110,16 @@ def _binary(code):
                 op, value = _comparison_beyond(code, value, a_scalar)
                 a_scalar = False
             s = _scalar(value, array)
-            return _call("scalar", op, (array,), out, where, casting, dtype,
+            return _call(lib.ndm_ufunc_scalar, op, (array,), out, where, casting, dtype,
                          extra=(ctypes.byref(s), a_scalar))
-        return _call("binary", code, (asarray(a), asarray(b)), out, where, casting, dtype)
+        return _call(lib.ndm_ufunc_binary, code, (asarray(a), asarray(b)), out, where, casting, dtype)
 
     return ufunc
 
 
 def _unary(code):
     def ufunc(a, out=None, *, where=True, casting="same_kind", dtype=None):
-        return _call("unary", code, (asarray(a),), out, where, casting, dtype)
+        return _call(lib.ndm_ufunc_unary, code, (asarray(a),), out, where, casting, dtype)
 
     return ufunc
 
@@ -210,7 +212,7 @@ def set_num_threads(n):
     1..1024, or 0 for the default (NDMEM_NUM_THREADS, else the CPUs available). Results never
     depend on it; 1 means ndmem starts no thread. Process-wide. Returns the previous count."""
     previous = get_num_threads()
-    check(lib.ndm_set_num_threads(n))
+    lib.ndm_set_num_threads(n)
     return previous
 
 

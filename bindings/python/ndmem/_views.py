@@ -4,9 +4,10 @@ import ctypes
 import operator
 
 from . import _ffi
-from ._array import Array, asarray, casting_code, order_code
+from ._array import Array, asarray
+from ._codes import casting_code, order_code
 from ._dtype import dtype
-from ._lib import _BY_STATUS, INT64_MAX, INT64_MIN, TooHardError, call, int64, int64s, new_handle
+from ._lib import _BY_STATUS, INT64_MAX, INT64_MIN, TooHardError, int64, int64s, lib, new_handle
 
 _COPY_MODES = {True: _ffi.NDM_COPY_ALWAYS, None: _ffi.NDM_COPY_IF_NEEDED,
                False: _ffi.NDM_COPY_NEVER}
@@ -25,14 +26,15 @@ def _axes(values, error=OverflowError, message="Python int too large to convert 
     return tuple(int64(v, error, message) for v in values)
 
 
-def _view(x, name, *args):
-    """`ndm_<name>(x, *args, &out)` as a new Array whose base is x's owner when it is a view."""
-    return Array._adopt(new_handle(name, x._h, *args), x)
+def _view(function, x, *args):
+    """`function(x, *args, &out)` (e.g. `lib.ndm_transpose`) as a new Array whose base is x's
+    owner when it is a view."""
+    return Array._adopt(new_handle(function, x._h, *args), x)
 
 
-def _new(name, *args):
-    """A function's new array (a copy: it owns its data)."""
-    return Array._adopt(new_handle(name, *args))
+def _new(function, *args):
+    """`function(*args, &out)`'s new array (a copy: it owns its data)."""
+    return Array._adopt(new_handle(function, *args))
 
 
 def _index_int(k):
@@ -93,7 +95,7 @@ def index_view(x, key):
         raise IndexError("only integers, slices (`:`), ellipsis (`...`), numpy.newaxis (`None`) "
                          "and one integer or boolean array are valid indices")
     arr = (_ffi.ndm_index_item * max(len(items), 1))(*items)
-    return _view(x, "ndm_index", arr, len(items))
+    return _view(lib.ndm_index, x, arr, len(items))
 
 
 def getitem(x, key):
@@ -132,7 +134,7 @@ def getitem(x, key):
 def _field_view(x, key):
     """`x['name']` or `x[['a', 'b']]` as a view, or None when `key` is not about fields."""
     if isinstance(key, str):
-        return _view(x, "ndm_field", key.encode())
+        return _view(lib.ndm_field, x, key.encode())
     if isinstance(key, list) and key and all(isinstance(k, str) for k in key):
         names = x.dtype.names or ()
         titles = {f[2] for f in (x.dtype.fields or {}).values() if len(f) > 2}
@@ -140,7 +142,7 @@ def _field_view(x, key):
             if k not in names and k not in titles:
                 raise KeyError(k)
         arr = (ctypes.c_char_p * len(key))(*(k.encode() for k in key))
-        return _view(x, "ndm_fields", arr, len(key))
+        return _view(lib.ndm_fields, x, arr, len(key))
     return None
 
 
@@ -156,7 +158,7 @@ def setitem(x, key, value):
         np_dtype = target.dtype.dtype
         if isinstance(value, (int, float, complex, bool)):
             value = numpy.array(value, dtype=np_dtype)
-    call("ndm_copyto", target._h, (src := asarray(value))._h, _ffi.NDM_CASTING_UNSAFE)
+    lib.ndm_copyto(target._h, (src := asarray(value))._h, _ffi.NDM_CASTING_UNSAFE)
     del src
 
 
@@ -165,15 +167,15 @@ def transpose(x, axes=None):
     """A view with permuted axes (reversed when `axes` is None)."""
     x = asarray(x)
     if axes is None:
-        return _view(x, "ndm_transpose", None, _ffi.NDM_ALL_AXES)
+        return _view(lib.ndm_transpose, x, None, _ffi.NDM_ALL_AXES)
     axes = _axes(axes, ValueError, _MAX_DIM)
-    return _view(x, "ndm_transpose", int64s(axes), len(axes))
+    return _view(lib.ndm_transpose, x, int64s(axes), len(axes))
 
 
 def swapaxes(x, axis1, axis2):
     """A view with two axes exchanged."""
     x = asarray(x)
-    return _view(x, "ndm_swapaxes", int64(axis1), int64(axis2))
+    return _view(lib.ndm_swapaxes, x, int64(axis1), int64(axis2))
 
 
 def moveaxis(x, source, destination):
@@ -182,29 +184,29 @@ def moveaxis(x, source, destination):
     s, d = _axes(source), _axes(destination)
     if len(s) != len(d):
         raise ValueError("`source` and `destination` arguments must have the same number of elements")
-    return _view(x, "ndm_moveaxis", int64s(s), int64s(d), len(s))
+    return _view(lib.ndm_moveaxis, x, int64s(s), int64s(d), len(s))
 
 
 def squeeze(x, axis=None):
     """A view without length-1 axes (all of them, or those in `axis`)."""
     x = asarray(x)
     if axis is None:
-        return _view(x, "ndm_squeeze", None, _ffi.NDM_ALL_AXES)
+        return _view(lib.ndm_squeeze, x, None, _ffi.NDM_ALL_AXES)
     axes = _axes(axis)
-    return _view(x, "ndm_squeeze", int64s(axes), len(axes))
+    return _view(lib.ndm_squeeze, x, int64s(axes), len(axes))
 
 
 def expand_dims(x, axis):
     """A view with new length-1 axes at the positions `axis` of the result."""
     x = asarray(x)
     axes = _axes(axis)
-    return _view(x, "ndm_expand_dims", int64s(axes), len(axes))
+    return _view(lib.ndm_expand_dims, x, int64s(axes), len(axes))
 
 
 def diagonal(x, offset=0, axis1=0, axis2=1):
     """A read-only view of a diagonal (the last axis of the result)."""
     x = asarray(x)
-    return _view(x, "ndm_diagonal", int64(offset), int64(axis1), int64(axis2))
+    return _view(lib.ndm_diagonal, x, int64(offset), int64(axis1), int64(axis2))
 
 
 # --- reshape and friends ------------------------------------------------------------------------
@@ -217,31 +219,31 @@ def reshape(x, shape, order="C", copy=None):
         raise ValueError("order 'K' is not permitted for reshaping")
     if copy not in _COPY_MODES:
         raise ValueError("copy must be True, False or None")
-    return _view(x, "ndm_reshape", len(shape), int64s(shape), order_code(order, "CFA"),
+    return _view(lib.ndm_reshape, x, len(shape), int64s(shape), order_code(order, "CFA"),
                   _COPY_MODES[copy])
 
 
 def ravel(x, order="C"):
     """A 1-D view when one exists with stride == itemsize, else a copy."""
     x = asarray(x)
-    return _view(x, "ndm_ravel", order_code(order))
+    return _view(lib.ndm_ravel, x, order_code(order))
 
 
 def flatten(x, order="C"):
     """A new 1-D array owning its data."""
-    return _new("ndm_flatten", asarray(x)._h, order_code(order))
+    return _new(lib.ndm_flatten, asarray(x)._h, order_code(order))
 
 
 def ascontiguousarray(x):
     """x's memory when C-contiguous (ndim >= 1), else a C-ordered copy."""
     x = asarray(x)
-    return _view(x, "ndm_ascontiguousarray")
+    return _view(lib.ndm_ascontiguousarray, x)
 
 
 def asfortranarray(x):
     """x's memory when F-contiguous (ndim >= 1), else an F-ordered copy."""
     x = asarray(x)
-    return _view(x, "ndm_asfortranarray")
+    return _view(lib.ndm_asfortranarray, x)
 
 
 # --- broadcasting, as_strided, windows ----------------------------------------------------------
@@ -253,7 +255,7 @@ def broadcast_shapes(*shapes):
     ndims = (ctypes.c_int32 * max(len(shapes), 1))(*[len(s) for s in shapes])
     out_ndim = ctypes.c_int32()
     out = (ctypes.c_int64 * _ffi.NDM_MAX_NDIM)()
-    call("ndm_broadcast_shapes", len(shapes), ndims, ptrs, ctypes.byref(out_ndim), out)
+    lib.ndm_broadcast_shapes(len(shapes), ndims, ptrs, ctypes.byref(out_ndim), out)
     return tuple(out[i] for i in range(out_ndim.value))
 
 
@@ -261,7 +263,7 @@ def broadcast_to(x, shape):
     """A read-only view of `x` broadcast to `shape` (stride 0 on stretched axes)."""
     x = asarray(x)
     shape = _axes(shape, ValueError, _MAX_DIM)
-    return _view(x, "ndm_broadcast_to", len(shape), int64s(shape))
+    return _view(lib.ndm_broadcast_to, x, len(shape), int64s(shape))
 
 
 def as_strided(x, shape=None, strides=None, subok=False, writeable=None):
@@ -278,10 +280,10 @@ def as_strided(x, shape=None, strides=None, subok=False, writeable=None):
     args = (len(shape), int64s(shape), int64s(strides))
     if writeable is None:
         try:
-            return _view(x, "ndm_as_strided", *args, True)
+            return _view(lib.ndm_as_strided, x, *args, True)
         except _BY_STATUS[_ffi.NDM_ERR_INVALID_ARG]:  # overlapping elements: read-only
-            return _view(x, "ndm_as_strided", *args, False)
-    return _view(x, "ndm_as_strided", *args, bool(writeable))
+            return _view(lib.ndm_as_strided, x, *args, False)
+    return _view(lib.ndm_as_strided, x, *args, bool(writeable))
 
 
 def sliding_window_view(x, window_shape, axis=None, *, writeable=False):
@@ -289,7 +291,7 @@ def sliding_window_view(x, window_shape, axis=None, *, writeable=False):
     x = asarray(x)
     window = _axes(window_shape, ValueError, "window shape cannot be larger than input array shape")
     if axis is None:
-        return _view(x, "ndm_sliding_window_view", len(window), int64s(window), None,
+        return _view(lib.ndm_sliding_window_view, x, len(window), int64s(window), None,
                       bool(writeable))
     axes = _axes(axis)
     if any(not -2**31 <= a < 2**31 for a in axes):  # NumPy takes axes as C ints here
@@ -298,7 +300,7 @@ def sliding_window_view(x, window_shape, axis=None, *, writeable=False):
         raise ValueError(
             f"Must provide matching length window_shape and axis; got {len(window)} "
             f"window_shape elements and {len(axes)} axes elements.")
-    return _view(x, "ndm_sliding_window_view", len(window), int64s(window), int64s(axes),
+    return _view(lib.ndm_sliding_window_view, x, len(window), int64s(window), int64s(axes),
                   bool(writeable))
 
 
@@ -319,7 +321,7 @@ def shares_memory(a, b, max_work=None):
     """Exactly whether a and b share a byte; TooHardError if more than max_work steps are needed."""
     a, b = asarray(a), asarray(b)
     answer = ctypes.c_int32()
-    call("ndm_shares_memory", a._h, b._h, _max_work(max_work, -1), ctypes.byref(answer))
+    lib.ndm_shares_memory(a._h, b._h, _max_work(max_work, -1), ctypes.byref(answer))
     if answer.value == _ffi.NDM_OVERLAP_TOO_HARD:
         raise TooHardError("Exceeded max_work")
     return answer.value == _ffi.NDM_OVERLAP_YES
@@ -331,10 +333,10 @@ def may_share_memory(a, b, max_work=None):
     a, b = asarray(a), asarray(b)
     if max_work is None:
         result = ctypes.c_bool()
-        call("ndm_may_share_memory", a._h, b._h, ctypes.byref(result))
+        lib.ndm_may_share_memory(a._h, b._h, ctypes.byref(result))
         return result.value
     answer = ctypes.c_int32()
-    call("ndm_shares_memory", a._h, b._h, _max_work(max_work, 0), ctypes.byref(answer))
+    lib.ndm_shares_memory(a._h, b._h, _max_work(max_work, 0), ctypes.byref(answer))
     return answer.value != _ffi.NDM_OVERLAP_NO
 
 
@@ -342,7 +344,7 @@ def is_self_overlapping(x, max_work=-1):
     """Whether two distinct elements of x share a byte (None when too hard for max_work)."""
     x = asarray(x)
     answer = ctypes.c_int32()
-    call("ndm_is_self_overlapping", x._h, int64(max_work), ctypes.byref(answer))
+    lib.ndm_is_self_overlapping(x._h, int64(max_work), ctypes.byref(answer))
     return {_ffi.NDM_OVERLAP_NO: False, _ffi.NDM_OVERLAP_YES: True}.get(answer.value)
 
 
@@ -363,7 +365,7 @@ def take(a, indices, axis=None):
             raise OverflowError("Python int too large to convert to C long")
         indices = idx
     a, idx = asarray(a), asarray(indices)
-    return _new("ndm_take", a._h, idx._h, _axis_ptr(axis))
+    return _new(lib.ndm_take, a._h, idx._h, _axis_ptr(axis))
 
 
 def compress(condition, a, axis=None):
@@ -372,7 +374,7 @@ def compress(condition, a, axis=None):
 
     a = asarray(a)
     cond = asarray(numpy.asarray(condition, dtype=bool))
-    return _new("ndm_compress", a._h, cond._h, _axis_ptr(axis))
+    return _new(lib.ndm_compress, a._h, cond._h, _axis_ptr(axis))
 
 
 def concatenate(arrays, axis=0, dtype_=None, casting="same_kind", **kwargs):
@@ -384,5 +386,5 @@ def concatenate(arrays, axis=0, dtype_=None, casting="same_kind", **kwargs):
     items = [asarray(x) for x in arrays]
     handles = (ctypes.c_void_p * max(len(items), 1))(*[x._h for x in items])
     d = None if dtype_ is None else dtype(dtype_)
-    return _new("ndm_concatenate", len(items), handles, _axis_ptr(axis),
+    return _new(lib.ndm_concatenate, len(items), handles, _axis_ptr(axis),
                   None if d is None else d._h, casting_code(casting))

@@ -1,5 +1,7 @@
 """Zero-copy sharing with NumPy, both ways, and buffer lifetime."""
+import ctypes
 import gc
+import re
 import weakref
 
 import numpy as np
@@ -173,3 +175,24 @@ def test_every_status_code_has_its_exception_class():
     assert set(_lib._BY_STATUS) == set(codes.values())
     for name, value in codes.items():
         assert _lib._BY_STATUS[value].status == value
+
+
+def test_status_checks_come_with_the_declarations():
+    # Every C function that reports its outcome as a status raises on failure by itself
+    # (ctypes errcheck set by the generated _ffi.declare): no call site can forget it.
+    out = ctypes.c_void_p()
+    with pytest.raises(ValueError, match="'a'") as e:
+        _lib.lib.ndm_copy(None, _ffi.NDM_ORDER_C, ctypes.byref(out))
+    assert e.value.status == _ffi.NDM_ERR_NULL_ARG and out.value is None
+    assert "ndm_last_status" not in _ffi.CHECKED and "ndm_copy" in _ffi.CHECKED
+    assert "ndm_ndim" not in _ffi.CHECKED  # an int32 result that is not a status
+
+
+def test_a_library_of_another_version_is_refused():
+    def ndm_version():
+        return b"9.9.9"
+
+    with pytest.raises(ImportError, match=r"version 9\.9\.9, but these bindings were generated "
+                       r"for " + re.escape(_ffi.NDM_VERSION_STRING)):
+        _lib.check_version(ndm_version, "/elsewhere/libndmem.so")
+    assert ndmem.__version__ == _ffi.NDM_VERSION_STRING
