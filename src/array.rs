@@ -375,8 +375,8 @@ impl Array {
         let src = self.element_ptr(index)?;
         let mut out = vec![0u8; as_dtype.itemsize()];
         let conv = transfer::converter(&self.dtype, as_dtype)?;
-        // SAFETY: `src` is a whole element of the array (element_ptr checked the index) and
-        // `out` a separate buffer of one `as_dtype` element.
+        // `src` is a whole element of the array (element_ptr checked the index).
+        // SAFETY: src is one element of ours; `out` is a separate buffer of one `as_dtype` element.
         unsafe { conv.run(src, 0, out.as_mut_ptr(), 0, 1) };
         Ok(out)
     }
@@ -396,8 +396,9 @@ impl Array {
         }
         let dst = self.element_ptr(index)?;
         let conv = transfer::converter(value_dtype, &self.dtype)?;
-        // SAFETY: `value` holds one `value_dtype` element (length checked above) and `dst` is a
-        // whole element of this writeable array; a caller's slice cannot alias the buffer.
+        // `value` holds one `value_dtype` element (length checked above); a caller's slice cannot
+        // alias the array's buffer.
+        // SAFETY: value is one element, dst a whole element of this writeable array.
         unsafe { conv.run(value.as_ptr(), 0, dst, 0, 1) };
         Ok(())
     }

@@ -146,8 +146,9 @@ pub fn copyto(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
         true,
     );
     // Destination in memory order; transposed sources are read in cache-sized tiles.
-    // SAFETY: the plan yields runs of n elements inside dst and (broadcast) src, whose shapes
-    // were checked; the buffers' byte ranges do not overlap (handled above by a copy).
+    // The plan yields runs of n elements inside dst and (broadcast) src, whose shapes were
+    // checked.
+    // SAFETY: in bounds, and overlapping buffers were copied apart above.
     plan.for_each_tiled(COPY_TILE, |p, st, n| unsafe {
         conv.run(p[1], st[1], p[0], st[0], n)
     });

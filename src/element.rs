@@ -43,14 +43,12 @@ macro_rules! float_element {
         impl Element for $t {
             #[inline(always)]
             unsafe fn load(p: *const u8, swap: bool) -> Self {
-                // SAFETY: the caller guarantees size_of::<$t>() readable bytes at p, the size
-                // of $bits.
+                // SAFETY: the caller gives size_of::<$t>() readable bytes at p, the size of $bits.
                 <$t>::from_bits(unsafe { <$bits>::load(p, swap) })
             }
             #[inline(always)]
             unsafe fn store(self, p: *mut u8, swap: bool) {
-                // SAFETY: the caller guarantees size_of::<$t>() writable bytes at p, the size
-                // of $bits.
+                // SAFETY: the caller gives size_of::<$t>() writable bytes at p, the size of $bits.
                 unsafe { self.to_bits().store(p, swap) }
             }
         }

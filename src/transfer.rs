@@ -408,9 +408,9 @@ fn resize_text(keep: usize, n_to: usize, swap: bool) -> Converter {
     Converter(Box::new(move |s, ss, d, ds, n| {
         let (mut s, mut d) = (s, d);
         for _ in 0..n {
-            // SAFETY: `Converter::run`'s contract gives a whole source element at s and a whole
-            // destination element at d, not overlapping; keep <= both itemsizes, so both ranges
-            // below lie inside those elements.
+            // `Converter::run`'s contract gives a whole source element at s and a whole destination
+            // element at d, not overlapping; keep <= both itemsizes.
+            // SAFETY: both ranges below lie inside those elements.
             unsafe {
                 std::ptr::copy_nonoverlapping(s, d, keep);
                 d.add(keep).write_bytes(0, n_to - keep);
@@ -449,8 +449,9 @@ pub fn converter(from: &Dtype, to: &Dtype) -> Result<Converter> {
         (DtypeKind::Scalar(f), DtypeKind::Scalar(t)) => {
             let func = cast_fn(*f, *t);
             let (swap_src, swap_dst) = (!from.is_native(), !to.is_native());
-            // SAFETY: `Converter::run`'s contract gives n readable elements of kind f and n
-            // writable, non-overlapping elements of kind t, which is what `func` needs.
+            // `Converter::run`'s contract gives n readable elements of kind f and n writable,
+            // non-overlapping elements of kind t.
+            // SAFETY: exactly what `func` needs.
             Ok(Converter(Box::new(move |s, ss, d, ds, n| unsafe {
                 func(s, ss, d, ds, n, swap_src, swap_dst)
             })))
@@ -545,8 +546,8 @@ fn record_converter(from: &Dtype, to: &Dtype) -> Result<Converter> {
             for i in 0..p.count {
                 let si = p.src_offset + i * p.src_step;
                 let di = p.dst_offset + i * p.dst_step;
-                // SAFETY: the part's elements lie inside each source and destination item, so
-                // `Converter::run`'s guarantee for whole, non-overlapping items covers them.
+                // The part's elements lie inside each source and destination item.
+                // SAFETY: `Converter::run`'s guarantee for whole items covers them.
                 unsafe { p.run.run(s.wrapping_add(si), ss, d.wrapping_add(di), ds, n) };
             }
         }
@@ -645,8 +646,8 @@ unsafe fn fill_affine<T: Affine>(dst: *mut u8, n: usize, start: f64, step: f64) 
 /// # Safety
 /// `dst` must be writable for `n * kind.itemsize()` bytes.
 pub unsafe fn arange_fill(kind: ScalarKind, dst: *mut u8, n: usize, start: f64, step: f64) {
-    // SAFETY: the caller's contract (`n` writable elements of `kind` at `dst`), and the macro
-    // picks the element type of `kind`.
+    // The macro picks the element type of `kind`.
+    // SAFETY: the caller gives `n` writable elements of `kind` at `dst`.
     with_element_type!(kind, T => unsafe { fill_affine::<T>(dst, n, start, step) })
 }
 

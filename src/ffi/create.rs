@@ -45,8 +45,9 @@ pub unsafe extern "C" fn ndm_empty(
     order: i32,
     out: *mut *mut ndm_array,
 ) -> ndm_status {
-    // SAFETY: the header's contract for ndm_empty/ndm_zeros (dtype a handle or NULL, shape
-    // `ndim` readable int64 values or NULL, out writable or NULL) is what `fresh` needs.
+    // The header's contract: dtype a handle or NULL, shape `ndim` readable int64 values or NULL,
+    // out writable or NULL.
+    // SAFETY: that contract is exactly what `fresh` needs.
     unsafe { fresh(dtype, ndim, shape, order, out, false) }
 }
 
@@ -59,8 +60,9 @@ pub unsafe extern "C" fn ndm_zeros(
     order: i32,
     out: *mut *mut ndm_array,
 ) -> ndm_status {
-    // SAFETY: the header's contract for ndm_empty/ndm_zeros (dtype a handle or NULL, shape
-    // `ndim` readable int64 values or NULL, out writable or NULL) is what `fresh` needs.
+    // The header's contract: dtype a handle or NULL, shape `ndim` readable int64 values or NULL,
+    // out writable or NULL.
+    // SAFETY: that contract is exactly what `fresh` needs.
     unsafe { fresh(dtype, ndim, shape, order, out, true) }
 }
 

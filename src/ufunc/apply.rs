@@ -322,9 +322,9 @@ fn run(
         while done < n {
             let k = BLOCK.min(n - done);
             let off = |i: usize| done as isize * st[i];
-            // SAFETY (the conversions below): the plan's run holds n >= done + k in-bounds
-            // elements of every operand (shapes broadcast-checked), each scratch buffer holds
-            // BLOCK >= k elements of its loop dtype, and scratch never overlaps an array.
+            // The plan's run holds n >= done + k in-bounds elements of every operand (shapes
+            // broadcast-checked); each scratch buffer holds BLOCK >= k elements of its loop dtype.
+            // SAFETY: (the conversions below) in bounds, and scratch never overlaps an array.
             unsafe {
                 to_a.run(
                     p[1].wrapping_offset(off(1)),
@@ -355,12 +355,11 @@ fn run(
             };
             let dst = p[0].wrapping_offset(off(0));
             match &to_bool {
-                // SAFETY: buf_o holds k converted outputs; dst + i*st[0] for i < k are in-bounds
-                // elements of out (the plan's run), never the scratch.
+                // buf_o holds k converted outputs.
+                // SAFETY: dst + i*st[0], i < k, are in-bounds elements of out, apart from it.
                 None => unsafe { from_o.run(buf_o.as_ptr(), osz as isize, dst, st[0], k) },
                 Some(conv) => {
-                    // SAFETY: k elements of the plan's run inside the (broadcast) mask;
-                    // `flags` holds BLOCK >= k bools.
+                    // SAFETY: k elements of the run inside the mask; `flags` holds BLOCK >= k.
                     unsafe {
                         conv.run(
                             p[3].wrapping_offset(off(3)),

@@ -424,8 +424,7 @@ macro_rules! loops {
             so: isize,
             n: usize,
         ) {
-            // SAFETY: the caller guarantees `BinaryKernel`'s contract: n readable elements of T
-            // at a and b, n writable elements of the output type at out.
+            // SAFETY: the caller gives `BinaryKernel`'s contract: n in-bounds elements each.
             unsafe { each::<T, $out>(a, sa, b, sb, out, so, n, |$x: T, $y: T| $body) }
         }
     )*};
@@ -523,8 +522,7 @@ macro_rules! mixed_loops {
         /// # Safety
         /// As [`BinaryKernel`]: int64 against uint64, in either operand order.
         unsafe fn $name<A: Element + Into<i128>, B: Element + Into<i128>>(a: *const u8, sa: isize, b: *const u8, sb: isize, out: *mut u8, so: isize, n: usize) {
-            // SAFETY: the caller guarantees n readable elements of A at a, of B at b, and n
-            // writable bools at out, which is `compare_mixed`'s contract.
+            // SAFETY: the caller gives n A at a, n B at b, n bools at out: `compare_mixed`'s.
             unsafe { compare_mixed::<A, B>($op, a, sa, b, sb, out, so, n) }
         }
     )*};

@@ -328,13 +328,12 @@ unsafe fn blocks<T: Real, const F: u8, const FMA: bool, const STREAM: bool>(
                 let v: [T; LANES] = std::array::from_fn(|j| T::from_f64(r[j]));
                 // out + i*size is 16-byte aligned: the head reached the boundary and
                 // LANES * size is a multiple of 16.
-                // SAFETY: elements i .. i + LANES < n of out are writable (caller's contract),
-                // and aligned as just described.
+                // SAFETY: out's elements i .. i + LANES < n are writable (caller), aligned as said.
                 unsafe { simd::stream_block(out.add(i * size), &v) };
             } else if all {
                 for (j, v) in r.iter().enumerate() {
-                    // SAFETY: element i + j < n of out is writable (caller's contract); the
-                    // block's inputs were all loaded before this store.
+                    // The block's inputs were all loaded before this store.
+                    // SAFETY: element i + j < n of out is writable (caller's contract).
                     unsafe { T::from_f64(*v).store(out.add((i + j) * size), false) };
                 }
             } else {
@@ -373,8 +372,8 @@ macro_rules! leveled {
             so: isize,
             n: usize,
         ) {
-            // SAFETY: the caller guarantees `blocks`' contract (n readable inputs, n writable
-            // outputs, overlap only as it allows); the dispatcher checked the features.
+            // The dispatcher checked the target features.
+            // SAFETY: the caller gives `blocks`' bounds and overlap contract.
             unsafe { blocks::<T, F, $fma, STREAM>(a, sa, out, so, n) }
         }
     };
@@ -402,15 +401,15 @@ unsafe fn real_loop<T: Real, const F: u8>(
 ) {
     let size = size_of::<T>();
     if sa != size as isize || so != sa {
-        // SAFETY: the caller guarantees `BinaryKernel`'s contract for a and out (n elements
-        // each), which `real_leveled` needs; no streaming store is used.
+        // No streaming store is used.
+        // SAFETY: the caller's `BinaryKernel` contract (n elements each) is `real_leveled`'s.
         return unsafe { real_leveled::<T, F, false>(a, sa, out, so, n) };
     }
     let apart = disjoint(a, n * size, out, n * size);
     if !apart && out.cast_const() != a {
         // `out` lies below `a` in the same memory (see `ufunc::hazard`): one forward pass.
-        // SAFETY: the caller guarantees `BinaryKernel`'s contract for a and out (n elements
-        // each), which `real_leveled` needs; no streaming store is used.
+        // No streaming store is used.
+        // SAFETY: the caller's `BinaryKernel` contract (n elements each) is `real_leveled`'s.
         return unsafe { real_leveled::<T, F, false>(a, sa, out, so, n) };
     }
     // A large contiguous output that is not the input is streamed past the cache, for the
@@ -420,9 +419,9 @@ unsafe fn real_loop<T: Real, const F: u8>(
         && (LANES * size) % 16 == 0
         && (out as usize) % size == 0
         && apart;
-    // SAFETY: `a` is only read during `split`, each piece writes only its own elements lo..hi
-    // of `out`, and `out` is apart from `a` or equal to it (checked above), so no piece reads
-    // what another writes.
+    // During `split`, `a` is only read and each piece writes only its elements lo..hi of `out`,
+    // which is apart from `a` or equal to it (checked above).
+    // SAFETY: so no piece reads what another writes (`Shared::new`'s contract).
     let ptrs = unsafe { Shared::new((a, out)) };
     split(n, size, |lo, hi| {
         let (a, out) = ptrs.get();
@@ -464,8 +463,9 @@ unsafe fn real_leveled<T: Real, const F: u8, const STREAM: bool>(
     } else {
         simd::level()
     };
-    // SAFETY: the caller guarantees n readable inputs at a and n writable outputs at out, not
-    // overlapping except as `blocks` allows; the level is never above the CPU's.
+    // The caller gives n readable inputs at a and n writable outputs at out, not overlapping
+    // except as `blocks` allows.
+    // SAFETY: that is every arm's contract; the level never exceeds the CPU's.
     unsafe {
         match level {
             #[cfg(target_arch = "x86_64")]

@@ -18,8 +18,7 @@ unsafe fn pairwise<L: Element, T: Arith>(
     w: impl Fn(L) -> T + Copy,
 ) -> T {
     if s == size_of::<L>() as isize {
-        // SAFETY: the caller guarantees n readable elements of L at p, stride s (here
-        // contiguous, which the `true` instance assumes).
+        // SAFETY: the caller gives n readable L at p, stride s (contiguous, as `true` assumes).
         unsafe { pairwise_at::<L, T, true>(p, s, n, w) }
     } else {
         // SAFETY: the caller guarantees n readable elements of L at p, stride s.
@@ -139,16 +138,16 @@ macro_rules! leveled_sum {
             n: usize,
             w: impl Fn(L) -> T + Copy,
         ) -> T {
-            // SAFETY: the caller guarantees n readable elements of L at p, stride s
-            // (`pairwise`'s contract); the target features only change code generation.
+            // The target features only change code generation.
+            // SAFETY: the caller gives n readable L at p, stride s: `pairwise`'s contract.
             unsafe { pairwise(p, s, n, w) }
         }
         /// # Safety
         /// As [`cpairwise`], and the CPU has the enabled features.
         $(#[target_feature(enable = $feat)])?
         pub(super) unsafe fn $cname<F: Arith>(p: *const u8, s: isize, n: usize) -> Complex<F> {
-            // SAFETY: the caller guarantees n readable complex elements at p, stride s
-            // (`cpairwise`'s contract); the target features only change code generation.
+            // The target features only change code generation.
+            // SAFETY: the caller gives n readable complex at p, stride s: `cpairwise`'s.
             unsafe { cpairwise(p, s, n) }
         }
     };

@@ -338,8 +338,8 @@ fn initialize(
         let fill = converter(&f64_dt, acc.dtype())?;
         let bytes = v.to_ne_bytes();
         let plan = Plan::new(acc.shape(), [acc.strides()], [acc.data_ptr()], true);
-        // SAFETY: `bytes` is one float64 (read n times with stride 0); the plan's run is n
-        // elements inside the accumulator, a fresh array.
+        // `bytes` is one float64, read n times with stride 0.
+        // SAFETY: the plan's run is n elements inside the accumulator, a fresh array.
         plan.for_each(|p, st, n| unsafe { fill.run(bytes.as_ptr(), 0, p[0], st[0], n) });
         return Ok(());
     }
@@ -361,8 +361,9 @@ fn initialize(
         [acc.data_ptr(), a.data_ptr()],
         true,
     );
-    // SAFETY: the plan's runs are n elements inside `a` and inside the accumulator (same
-    // shape over those axes); the accumulator is a fresh array, so they do not overlap.
+    // The plan's runs are n elements inside `a` and inside the accumulator (same shape over
+    // those axes).
+    // SAFETY: in bounds on both sides; the fresh accumulator cannot overlap `a`.
     plan.for_each(|p, st, n| unsafe { first.run(p[1], st[1], p[0], st[0], n) });
     Ok(())
 }
@@ -437,8 +438,8 @@ fn accumulate(
             let (mut src, mut ss) = (p[0].wrapping_offset(done as isize * st[0]), st[0]);
             let dst = p[1].wrapping_offset(done as isize * st[1]);
             if !native {
-                // SAFETY: k <= n - done elements of the plan's run inside `a`; the scratch
-                // holds REDUCE_BLOCK >= k accumulator elements and is not an array.
+                // k <= n - done elements of the plan's run are inside `a`.
+                // SAFETY: the scratch holds REDUCE_BLOCK >= k accumulator elements, apart.
                 unsafe { to_loop.run(src, ss, scratch.as_mut_ptr(), isz as isize, k) };
                 (src, ss) = (scratch.as_mut_ptr(), isz as isize);
             }
@@ -449,8 +450,7 @@ fn accumulate(
                 None => unsafe { kernel(src, ss, 0, dst, st[1], k, 1) },
                 Some(conv) => {
                     let m = p[2].wrapping_offset(done as isize * st[2]);
-                    // SAFETY: k elements of the plan's run inside the (broadcast) mask; `flags`
-                    // holds REDUCE_BLOCK >= k bools.
+                    // SAFETY: k elements of the run are inside the mask; `flags` has room for k.
                     unsafe { conv.run(m, st[2], flags.as_mut_ptr(), 1, k) };
                     // Selected runs, each folded by the kernel (NumPy's masked loop).
                     let mut i = 0;
@@ -464,8 +464,8 @@ fn accumulate(
                             i += 1;
                         }
                         let off = start as isize;
-                        // SAFETY: start..i is a sub-run of the k elements at src (stride ss) and
-                        // at dst (stride st[1]), both in bounds as for the unmasked call.
+                        // start..i is a sub-run of the k elements at src and at dst.
+                        // SAFETY: both sub-runs are in bounds, as the whole runs are.
                         unsafe {
                             kernel(
                                 src.wrapping_offset(off * ss),
@@ -536,8 +536,8 @@ macro_rules! fold_real {
             fn narrow(w: $wide) -> Self { $narrow(w) }
             unsafe fn sum(p: *const u8, s: isize, n: usize) -> $wide {
                 let w = $widen;
-                // SAFETY: the caller guarantees n readable elements at p, stride s (Fold::sum's
-                // contract, the summation functions' too); simd::level() never exceeds the CPU's.
+                // The caller gives n readable elements at p, stride s (Fold::sum's contract).
+                // SAFETY: the summation functions' contract; the level never exceeds the CPU's.
                 unsafe {
                     match simd::level() {
                         #[cfg(target_arch = "x86_64")]
@@ -574,8 +574,8 @@ macro_rules! fold_complex {
             fn widen(self) -> Self { self }
             fn narrow(w: Self) -> Self { w }
             unsafe fn sum(p: *const u8, s: isize, n: usize) -> Self {
-                // SAFETY: the caller guarantees n readable elements at p, stride s (Fold::sum's
-                // contract, the summation functions' too); simd::level() never exceeds the CPU's.
+                // The caller gives n readable elements at p, stride s (Fold::sum's contract).
+                // SAFETY: the summation functions' contract; the level never exceeds the CPU's.
                 unsafe {
                     match simd::level() {
                         #[cfg(target_arch = "x86_64")]
@@ -607,9 +607,9 @@ unsafe fn fold_loop<T: Fold, const OP: u8>(
 ) {
     let ts = size_of::<T>() as isize;
     if rows > 1 && si == ts && so == ts {
-        // SAFETY (all arms): the caller guarantees `rows` runs of n contiguous (si == ts) input
-        // elements rs apart and an accumulator row of n contiguous elements not overlapping
-        // them, which is what each row function reads and writes.
+        // The caller gives `rows` runs of n contiguous (si == ts) input elements rs apart and an
+        // accumulator row of n contiguous elements not overlapping them.
+        // SAFETY: (all arms) exactly what each row function reads and writes.
         unsafe {
             match OPS[OP as usize] {
                 ReduceOp::Add | ReduceOp::Mean | ReduceOp::LogicalOr => {
@@ -650,9 +650,9 @@ unsafe fn fold_run<T: Fold, const OP: u8>(
     if so != 0 {
         // Element-wise into an accumulator row: acc[j] = acc[j] op in[j], one closure per
         // operation so that each loop vectorises.
-        // SAFETY (all arms): the caller guarantees n input elements at inp (stride si) and n
-        // accumulator elements at acc (stride so); acc is read and written at the same
-        // positions, which `each` allows for its output.
+        // The caller gives n input elements at inp (stride si) and n accumulator elements at acc
+        // (stride so); acc is read and written at the same positions.
+        // SAFETY: (all arms) `each` allows its output to be read at the same positions.
         unsafe {
             match op {
                 ReduceOp::Add | ReduceOp::Mean | ReduceOp::LogicalOr => {
@@ -671,8 +671,8 @@ unsafe fn fold_run<T: Fold, const OP: u8>(
         }
         return;
     }
-    // SAFETY: so == 0: one accumulator element at acc, readable and writable, and n input
-    // elements at inp (stride si), as the caller guarantees.
+    // so == 0: the caller gives one accumulator element at acc, readable and writable.
+    // SAFETY: and n input elements at inp (stride si), as the caller guarantees.
     unsafe {
         let cur = T::load(acc, false);
         let r = if matches!(op, ReduceOp::Add | ReduceOp::Mean) {

@@ -138,8 +138,8 @@ fn zero_d(s: Scalar, d: Dtype) -> Result<Arc<Array>> {
                 b.as_ptr()
             };
             let conv = converter(&src_dt, &d)?;
-            // SAFETY: `one` points to one element of src_dt (16 bytes of complex128, or one
-            // bool byte); `a` is a fresh 0-d array of d.
+            // `one` points to one element of src_dt (16 bytes of complex128, or one bool byte).
+            // SAFETY: `a` is a fresh 0-d array of d, apart from `one`.
             unsafe { conv.run(one, 0, a.data_ptr(), 0, 1) };
         }
     }

@@ -104,8 +104,8 @@ unsafe fn blocks<T, R, const A: bool, const B: bool>(
         // SAFETY: elements i .. i + LANES are in bounds (caller's contract).
         let r = unsafe { block::<T, R, A, B>(a, b, i, f) };
         for (j, v) in r.iter().enumerate() {
-            // SAFETY: element i + j < n of `out` is writable (caller's contract), and `block`
-            // loaded every input element of this block before this store.
+            // `block` loaded every input element of this block before this store.
+            // SAFETY: element i + j < n of `out` is writable (caller's contract).
             unsafe { v.store(out.add((i + j) * rs), false) };
         }
         i += LANES;
@@ -134,8 +134,7 @@ where
     let mut xb = [T::default(); LANES];
     let mut r = [R::default(); LANES];
     for j in 0..LANES {
-        // SAFETY: the caller guarantees element i + j < n of a and b (element 0 of a broadcast
-        // one) is readable.
+        // SAFETY: the caller makes element i + j < n of a and b (0 if broadcast) readable.
         unsafe {
             xa[j] = T::load(a.add(if A { (i + j) * ts } else { 0 }), false);
             xb[j] = T::load(b.add(if B { (i + j) * ts } else { 0 }), false);
@@ -237,9 +236,8 @@ macro_rules! leveled {
             T: Element + Default,
             R: Element + Default,
         {
-            // SAFETY: the caller guarantees `blocks`' contract (n readable input elements, n
-            // writable output elements, overlap only as `blocks` allows); the target features
-            // were checked by the dispatcher.
+            // The dispatcher checked the target features.
+            // SAFETY: the caller gives `blocks`' bounds and overlap contract.
             unsafe { blocks::<T, R, A, B>(a, b, out, n, f) }
         }
     };
@@ -272,8 +270,9 @@ pub unsafe fn contiguous<T, R, const A: bool, const B: bool>(
     if !((apart_a || out.cast_const() == a) && (apart_b || out.cast_const() == b)) {
         // `out` overlaps an input it does not equal (lying below it: see `blocks`): one pass
         // in increasing address order, through the cache.
-        // SAFETY: the caller guarantees n readable input and n writable output elements, and
-        // that an overlapping `out` lies below the inputs, which a forward pass allows.
+        // The caller gives n readable input and n writable output elements, and an overlapping
+        // `out` lies below the inputs.
+        // SAFETY: a forward pass over those elements is then correct.
         return unsafe { leveled::<T, R, A, B>(a, b, out, n, false, &f) };
     }
     let stream = n * rs >= STREAM_BYTES
@@ -281,9 +280,9 @@ pub unsafe fn contiguous<T, R, const A: bool, const B: bool>(
         && (out as usize) % rs == 0
         && apart_a
         && apart_b;
-    // SAFETY: the inputs are only read during `split`, each piece writes only its own
-    // elements lo..hi of `out`, and they are apart from the inputs or equal to them (checked
-    // above), so no piece reads what another writes.
+    // During `split` the inputs are only read and each piece writes only its elements lo..hi
+    // of `out`, which is apart from the inputs or equal to them (checked above).
+    // SAFETY: so no piece reads what another writes (`Shared::new`'s contract).
     let ptrs = unsafe { Shared::new((a, b, out)) };
     split(n, rs, |lo, hi| {
         let (a, b, out) = ptrs.get();
@@ -393,8 +392,8 @@ macro_rules! leveled_rows {
             rows: usize,
             f: &impl Fn(T, T) -> T,
         ) {
-            // SAFETY: the caller guarantees `rows` contiguous runs of n elements rs apart and n
-            // contiguous accumulator elements not overlapping them (`rows_body`'s contract).
+            // The dispatcher checked the target features.
+            // SAFETY: the caller gives `rows_body`'s contract (runs and row in bounds, apart).
             unsafe { rows_body(inp, rs, acc, n, rows, f) }
         }
     };

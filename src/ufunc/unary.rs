@@ -321,8 +321,8 @@ macro_rules! unary_loops {
         /// # Safety
         /// As [`BinaryKernel`]; the second operand is not read.
         unsafe fn $name<T: UnaryArith>(a: *const u8, sa: isize, _b: *const u8, _sb: isize, out: *mut u8, so: isize, n: usize) {
-            // SAFETY: the caller guarantees n readable elements of T at a (stride sa) and n
-            // writable outputs at out; `a` is passed again as the unread second operand.
+            // `a` is passed again as the unread second operand.
+            // SAFETY: the caller gives n readable T at a and n writable outputs at out.
             unsafe { each::<T, $out>(a, sa, a, sa, out, so, n, |$x: T, _| $body) }
         }
     )*};
@@ -356,8 +356,8 @@ unsafe fn cabs_loop<F: Magnitude>(
 ) where
     Complex<F>: Element + Default,
 {
-    // SAFETY: the caller guarantees n readable complex elements at a and n writable reals at
-    // out; `a` is passed again as the unread second operand.
+    // `a` is passed again as the unread second operand.
+    // SAFETY: the caller gives n complex at a and n writable reals at out.
     unsafe { each::<Complex<F>, F>(a, sa, a, sa, out, so, n, |z, _| F::magnitude(z.re, z.im)) }
 }
 
