@@ -6,7 +6,6 @@ import copy
 import ctypes
 import errno
 import gc
-import io
 import pickle
 import subprocess
 import sys
