@@ -220,6 +220,14 @@ static void test_items(void) {
     CHECK(memcmp(raw, "abcd", 4) == 0);
     ndm_array_free(s);
     ndm_dtype_free(s4);
+    /* The value may lie in the element itself (any pointer is accepted): no overlapping copy
+     * (an itemsize of 3 is copied bytewise; a debug build aborted here before). */
+    ndm_dtype *s3 = dt("S3");
+    CHECK_OK(ndm_full(s3, 1, &n, NDM_ORDER_C, "xyz", &s));
+    CHECK_OK(ndm_set_item(s, &one, 1, NDM_KIND_BYTES, (const char *)ndm_data(s) + 3));
+    CHECK(memcmp((const char *)ndm_data(s) + 3, "xyz", 3) == 0);
+    ndm_array_free(s);
+    ndm_dtype_free(s3);
 }
 
 int main(void) {

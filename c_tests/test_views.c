@@ -198,6 +198,10 @@ static void test_broadcasting_and_windows(void) {
     CHECK_OK(ndm_sliding_window_view(six, 1, &one_window, NULL, true, &w));
     CHECK(ndm_flags(w) & NDM_FLAG_WRITEABLE);
     ndm_array_free(w);
+    /* No window lengths and NULL axes: axis=() (a NULL list of length 0 is empty), x itself */
+    CHECK_OK(ndm_sliding_window_view(six, 0, NULL, NULL, false, &w));
+    CHECK(ndm_ndim(w) == 1 && ndm_shape(w)[0] == 6 && ndm_data(w) == ndm_data(six));
+    ndm_array_free(w);
     int64_t seven = 7;
     CHECK_ERR(ndm_sliding_window_view(six, 1, &seven, NULL, false, &out), NDM_ERR_INVALID_ARG,
               "window shape cannot be larger than input array shape");

@@ -16,9 +16,9 @@
 
 /** Library version, generated from Cargo.toml. */
 #define NDM_VERSION_MAJOR 0
-#define NDM_VERSION_MINOR 1
+#define NDM_VERSION_MINOR 2
 #define NDM_VERSION_PATCH 0
-#define NDM_VERSION_STRING "0.1.0"
+#define NDM_VERSION_STRING "0.2.0"
 
 
 /**
@@ -1662,8 +1662,9 @@ ndm_status ndm_with_writeable(const ndm_array *a, bool writeable, ndm_array **ou
 
 /**
  * `sliding_window_view(a, window_shape, axes, writeable)`: `nwindow` window lengths, for the
- * axes in `axes` (`nwindow` of them; `NULL`: NumPy's `axis=None`, one window length per axis in
- * order, so `nwindow` must then equal `a`'s ndim). Read-only unless `writeable`.
+ * axes in `axes` (`nwindow` of them; `NULL` with `nwindow > 0`: NumPy's `axis=None`, one window
+ * length per axis in order, so `nwindow` must then equal `a`'s ndim; with `nwindow == 0`, no
+ * window, as `axis=()`). Read-only unless `writeable`.
  */
 ndm_status ndm_sliding_window_view(const ndm_array *a,
                                    int32_t nwindow,

@@ -396,9 +396,11 @@ impl Array {
         }
         let dst = self.element_ptr(index)?;
         let conv = transfer::converter(value_dtype, &self.dtype)?;
-        // `value` holds one `value_dtype` element (length checked above); a caller's slice cannot
-        // alias the array's buffer.
-        // SAFETY: value is one element, dst a whole element of this writeable array.
+        // A C caller's value may lie in this very element (ndm_set_item takes any pointer):
+        // convert from a private copy, so that source and destination never overlap.
+        let value = value.to_vec();
+        // SAFETY: `value` is one `value_dtype` element (checked above) in its own allocation;
+        // `dst` is a whole element of this writeable array.
         unsafe { conv.run(value.as_ptr(), 0, dst, 0, 1) };
         Ok(())
     }

@@ -173,8 +173,10 @@ fn use_paths(tree: &str, prefix: &str, out: &mut Vec<String>) {
     } else if !tree.is_empty() {
         let path = tree.split(" as ").next().expect("a path").trim();
         let path = path.strip_suffix("::self").unwrap_or(path);
-        if path != "self" && path != "*" {
-            out.push(join(prefix, path.trim_end_matches("::*")));
+        match path {
+            "self" => out.push(prefix.to_string()), // `a::{self, b}` names `a` itself
+            "*" => {}
+            _ => out.push(join(prefix, path.trim_end_matches("::*"))),
         }
     }
 }
@@ -323,18 +325,44 @@ impl Crate {
         None
     }
 
-    /// The modules `m` imports (re-exports of its own children excluded).
-    fn imports(&self, m: &str) -> BTreeSet<String> {
-        let code = &self.code[m];
-        let here: Vec<&str> = if m.is_empty() {
+    /// `segs` (a path written in module `m`) from the crate root, or None for paths outside the
+    /// crate (std, other crates, local items): `crate::`, any number of `super::`, `self::`, a
+    /// child of a `mod.rs`, or a module alias brought in by `use`.
+    fn absolute(
+        &self,
+        m: &str,
+        segs: &[&str],
+        aliases: &BTreeMap<String, Vec<String>>,
+    ) -> Option<Vec<String>> {
+        let here: Vec<String> = if m.is_empty() {
             vec![]
         } else {
-            m.split("::").collect()
+            m.split("::").map(String::from).collect()
         };
         let is_dir = {
             let f = self.modules[m].file_name().expect("file name");
             f == "mod.rs" || f == "lib.rs"
         };
+        let (mut base, mut i) = (here.clone(), 0);
+        match segs[0] {
+            "crate" => (base, i) = (vec![], 1),
+            "self" => i = 1,
+            "super" => {
+                while segs.get(i) == Some(&"super") {
+                    base.pop();
+                    i += 1;
+                }
+            }
+            head if is_dir && self.modules.contains_key(&join(m, head)) => {}
+            head => (base, i) = (aliases.get(head)?.clone(), 1),
+        }
+        base.extend(segs[i..].iter().map(|s| s.to_string()));
+        Some(base)
+    }
+
+    /// The modules `m` imports (re-exports of its own children excluded).
+    fn imports(&self, m: &str) -> BTreeSet<String> {
+        let code = &self.code[m];
         let mut paths = Vec::new();
         let (declarations, rest) = uses(code);
         for (is_pub, tree) in declarations {
@@ -348,24 +376,25 @@ impl Crate {
                 }
             }
         }
+        // Modules brought into scope by `use` (`use crate::ffi;` then `ffi::file::x`).
+        let mut aliases = BTreeMap::new();
+        for p in &paths {
+            let segs: Vec<&str> = p.split("::").collect();
+            if let Some(abs) = self.absolute(m, &segs, &BTreeMap::new()) {
+                if self.modules.contains_key(&abs.join("::")) {
+                    aliases.insert(segs[segs.len() - 1].to_string(), abs);
+                }
+            }
+        }
         paths.extend(inline_paths(&rest));
         let mut out = BTreeSet::new();
         for p in paths {
             let p = p.trim_start_matches('$');
             let segs: Vec<&str> = p.split("::").collect();
-            let abs: Vec<&str> = match segs[0] {
-                "crate" => segs[1..].to_vec(),
-                "super" => here[..here.len().saturating_sub(1)]
-                    .iter()
-                    .chain(&segs[1..])
-                    .copied()
-                    .collect(),
-                "self" => here.iter().chain(&segs[1..]).copied().collect(),
-                head if is_dir && self.modules.contains_key(&join(m, head)) => {
-                    here.iter().chain(&segs[..]).copied().collect()
-                }
-                _ => continue,
+            let Some(abs) = self.absolute(m, &segs, &aliases) else {
+                continue;
             };
+            let abs: Vec<&str> = abs.iter().map(String::as_str).collect();
             if let Some(t) = self.resolve(&abs) {
                 if t != m {
                     out.insert(t);
@@ -462,4 +491,16 @@ fn the_checker_sees_imports() {
         krate.imports("create").contains("error"),
         "bail! is error's"
     );
+    // Paths through a module brought in by `use`, and chains of `super`, count too.
+    let mut krate = krate;
+    krate.code.insert(
+        "ffi::handle".into(),
+        "use crate::ffi;\nuse crate::layout::{self, MemOrder};\nfn f() { ffi::file::g(); \
+         layout::index::h(); super::super::view::k(); }"
+            .into(),
+    );
+    let seen = krate.imports("ffi::handle");
+    for m in ["ffi::file", "layout::index", "view"] {
+        assert!(seen.contains(m), "{m} not seen in {seen:?}");
+    }
 }

@@ -84,7 +84,7 @@ inline int64_t set_num_threads(int64_t n) {
 /// The number of threads large element-wise loops use now.
 inline int64_t num_threads() noexcept { return ndm_get_num_threads(); }
 
-/// The library's version ("0.1.0").
+/// The library's version (NDM_VERSION_STRING of the header it was built with).
 inline std::string version() { return ndm_version(); }
 
 /// The vector instruction sets the kernels use ("avx2/avx512", ...).
@@ -103,7 +103,9 @@ inline constexpr AllAxes all_axes{};
 class Axes {
 public:
     Axes(AllAxes) : all_(true) {}
-    Axes(int64_t axis) : all_(false), list_{axis} {}
+    template <class I, std::enable_if_t<std::is_integral_v<I> && !std::is_same_v<I, bool>, int> = 0>
+    Axes(I axis) : all_(false), list_{static_cast<int64_t>(axis)} {}
+    Axes(bool) = delete;  // `sum(true)` is not axis 1
     Axes(std::initializer_list<int64_t> list) : all_(false), list_(list) {}
     Axes(std::vector<int64_t> list) : all_(false), list_(std::move(list)) {}
     /// The C arguments `axes` and `naxes`.
@@ -319,9 +321,10 @@ public:
         check(ndm_dtype_record_add_field(h_, name.c_str(), dtype.handle(), offset));
         return *this;
     }
-    /// Adds a subarray field of `shape` (and a title, when not empty).
-    RecordBuilder &add(const std::string &name, const Dtype &dtype, const std::vector<int64_t> &shape,
-                       int64_t offset = -1, const std::string &title = "") {
+    /// Adds a subarray field of `shape` (and a title, when not empty). A name of its own: an
+    /// `add(name, dtype, {3})` overload would read `{3}` as an offset.
+    RecordBuilder &add_subarray(const std::string &name, const Dtype &dtype, const std::vector<int64_t> &shape,
+                                int64_t offset = -1, const std::string &title = "") {
         check(ndm_dtype_record_add_field_ex(h_, name.c_str(), title.empty() ? nullptr : title.c_str(),
                                             dtype.handle(), static_cast<int32_t>(shape.size()),
                                             shape.data(), offset));
@@ -469,12 +472,12 @@ public:
     /// vector while the array lives: that moves its memory.
     template <class T> static Array wrap(std::vector<T> &v, std::vector<int64_t> shape = {}) {
         if (shape.empty()) shape = {static_cast<int64_t>(v.size())};
-        return wrap(v.data(), v.size(), shape);
+        return wrap(nonnull(v.data()), v.size(), shape);
     }
     /// Wraps a const std::vector read-only, with no copy.
     template <class T> static Array wrap(const std::vector<T> &v, std::vector<int64_t> shape = {}) {
         if (shape.empty()) shape = {static_cast<int64_t>(v.size())};
-        return wrap(v.data(), v.size(), shape);
+        return wrap(nonnull(v.data()), v.size(), shape);
     }
     /// Wraps a std::vector of structs as a 1-D record array of `record` (whose itemsize must be
     /// sizeof(S): build it with `align` true to match the compiler's layout) with no copy.
@@ -483,20 +486,24 @@ public:
         if (record.itemsize() != static_cast<int64_t>(sizeof(S)))
             fail(NDM_ERR_DTYPE, "ndmem: the record dtype's itemsize " + std::to_string(record.itemsize()) +
                                            " is not sizeof the struct (" + std::to_string(sizeof(S)) + ")");
-        return wrap(static_cast<void *>(v.data()), v.size() * sizeof(S), record, {static_cast<int64_t>(v.size())});
+        return wrap(static_cast<void *>(nonnull(v.data())), v.size() * sizeof(S), record,
+                    {static_cast<int64_t>(v.size())});
     }
     /// Moves `v` into a new 1-D array (or one of `shape`) with no copy of its elements; the
-    /// vector is freed when the last array over it is freed.
+    /// vector is freed when the last array over it is freed. If this throws, `v` is unchanged.
     template <class T> static Array adopt(std::vector<T> &&v, std::vector<int64_t> shape = {}) {
         if (shape.empty()) shape = {static_cast<int64_t>(v.size())};
-        auto owner = std::make_unique<std::vector<T>>(std::move(v));
         Dtype d = Dtype::of<T>();
-        Array a = make([&](ndm_array **o) {
-            return ndm_from_ptr(owner->data(), owner->size() * sizeof(T), 0, d.handle(), rank(shape), shape.data(),
-                                nullptr, NDM_FLAG_WRITEABLE, &release_vector<T>, owner.get(), o);
-        });
-        owner.release();  // now the array's (on failure the unique_ptr still frees it)
-        return a;
+        auto owner = std::make_unique<std::vector<T>>(std::move(v));
+        ndm_array *out = nullptr;
+        ndm_status s = ndm_from_ptr(nonnull(owner->data()), owner->size() * sizeof(T), 0, d.handle(), rank(shape),
+                                    shape.data(), nullptr, NDM_FLAG_WRITEABLE, &release_vector<T>, owner.get(), &out);
+        if (s != NDM_OK) {
+            v = std::move(*owner);  // ndm_from_ptr failed: the elements go back to the caller
+            check(s);
+        }
+        owner.release();  // the array's now: release_vector frees it
+        return Array(out);
     }
 
     // --- files ---
@@ -880,6 +887,12 @@ private:
         return n;
     }
     static int32_t rank(const std::vector<int64_t> &shape) { return static_cast<int32_t>(shape.size()); }
+    /// An empty vector's data() may be NULL, which ndm_from_ptr refuses; zero bytes at any
+    /// valid address serve.
+    template <class T> static T *nonnull(T *p) noexcept {
+        alignas(64) static unsigned char none[64];
+        return p ? p : reinterpret_cast<T *>(none);
+    }
     static ndm_array *handle_of(const Array *a) noexcept { return a ? a->h_ : nullptr; }
     static ndm_ufunc_opts c_options(const Options &o) noexcept {
         return {o.casting, o.dtype ? o.dtype->handle() : nullptr, handle_of(o.where)};

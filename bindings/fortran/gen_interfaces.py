@@ -36,8 +36,9 @@ SCALARS = {
 # Struct-pointer parameters that are arrays in C (the rest point to one struct).
 STRUCT_ARRAYS = {"items"}
 
-# Pointer parameters that C accepts as NULL (see each function in ndmem.h), passed by reference
-# in Fortran: they are `optional`, and an absent argument passes NULL. Handles and other pointers
+# Pointer parameters to which C gives a meaning when NULL (see each function in ndmem.h), passed
+# by reference in Fortran: they are `optional`, and an absent argument passes NULL. (A list
+# whose length argument is 0 may also be NULL in C; in Fortran pass an empty array.) Handles and other pointers
 # passed by value cannot be optional in a bind(C) interface; pass c_null_ptr for those.
 NULLABLE = {
     "ndm_ufunc_binary": {"result"}, "ndm_ufunc_scalar": {"result"}, "ndm_ufunc_unary": {"result"},
@@ -46,6 +47,8 @@ NULLABLE = {
     "ndm_concatenate": {"axis"}, "ndm_from_ptr": {"strides"},
     "ndm_view_buffer": {"strides"}, "ndm_byteswap": {"out"},
     "ndm_dtype_record_add_field_ex": {"title"}, "ndm_set_last_error": {"message"},
+    "ndm_open_memmap": {"shape"}, "ndm_open_memmap_ex": {"shape"}, "ndm_memmap_raw": {"shape"},
+    "ndm_index": {"items"},
 }
 
 

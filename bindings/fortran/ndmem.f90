@@ -13,7 +13,8 @@
 !   - ndm_check(status): stops with the library's message when status /= ndm_ok; the shim's own
 !     failures (a character array, a rank or type mismatch) record their own message.
 !   - ndm_message(), ndm_status_name(status): the last failure's text, a status code's name.
-! In the C interfaces, every pointer argument C accepts as NULL is optional (absent: NULL):
+! In the C interfaces, every pointer argument to which C gives a meaning when NULL is optional
+! (absent: NULL; the list is NULLABLE in gen_interfaces.py):
 ! `axes` (pass naxes=ndm_all_axes for NumPy's axis=None, or naxes=0 for no axis), `opts`,
 ! `strides`, `axis`, and `result` when `out` is given, so an in-place ufunc makes no handle:
 !   status = ndm_ufunc_binary(ndm_add, x, y, out=x)

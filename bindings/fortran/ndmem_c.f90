@@ -6,7 +6,7 @@ module ndmem_c
   public
 
   integer(c_int32_t), parameter :: ndm_version_major = 0_c_int32_t
-  integer(c_int32_t), parameter :: ndm_version_minor = 1_c_int32_t
+  integer(c_int32_t), parameter :: ndm_version_minor = 2_c_int32_t
   integer(c_int32_t), parameter :: ndm_version_patch = 0_c_int32_t
   integer(c_int32_t), parameter :: ndm_max_ndim = 64_c_int32_t
   integer(c_int32_t), parameter :: ndm_order_c = 0_c_int32_t
@@ -395,7 +395,7 @@ module ndmem_c
       character(kind=c_char), dimension(*), intent(in) :: mode
       type(c_ptr), value :: dtype
       integer(c_int32_t), value :: ndim
-      integer(c_int64_t), dimension(*), intent(in) :: shape
+      integer(c_int64_t), dimension(*), intent(in), optional :: shape
       logical(c_bool), value :: fortran_order
       integer(c_int32_t), value :: version
       type(c_ptr), intent(out) :: out
@@ -408,7 +408,7 @@ module ndmem_c
       character(kind=c_char), dimension(*), intent(in) :: mode
       type(c_ptr), value :: dtype
       integer(c_int32_t), value :: ndim
-      integer(c_int64_t), dimension(*), intent(in) :: shape
+      integer(c_int64_t), dimension(*), intent(in), optional :: shape
       logical(c_bool), value :: fortran_order
       integer(c_int32_t), value :: version
       integer(c_int64_t), value :: max_header_size
@@ -423,7 +423,7 @@ module ndmem_c
       character(kind=c_char), dimension(*), intent(in) :: mode
       integer(c_int64_t), value :: offset
       integer(c_int32_t), value :: ndim
-      integer(c_int64_t), dimension(*), intent(in) :: shape
+      integer(c_int64_t), dimension(*), intent(in), optional :: shape
       integer(c_int32_t), value :: order
       type(c_ptr), intent(out) :: out
     end function
@@ -751,7 +751,7 @@ module ndmem_c
       import
       integer(c_int32_t) :: r
       type(c_ptr), value :: a
-      type(ndm_index_item), dimension(*), intent(in) :: items
+      type(ndm_index_item), dimension(*), intent(in), optional :: items
       integer(c_int32_t), value :: nitems
       type(c_ptr), intent(out) :: out
     end function

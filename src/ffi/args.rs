@@ -215,9 +215,9 @@ pub fn order(code: i32) -> Result<Order> {
 
 /// Decodes the `NDM_ORDER_*` code of a new array's memory order: C or F only.
 pub(crate) fn mem_order(code: i32) -> Result<MemOrder> {
-    match order(code)? {
-        Order::C => Ok(MemOrder::C),
-        Order::F => Ok(MemOrder::F),
+    match order(code) {
+        Ok(Order::C) => Ok(MemOrder::C),
+        Ok(Order::F) => Ok(MemOrder::F),
         _ => bail!(
             InvalidArg,
             "order code {code} must be NDM_ORDER_C (0) or NDM_ORDER_F (1) for a new array"

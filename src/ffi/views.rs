@@ -390,8 +390,9 @@ pub unsafe extern "C" fn ndm_with_writeable(
 }
 
 /// `sliding_window_view(a, window_shape, axes, writeable)`: `nwindow` window lengths, for the
-/// axes in `axes` (`nwindow` of them; `NULL`: NumPy's `axis=None`, one window length per axis in
-/// order, so `nwindow` must then equal `a`'s ndim). Read-only unless `writeable`.
+/// axes in `axes` (`nwindow` of them; `NULL` with `nwindow > 0`: NumPy's `axis=None`, one window
+/// length per axis in order, so `nwindow` must then equal `a`'s ndim; with `nwindow == 0`, no
+/// window, as `axis=()`). Read-only unless `writeable`.
 #[no_mangle]
 pub unsafe extern "C" fn ndm_sliding_window_view(
     a: *const ndm_array,
@@ -404,7 +405,9 @@ pub unsafe extern "C" fn ndm_sliding_window_view(
     boundary! {
         args::produce(out, || {
             let window = args::i64s(window, nwindow.into(), "window")?;
-            let which = args::opt_i64s(axes, nwindow, "axes")?;
+            // NULL is NumPy's axis=None, except with no window lengths, where (as everywhere)
+            // a NULL list of length 0 is the empty list.
+            let which = if nwindow == 0 { Some(&[][..]) } else { args::opt_i64s(axes, nwindow, "axes")? };
             Ok(Arc::new(view::sliding_window_view(args::array(a, "a")?, window, which, writeable)?))
         })
     }

@@ -281,7 +281,8 @@ pub unsafe fn contiguous<T, R, const A: bool, const B: bool>(
         && apart_a
         && apart_b;
     // During `split` the inputs are only read and each piece writes only its elements lo..hi
-    // of `out`, which is apart from the inputs or equal to them (checked above).
+    // of `out`, which is apart from the inputs or equal to a contiguous one (checked above;
+    // `ufunc::hazard` copies a broadcast input that overlaps `out` before this runs).
     // SAFETY: so no piece reads what another writes (`Shared::new`'s contract).
     let ptrs = unsafe { Shared::new((a, b, out)) };
     split(n, rs, |lo, hi| {

@@ -222,7 +222,7 @@ static void record_tables() {
     Dtype packed = ndmem::RecordBuilder().add("x", Dtype::of<double>()).add("id", Dtype::of<int32_t>()).finish();
     CHECK(throws([&] { (void)Array::wrap(pts, packed); }, NDM_ERR_DTYPE, "sizeof"));
     // A subarray field with a title; a copy of a dtype is an equal dtype with its own handle.
-    Dtype sub = ndmem::RecordBuilder().add("v", Dtype::of<float>(), I64{2, 3}, -1, "velocity").finish();
+    Dtype sub = ndmem::RecordBuilder().add_subarray("v", Dtype::of<float>(), {2, 3}, -1, "velocity").finish();
     ndmem::FieldInfo v = sub.field(0);
     CHECK(v.shape == (I64{2, 3}) && v.levels == std::vector<int32_t>{2} && v.title == std::string("velocity"));
     CHECK(sub.field_index("velocity") == std::optional<int64_t>(0));
@@ -416,6 +416,14 @@ static void views_copies_and_free_functions() {
     Array keeps = adopted.slice(1, 3);
     { Array gone = std::move(adopted); }
     CHECK(keeps.get<float>({1}) == 3);
+    // Empty vectors (data() may be NULL) wrap and adopt; a failed adopt leaves the vector alone.
+    std::vector<double> none;
+    CHECK(Array::wrap(none).size() == 0 && Array::adopt(std::vector<int32_t>{}).size() == 0);
+    std::vector<double> three = {1, 2, 3};
+    CHECK(throws([&] { (void)Array::adopt(std::move(three), {2, 2}); }, NDM_ERR_BOUNDS, ""));
+    CHECK(three.size() == 3 && three[2] == 3);
+    // No window at all: an empty window list with an empty axes list is x itself (axis=()).
+    CHECK(a.sliding_window_view({}, I64{}).shape() == a.shape());
     // dtypes and free functions
     Dtype be = Dtype::of<int32_t>().newbyteorder(NDM_BYTEORDER_SWAP);
     CHECK(be.str() == ">i4" && be.byteorder() == NDM_BYTEORDER_BIG && be.alignment() == 4);

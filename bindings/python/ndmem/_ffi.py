@@ -5,9 +5,9 @@ GENERATED from include/ndmem.h by bindings/python/gen_ffi.py; do not edit by han
 import ctypes
 
 NDM_VERSION_MAJOR = 0
-NDM_VERSION_MINOR = 1
+NDM_VERSION_MINOR = 2
 NDM_VERSION_PATCH = 0
-NDM_VERSION_STRING = "0.1.0"
+NDM_VERSION_STRING = "0.2.0"
 NDM_MAX_NDIM = 64
 NDM_ORDER_C = 0
 NDM_ORDER_F = 1
@@ -386,7 +386,11 @@ def declare(lib, check):
         return status
 
     for name, (restype, argtypes) in FUNCTIONS.items():
-        fn = getattr(lib, name)
+        fn = getattr(lib, name, None)
+        if fn is None:
+            raise ImportError(f"ndmem: the library lacks {name} (built from other sources "
+                              f"than the header {NDM_VERSION_STRING} these bindings were "
+                              "generated from): rebuild it")
         fn.restype = restype
         fn.argtypes = argtypes
         if name in CHECKED:
