@@ -399,8 +399,8 @@ impl Array {
         // A C caller's value may lie in this very element (ndm_set_item takes any pointer):
         // convert from a private copy, so that source and destination never overlap.
         let value = value.to_vec();
-        // SAFETY: `value` is one `value_dtype` element (checked above) in its own allocation;
-        // `dst` is a whole element of this writeable array.
+        // `value` is one `value_dtype` element (checked above) in its own allocation.
+        // SAFETY: so it cannot overlap `dst`, a whole element of this writeable array.
         unsafe { conv.run(value.as_ptr(), 0, dst, 0, 1) };
         Ok(())
     }

@@ -338,9 +338,9 @@ fn initialize(
         let fill = converter(&f64_dt, acc.dtype())?;
         let bytes = v.to_ne_bytes();
         let plan = Plan::new(acc.shape(), [acc.strides()], [acc.data_ptr()], true);
-        // `bytes` is one float64, read n times with stride 0.
-        // SAFETY: the plan's run is n elements inside the accumulator (a fresh array, or an
-        // `out` checked by `overlaps` not to share memory with the input or mask).
+        // `bytes` is one float64, read n times with stride 0; the accumulator is a fresh array,
+        // or an `out` that `overlaps` found apart from the input.
+        // SAFETY: the plan's run is n elements inside the accumulator, apart from `bytes`.
         plan.for_each(|p, st, n| unsafe { fill.run(bytes.as_ptr(), 0, p[0], st[0], n) });
         return Ok(());
     }
@@ -363,9 +363,8 @@ fn initialize(
         true,
     );
     // The plan's runs are n elements inside `a` and inside the accumulator (same shape over
-    // those axes).
-    // SAFETY: in bounds on both sides; the accumulator is fresh or an `out` checked by
-    // `overlaps`, so it does not overlap `a`.
+    // those axes); the accumulator is fresh or an `out` that `overlaps` found apart from `a`.
+    // SAFETY: so the runs are in bounds on both sides and do not overlap.
     plan.for_each(|p, st, n| unsafe { first.run(p[1], st[1], p[0], st[0], n) });
     Ok(())
 }
