@@ -3,10 +3,10 @@
 Arrays are handles to shared buffers: `ndmem.asarray(np_array)` wraps NumPy memory with no copy
 and `np.asarray(ndmem_array)` views ndmem memory with no copy. Names and semantics follow NumPy.
 """
-from . import _ffi
-from ._array import (Array, Flags, arange, array, asarray, copy, copyto, empty, empty_like,
-                     frombuffer, full, full_like, newaxis, ones, ones_like, repack_fields, zeros,
-                     zeros_like)
+from ._array import Array
+from ._base import Flags
+from ._create import (arange, array, asarray, copy, copyto, empty, empty_like, frombuffer, full,
+                      full_like, newaxis, ones, ones_like, repack_fields, zeros, zeros_like)
 from ._dtype import can_cast, dtype
 from ._file import (flush, iter_blocks, load, memmap, memmap_info, open_memmap,
                     release_pages, save)
@@ -17,19 +17,16 @@ from ._ufunc import cos, exp, expm1, log, log1p, rint, sin, sqrt, tan
 from ._ufunc import get_num_threads, set_num_threads
 from ._ufunc import (add, bitwise_and, bitwise_or, bitwise_xor, divide, equal, floor_divide,
                      greater, remainder,
-                     greater_equal, install_operators, left_shift, less, less_equal,
+                     greater_equal, left_shift, less, less_equal,
                      logical_and, logical_or, logical_xor, maximum, minimum, multiply,
                      not_equal, power, right_shift, subtract, true_divide)
-from ._reduce import all, amax, amin, any, install_methods, max, mean, min, prod, sum
+from ._reduce import all, amax, amin, any, max, mean, min, prod, sum
 from ._views import (as_strided, ascontiguousarray, asfortranarray, broadcast_shapes,
                      broadcast_to, compress, concatenate, diagonal, expand_dims, flatten,
                      is_self_overlapping, may_share_memory, moveaxis, ravel, reshape,
                      shares_memory, sliding_window_view, squeeze, swapaxes, take, transpose)
 
 __version__ = lib.ndm_version().decode()
-install_operators(Array)
-install_methods(Array)
-Array.flush = flush
 
 __all__ = [
     "Array", "AxisError", "Error", "Flags", "TooHardError", "arange", "array", "as_strided",

@@ -7,7 +7,7 @@ import sys
 
 from . import _ffi
 from ._codes import casting_code
-from ._lib import int64, last_error, lib, new_handle
+from ._lib import int64, last_error, lib, new_handle, numpy
 
 _PYTHON_TYPES = {builtins.float: "float64", builtins.int: "int64", builtins.bool: "bool",
                  builtins.complex: "complex128"}
@@ -56,9 +56,9 @@ class dtype:
         return self  # dtypes are immutable
 
     def __reduce__(self):
-        from . import _pickle
-
-        return _pickle.reduce_dtype(self)
+        """Pickles carry the text form (which `ndmem.dtype` parses back to an equal dtype) and
+        the subarray levels, never the handle."""
+        return _rebuild, (self._element()._text(), self._sub)
 
     def _element(self):
         """The element type of a subarray dtype (self otherwise)."""
@@ -290,8 +290,6 @@ class dtype:
     @property
     def dtype(self):
         """The equal `numpy.dtype` (so that `np.dtype(x.dtype)` works)."""
-        import numpy
-
         if self._sub:
             return numpy.dtype((self.base.dtype, self.shape))
         if not self._is_record():
@@ -381,8 +379,6 @@ def _spec_text(spec):
     if hasattr(spec, "dtype") and hasattr(spec.dtype, "str"):  # numpy scalar types
         return spec.dtype.str
     try:
-        import numpy
-
         return _spec_text(numpy.dtype(spec))
     except Exception:
         raise TypeError(f"data type {spec!r} not understood") from None
@@ -467,3 +463,9 @@ def can_cast(from_, to, casting="safe"):
     a, b = dtype(from_), dtype(to)
     lib.ndm_can_cast(a._h, b._h, casting_code(casting), ctypes.byref(result))
     return result.value
+
+
+def _rebuild(text, sub):
+    """Unpickles a dtype (see `dtype.__reduce__`)."""
+    d = dtype(text)
+    return dtype._adopt(new_handle(lib.ndm_dtype_clone, d._h), sub) if sub else d

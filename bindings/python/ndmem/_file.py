@@ -4,8 +4,9 @@ import os
 import warnings
 
 from . import _ffi
-from ._array import Array, asarray
+from ._base import ArrayBase, new_array
 from ._codes import order_code
+from ._create import asarray
 from ._dtype import dtype as _dtype
 from ._lib import _BY_STATUS, int64, int64s, lib, new_handle
 
@@ -63,12 +64,12 @@ def save(file, arr, allow_pickle=True, *, version=None):
     path = _path(file)
     if not path.endswith(b".npy"):
         path += b".npy"
-    if not isinstance(arr, Array):
+    if not isinstance(arr, ArrayBase):
         np_dtype = getattr(arr, "dtype", None)
         if getattr(np_dtype, "hasobject", False) and not allow_pickle:
             raise ValueError("Object arrays cannot be saved when allow_pickle=False")
         _warn_metadata(np_dtype)
-    a = arr if isinstance(arr, Array) else asarray(arr)
+    a = arr if isinstance(arr, ArrayBase) else asarray(arr)
     used = ctypes.c_int32()
     lib.ndm_save_npy(path, a._h, _version_code(version), ctypes.byref(used))
     if version is None:
@@ -91,7 +92,7 @@ def load(file, mmap_mode=None, allow_pickle=False, max_header_size=_MAX_HEADER_S
                          "use open_memmap(file, 'w+', dtype, shape) to create one")
     limit = None if allow_pickle else max_header_size
     if mmap_mode is None:
-        return Array._adopt(new_handle(lib.ndm_load_npy_ex, path, _limit(limit)))
+        return new_array(new_handle(lib.ndm_load_npy_ex, path, _limit(limit)))
     return open_memmap(file, mode=mmap_mode, max_header_size=limit)
 
 
@@ -117,7 +118,7 @@ def open_memmap(filename, mode="r+", dtype=None, shape=None, fortran_order=False
     else:
         h = new_handle(lib.ndm_open_memmap_ex, path, mode.encode(), None, 0, None, False, 0,
                        _limit(max_header_size))
-    x = Array._adopt(h)
+    x = new_array(h)
     x._file = ("npy", os.path.abspath(path), "r+" if mode == "w+" else mode)
     return x
 
@@ -135,7 +136,7 @@ def memmap(filename, dtype="uint8", mode="r+", offset=0, shape=None, order="C"):
         ndim, dims = len(shape), int64s(shape, ValueError, "Maximum allowed dimension exceeded")
     h = new_handle(lib.ndm_memmap_raw, path, d._h, mode.encode(), int64(offset), ndim, dims,
                    order_code(order, "CF"))
-    x = Array._adopt(h)
+    x = new_array(h)
     x._file = ("raw", os.path.abspath(path), "r+" if mode == "w+" else mode, d._text(),
                int64(offset), x.shape, order)
     return x

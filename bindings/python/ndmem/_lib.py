@@ -7,6 +7,24 @@ from pathlib import Path
 
 from . import _ffi
 
+
+class _NoNumPy:
+    """Stands in for NumPy when it is not installed: ndmem's own arrays work without it; what
+    converts from or to NumPy objects raises ImportError when it reaches for it."""
+
+    def __bool__(self):
+        return False
+
+    def __getattr__(self, name):
+        raise ImportError(f"this needs NumPy (numpy.{name}), which is not installed: "
+                          "pip install numpy")
+
+
+try:
+    import numpy
+except ImportError:  # numpy is optional; see _NoNumPy
+    numpy = _NoNumPy()
+
 _NAMES = ("libndmem.so", "libndmem.dylib", "ndmem.dll")
 
 

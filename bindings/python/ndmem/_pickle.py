@@ -13,9 +13,11 @@ would carry a dangling address into another process. So:
 import ctypes
 import pickle
 
-from ._array import Array, frombuffer
+from ._base import ArrayBase, new_array
+from ._create import frombuffer
 from ._dtype import dtype
-from ._lib import int64s, lib, new_handle
+from ._file import reopen
+from ._lib import int64s, lib, new_handle, numpy
 
 
 def reduce(a, protocol):
@@ -26,8 +28,6 @@ def reduce(a, protocol):
         return _rebuild_mapped, (recipe, _view_spec(a, root))
     order = "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
     contiguous = a if (a.flags.c_contiguous or a.flags.f_contiguous) else a.copy(order="C")
-    import numpy
-
     data = numpy.asarray(contiguous)  # a NumPy view of the same memory, keeping it alive
     text = contiguous.dtype._text()
     if protocol >= 5:
@@ -49,7 +49,7 @@ def _rebuild(data, dtype_text, shape, order, copy):
 def _mapped_root(a):
     """(root, recipe) when `a` views a file map that pickles by reference, else None."""
     root = a if a._file is not None else a.base
-    if not isinstance(root, Array) or root._file is None:
+    if not isinstance(root, ArrayBase) or root._file is None:
         return None
     recipe = root._file
     if recipe[2] == "c":
@@ -68,23 +68,9 @@ def _view_spec(a, root):
 
 def _rebuild_mapped(recipe, spec):
     """Maps the file again and rebuilds the view `spec` of it."""
-    from . import _file
-
-    root = _file.reopen(recipe)
+    root = reopen(recipe)
     offset, dtype_text, shape, strides, writeable = spec
     d = dtype(dtype_text)
     h = new_handle(lib.ndm_view_buffer, root._h, d._h, offset, len(shape), int64s(shape),
                    int64s(strides), bool(writeable))
-    return Array._adopt(h, root)
-
-
-def reduce_dtype(d):
-    """`dtype.__reduce__`: its text form (which `ndmem.dtype` parses back to an equal dtype)
-    and its subarray levels."""
-    return _rebuild_dtype, (d._element()._text(), d._sub)
-
-
-def _rebuild_dtype(text, sub):
-    d = dtype(text)
-    return dtype._adopt(new_handle(lib.ndm_dtype_clone, d._h), sub) if sub else d
-
+    return new_array(h, root)

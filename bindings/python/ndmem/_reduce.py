@@ -4,9 +4,10 @@ axis=, dtype=, out=, keepdims=, where=. A reduction to a single value returns a 
 import ctypes
 
 from . import _ffi
-from ._array import Array, asarray
-from ._ufunc import check_out, options
+from ._base import new_array
+from ._create import asarray
 from ._lib import int64s, lib, new_handle
+from ._ufunc import check_out, options
 
 
 def _reduce(code, a, axis, dtype, out, keepdims, where):
@@ -21,38 +22,35 @@ def _reduce(code, a, axis, dtype, out, keepdims, where):
     opts, keep = options("unsafe", dtype, where)  # noqa: F841 - keep lives across the call
     h = new_handle(lib.ndm_reduce, code, a._h, axes, naxes, bool(keepdims),
                    None if out is None else out._h, ctypes.byref(opts))
-    result = Array._adopt(h)
+    result = new_array(h)
     if out is not None:
         return out
     return result.item() if result.ndim == 0 else result
 
 
-def _reduction(code, doc):
+def _reduction(code, name, doc):
     def reduction(a, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
         return _reduce(code, a, axis, dtype, out, keepdims, where)
 
+    reduction.__name__ = reduction.__qualname__ = name
     reduction.__doc__ = doc
     return reduction
 
 
-sum = _reduction(_ffi.NDM_ADD, "np.sum: pairwise summation in NumPy's order.")
-prod = _reduction(_ffi.NDM_MULTIPLY, "np.prod.")
-max = amax = _reduction(_ffi.NDM_MAXIMUM, "np.max (NaN-propagating; no identity).")
-min = amin = _reduction(_ffi.NDM_MINIMUM, "np.min (NaN-propagating; no identity).")
-all = _reduction(_ffi.NDM_LOGICAL_AND, "np.all (logical_and.reduce).")
-any = _reduction(_ffi.NDM_LOGICAL_OR, "np.any (logical_or.reduce).")
-mean = _reduction(_ffi.NDM_MEAN, "np.mean.")
-REDUCTION_NAMES = ("sum", "prod", "max", "min", "all", "any", "mean")
+sum = _reduction(_ffi.NDM_ADD, "sum", "np.sum: pairwise summation in NumPy's order.")
+prod = _reduction(_ffi.NDM_MULTIPLY, "prod", "np.prod.")
+max = amax = _reduction(_ffi.NDM_MAXIMUM, "max", "np.max (NaN-propagating; no identity).")
+min = amin = _reduction(_ffi.NDM_MINIMUM, "min", "np.min (NaN-propagating; no identity).")
+all = _reduction(_ffi.NDM_LOGICAL_AND, "all", "np.all (logical_and.reduce).")
+any = _reduction(_ffi.NDM_LOGICAL_OR, "any", "np.any (logical_or.reduce).")
+mean = _reduction(_ffi.NDM_MEAN, "mean", "np.mean.")
 
 
-def install_methods(cls):
-    """Array.sum(), .prod(), .max(), .min(), .all(), .any(), .mean() as NumPy's methods."""
-    for name in REDUCTION_NAMES:
-        function = globals()[name]
+def method(reduction):
+    """`reduction` as an `Array` method (`x.sum(axis=0)`), with NumPy's signature."""
+    def method(self, axis=None, dtype=None, out=None, keepdims=False, *, where=True):
+        return reduction(self, axis, dtype, out, keepdims, where=where)
 
-        def method(self, axis=None, dtype=None, out=None, keepdims=False, *, where=True,
-                   _f=function):
-            return _f(self, axis, dtype, out, keepdims, where=where)
-
-        method.__name__ = name
-        setattr(cls, name, method)
+    method.__name__ = reduction.__name__
+    method.__doc__ = reduction.__doc__
+    return method

@@ -4,10 +4,11 @@ import builtins
 import ctypes
 
 from . import _ffi
-from ._array import Array, asarray
+from ._base import ArrayBase, new_array
 from ._codes import casting_code
+from ._create import asarray
 from ._dtype import dtype
-from ._lib import lib, new_handle
+from ._lib import lib, new_handle, numpy
 
 
 
@@ -43,7 +44,7 @@ def check_out(out):
     """NumPy's out= argument: an Array, a 1-tuple holding one, or None."""
     if isinstance(out, tuple):
         (out,) = out
-    if out is not None and not isinstance(out, Array):
+    if out is not None and not isinstance(out, ArrayBase):
         raise TypeError("return arrays must be of ArrayType")
     return out
 
@@ -57,9 +58,7 @@ def options(casting, dtype_, where):
         keep.append(dtype(dtype_))
         opts.dtype = keep[-1]._h
     if where is not True:
-        import numpy
-
-        keep.append(where if isinstance(where, Array) else asarray(numpy.asarray(where, dtype=bool)))
+        keep.append(where if isinstance(where, ArrayBase) else asarray(numpy.asarray(where, dtype=bool)))
         opts.where_mask = keep[-1]._h
     return opts, keep
 
@@ -71,7 +70,7 @@ def _call(function, code, inputs, out, where, casting, dtype_, extra=()):
     opts, keep = options(casting, dtype_, where)  # noqa: F841 - keep lives across the call
     h = new_handle(function, code, *[x._h for x in inputs], *extra,
                    None if out is None else out._h, ctypes.byref(opts))
-    result = Array._adopt(h)
+    result = new_array(h)
     return out if out is not None else result
 
 
@@ -98,7 +97,14 @@ def _comparison_beyond(code, value, scalar_left):
     return _BELOW[code], -2**63
 
 
-def _binary(code):
+def _named(ufunc, name, args):
+    ufunc.__name__ = ufunc.__qualname__ = name
+    ufunc.__doc__ = (f"NumPy's `{name}({args}, out=None, *, where=True, casting='same_kind', "
+                     f"dtype=None)` on ndmem arrays.")
+    return ufunc
+
+
+def _binary(code, name):
     def ufunc(a, b, out=None, *, where=True, casting="same_kind", dtype=None):
         a_scalar, b_scalar = isinstance(a, _SCALARS), isinstance(b, _SCALARS)
         if a_scalar != b_scalar:  # one Python scalar next to an array: the C scalar form
@@ -114,97 +120,85 @@ def _binary(code):
                          extra=(ctypes.byref(s), a_scalar))
         return _call(lib.ndm_ufunc_binary, code, (asarray(a), asarray(b)), out, where, casting, dtype)
 
-    return ufunc
+    return _named(ufunc, name, "a, b")
 
 
-def _unary(code):
+def _unary(code, name):
     def ufunc(a, out=None, *, where=True, casting="same_kind", dtype=None):
         return _call(lib.ndm_ufunc_unary, code, (asarray(a),), out, where, casting, dtype)
 
-    return ufunc
+    return _named(ufunc, name, "a")
 
 
-negative = _unary(_ffi.NDM_NEGATIVE)
-positive = _unary(_ffi.NDM_POSITIVE)
-absolute = _unary(_ffi.NDM_ABSOLUTE)
-square = _unary(_ffi.NDM_SQUARE)
-reciprocal = _unary(_ffi.NDM_RECIPROCAL)
-conjugate = conj = _unary(_ffi.NDM_CONJUGATE)
-floor = _unary(_ffi.NDM_FLOOR)
-ceil = _unary(_ffi.NDM_CEIL)
-invert = bitwise_not = _unary(_ffi.NDM_INVERT)
-logical_not = _unary(_ffi.NDM_LOGICAL_NOT)
-isnan = _unary(_ffi.NDM_ISNAN)
-isinf = _unary(_ffi.NDM_ISINF)
-isfinite = _unary(_ffi.NDM_ISFINITE)
-sqrt = _unary(_ffi.NDM_SQRT)
-exp = _unary(_ffi.NDM_EXP)
-expm1 = _unary(_ffi.NDM_EXPM1)
-log = _unary(_ffi.NDM_LOG)
-log1p = _unary(_ffi.NDM_LOG1P)
-sin = _unary(_ffi.NDM_SIN)
-cos = _unary(_ffi.NDM_COS)
-tan = _unary(_ffi.NDM_TAN)
-rint = _unary(_ffi.NDM_RINT)
-UNARY_NAMES = ("negative", "positive", "absolute", "square", "reciprocal", "conjugate", "floor",
-               "ceil", "invert", "logical_not", "isnan", "isinf", "isfinite")
-MATH_NAMES = ("sqrt", "exp", "expm1", "log", "log1p", "sin", "cos", "tan", "rint")
+negative = _unary(_ffi.NDM_NEGATIVE, "negative")
+positive = _unary(_ffi.NDM_POSITIVE, "positive")
+absolute = _unary(_ffi.NDM_ABSOLUTE, "absolute")
+square = _unary(_ffi.NDM_SQUARE, "square")
+reciprocal = _unary(_ffi.NDM_RECIPROCAL, "reciprocal")
+conjugate = conj = _unary(_ffi.NDM_CONJUGATE, "conjugate")
+floor = _unary(_ffi.NDM_FLOOR, "floor")
+ceil = _unary(_ffi.NDM_CEIL, "ceil")
+invert = bitwise_not = _unary(_ffi.NDM_INVERT, "invert")
+logical_not = _unary(_ffi.NDM_LOGICAL_NOT, "logical_not")
+isnan = _unary(_ffi.NDM_ISNAN, "isnan")
+isinf = _unary(_ffi.NDM_ISINF, "isinf")
+isfinite = _unary(_ffi.NDM_ISFINITE, "isfinite")
+sqrt = _unary(_ffi.NDM_SQRT, "sqrt")
+exp = _unary(_ffi.NDM_EXP, "exp")
+expm1 = _unary(_ffi.NDM_EXPM1, "expm1")
+log = _unary(_ffi.NDM_LOG, "log")
+log1p = _unary(_ffi.NDM_LOG1P, "log1p")
+sin = _unary(_ffi.NDM_SIN, "sin")
+cos = _unary(_ffi.NDM_COS, "cos")
+tan = _unary(_ffi.NDM_TAN, "tan")
+rint = _unary(_ffi.NDM_RINT, "rint")
 
-add = _binary(_ffi.NDM_ADD)
-subtract = _binary(_ffi.NDM_SUBTRACT)
-multiply = _binary(_ffi.NDM_MULTIPLY)
-true_divide = divide = _binary(_ffi.NDM_TRUE_DIVIDE)
-maximum = _binary(_ffi.NDM_MAXIMUM)
-minimum = _binary(_ffi.NDM_MINIMUM)
-equal = _binary(_ffi.NDM_EQUAL)
-not_equal = _binary(_ffi.NDM_NOT_EQUAL)
-less = _binary(_ffi.NDM_LESS)
-less_equal = _binary(_ffi.NDM_LESS_EQUAL)
-greater = _binary(_ffi.NDM_GREATER)
-greater_equal = _binary(_ffi.NDM_GREATER_EQUAL)
-logical_and = _binary(_ffi.NDM_LOGICAL_AND)
-logical_or = _binary(_ffi.NDM_LOGICAL_OR)
-logical_xor = _binary(_ffi.NDM_LOGICAL_XOR)
-bitwise_and = _binary(_ffi.NDM_BITWISE_AND)
-bitwise_or = _binary(_ffi.NDM_BITWISE_OR)
-bitwise_xor = _binary(_ffi.NDM_BITWISE_XOR)
-left_shift = _binary(_ffi.NDM_LEFT_SHIFT)
-right_shift = _binary(_ffi.NDM_RIGHT_SHIFT)
-floor_divide = _binary(_ffi.NDM_FLOOR_DIVIDE)
-remainder = mod = _binary(_ffi.NDM_REMAINDER)
-power = _binary(_ffi.NDM_POWER)
-
-NAMES = ("add", "subtract", "multiply", "true_divide", "maximum", "minimum", "equal",
-         "not_equal", "less", "less_equal", "greater", "greater_equal", "logical_and",
-         "logical_or", "logical_xor", "bitwise_and", "bitwise_or", "bitwise_xor", "left_shift",
-         "right_shift", "floor_divide", "remainder", "power")
-for _name in NAMES + UNARY_NAMES:
-    globals()[_name].__name__ = _name
-    _args = "a" if _name in UNARY_NAMES else "a, b"
-    globals()[_name].__doc__ = (f"NumPy's `{_name}({_args}, out=None, *, where=True, "
-                                f"casting='same_kind', dtype=None)` on ndmem arrays.")
-
-_OPERATORS = {"add": add, "sub": subtract, "mul": multiply, "truediv": true_divide,
-              "and": bitwise_and, "or": bitwise_or, "xor": bitwise_xor, "lshift": left_shift,
-              "rshift": right_shift, "floordiv": floor_divide, "mod": remainder,
-              "pow": power}
-_COMPARISONS = {"eq": equal, "ne": not_equal, "lt": less, "le": less_equal, "gt": greater,
-                "ge": greater_equal}
+add = _binary(_ffi.NDM_ADD, "add")
+subtract = _binary(_ffi.NDM_SUBTRACT, "subtract")
+multiply = _binary(_ffi.NDM_MULTIPLY, "multiply")
+true_divide = divide = _binary(_ffi.NDM_TRUE_DIVIDE, "true_divide")
+maximum = _binary(_ffi.NDM_MAXIMUM, "maximum")
+minimum = _binary(_ffi.NDM_MINIMUM, "minimum")
+equal = _binary(_ffi.NDM_EQUAL, "equal")
+not_equal = _binary(_ffi.NDM_NOT_EQUAL, "not_equal")
+less = _binary(_ffi.NDM_LESS, "less")
+less_equal = _binary(_ffi.NDM_LESS_EQUAL, "less_equal")
+greater = _binary(_ffi.NDM_GREATER, "greater")
+greater_equal = _binary(_ffi.NDM_GREATER_EQUAL, "greater_equal")
+logical_and = _binary(_ffi.NDM_LOGICAL_AND, "logical_and")
+logical_or = _binary(_ffi.NDM_LOGICAL_OR, "logical_or")
+logical_xor = _binary(_ffi.NDM_LOGICAL_XOR, "logical_xor")
+bitwise_and = _binary(_ffi.NDM_BITWISE_AND, "bitwise_and")
+bitwise_or = _binary(_ffi.NDM_BITWISE_OR, "bitwise_or")
+bitwise_xor = _binary(_ffi.NDM_BITWISE_XOR, "bitwise_xor")
+left_shift = _binary(_ffi.NDM_LEFT_SHIFT, "left_shift")
+right_shift = _binary(_ffi.NDM_RIGHT_SHIFT, "right_shift")
+floor_divide = _binary(_ffi.NDM_FLOOR_DIVIDE, "floor_divide")
+remainder = mod = _binary(_ffi.NDM_REMAINDER, "remainder")
+power = _binary(_ffi.NDM_POWER, "power")
 
 
-def install_operators(cls):
-    """Give Array NumPy's arithmetic and comparison operators (in-place ones write through)."""
-    for name, fn in _OPERATORS.items():
-        setattr(cls, f"__{name}__", lambda self, other, fn=fn: fn(self, other))
-        setattr(cls, f"__r{name}__", lambda self, other, fn=fn: fn(other, self))
-        setattr(cls, f"__i{name}__", lambda self, other, fn=fn: fn(self, other, out=self))
-    cls.__neg__ = lambda self: negative(self)
-    cls.__pos__ = lambda self: positive(self)
-    cls.__abs__ = lambda self: absolute(self)
-    cls.__invert__ = lambda self: invert(self)
-    for name, fn in _COMPARISONS.items():
-        setattr(cls, f"__{name}__", lambda self, other, fn=fn: fn(self, other))
-    cls.__hash__ = None
+def operators(ufunc):
+    """`Array`'s three operators for a binary ufunc: `a op b`, `b op a` (reflected) and
+    `a op= b` (in place: writes through `a`, which NumPy's overlap rules make safe)."""
+    def forward(self, other):
+        return ufunc(self, other)
+
+    def reflected(self, other):
+        return ufunc(other, self)
+
+    def in_place(self, other):
+        return ufunc(self, other, out=self)
+
+    return forward, reflected, in_place
+
+
+def method(ufunc):
+    """`ufunc` as an `Array` method: a unary operator (`-a`) or a comparison (`a < b`)."""
+    def method(self, *other):
+        return ufunc(self, *other)
+
+    return method
 
 
 def set_num_threads(n):

@@ -4,10 +4,12 @@ import ctypes
 import operator
 
 from . import _ffi
-from ._array import Array, asarray
+from ._base import ArrayBase, new_array
 from ._codes import casting_code, order_code
+from ._create import asarray
 from ._dtype import dtype
-from ._lib import _BY_STATUS, INT64_MAX, INT64_MIN, TooHardError, int64, int64s, lib, new_handle
+from ._lib import (_BY_STATUS, INT64_MAX, INT64_MIN, TooHardError, int64, int64s, lib, new_handle,
+                   numpy)
 
 _COPY_MODES = {True: _ffi.NDM_COPY_ALWAYS, None: _ffi.NDM_COPY_IF_NEEDED,
                False: _ffi.NDM_COPY_NEVER}
@@ -29,12 +31,12 @@ def _axes(values, error=OverflowError, message="Python int too large to convert 
 def _view(function, x, *args):
     """`function(x, *args, &out)` (e.g. `lib.ndm_transpose`) as a new Array whose base is x's
     owner when it is a view."""
-    return Array._adopt(new_handle(function, x._h, *args), x)
+    return new_array(new_handle(function, x._h, *args), x)
 
 
 def _new(function, *args):
     """`function(*args, &out)`'s new array (a copy: it owns its data)."""
-    return Array._adopt(new_handle(function, *args))
+    return new_array(new_handle(function, *args))
 
 
 def _index_int(k):
@@ -110,8 +112,6 @@ def getitem(x, key):
         view = index_view(x, key)
         full_int = all(i.kind == _ffi.NDM_INDEX_INT for i in items) and len(items) == x.ndim
         return view.item() if full_int else view
-    import numpy
-
     k = numpy.asarray(key)
     if k.size == 0 and k.dtype.kind == "f":
         k = k.astype(numpy.intp)  # an empty list indexes like an empty integer array
@@ -152,9 +152,7 @@ def setitem(x, key, value):
     target = _field_view(x, key)
     if target is None:
         target = index_view(x, key)
-    if not isinstance(value, Array):
-        import numpy
-
+    if not isinstance(value, ArrayBase):
         np_dtype = target.dtype.dtype
         if isinstance(value, (int, float, complex, bool)):
             value = numpy.array(value, dtype=np_dtype)
@@ -355,9 +353,7 @@ def _axis_ptr(axis):
 
 def take(a, indices, axis=None):
     """NumPy's take (mode 'raise'): a new array."""
-    if not isinstance(indices, Array):
-        import numpy
-
+    if not isinstance(indices, ArrayBase):
         idx = numpy.asarray(indices)
         if idx.dtype.kind == "O":  # Python ints beyond int64: NumPy's OverflowError
             idx = numpy.asarray(indices, dtype=numpy.int64)
@@ -370,8 +366,6 @@ def take(a, indices, axis=None):
 
 def compress(condition, a, axis=None):
     """NumPy's compress: a new array of the slabs where the 1-D condition is true."""
-    import numpy
-
     a = asarray(a)
     cond = asarray(numpy.asarray(condition, dtype=bool))
     return _new(lib.ndm_compress, a._h, cond._h, _axis_ptr(axis))
