@@ -25,7 +25,8 @@ def split_params(text):
 def parse(text):
     """Returns (constants, opaque, structs, typedefs, functions):
     constants [(name, value text)] (object-like macros; function-like ones such as NDM_F64(x) and
-    brace initialisers such as NDM_ALL are skipped), opaque [handle type names], structs [(name, [(field, type)])],
+    brace initialisers such as NDM_ALL are skipped), opaque [handle type names], structs [(name, [(field, type)])]
+    (a fixed array field has type "element[LENGTH]"),
     typedefs [(name, type)] or [(name, (return type, [(type, name)]))] for function pointers, in
     header order, and functions [(name, return type, [(type, name)])]."""
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
@@ -42,9 +43,12 @@ def parse(text):
         fields = []
         for decl in m.group(1).split(";"):
             decl = " ".join(decl.split())
-            if decl:
-                fm = re.fullmatch(r"(.+?)\s*\b(\w+)", decl)
-                fields.append((fm.group(2), fm.group(1)))
+            if decl:  # `type name` or a fixed array `type name[LENGTH]` (type "type[LENGTH]")
+                fm = re.fullmatch(r"(.+?)\s*\b(\w+)(?:\[(\w+)\])?", decl)
+                if not fm:
+                    raise SystemExit(f"cheader: cannot parse field {decl!r}")
+                ftype = fm.group(1) + (f"[{fm.group(3)}]" if fm.group(3) else "")
+                fields.append((fm.group(2), ftype))
         structs.append((m.group(2), fields))
     body = re.sub(r"typedef struct \{.*?\} \w+;", "", body, flags=re.S)
     typedefs, functions = [], []

@@ -265,6 +265,101 @@
 #define NDM_FLAG_WRITEABLE 1024
 
 /**
+ * Origin code (`ndm_mem_counts.live_*_by_origin` index, `ndm_buffer_info.origin`): heap memory
+ * ndmem allocated.
+ */
+#define NDM_ORIGIN_HEAP 0
+
+/**
+ * Origin code: heap memory ndmem allocated with transparent huge pages advised (4 MiB and up).
+ */
+#define NDM_ORIGIN_HUGE_PAGE 1
+
+/**
+ * Origin code: a caller's memory (`ndm_from_ptr`: C, Fortran, NumPy buffers).
+ */
+#define NDM_ORIGIN_FOREIGN 2
+
+/**
+ * Origin code: a memory map of a file.
+ */
+#define NDM_ORIGIN_MAPPED 3
+
+/**
+ * Entries of the by-origin arrays of `ndm_mem_counts` (room for origins added later).
+ */
+#define NDM_ORIGIN_SLOTS 8
+
+/**
+ * Implicit-copy reason (`ndm_mem_counts.implicit_*_by_reason` index, copy callback): `reshape`
+ * with copy-if-needed found no view of the new shape.
+ */
+#define NDM_COPY_REASON_RESHAPE 0
+
+/**
+ * Reason: `ravel` (also inside `take`/`compress`/`concatenate` with no axis) of an array that
+ * is not contiguous.
+ */
+#define NDM_COPY_REASON_RAVEL 1
+
+/**
+ * Reason: a ufunc's `out` overlaps an input (or the `where` mask) so that no visiting order is
+ * safe: that operand is copied first.
+ */
+#define NDM_COPY_REASON_UFUNC_OVERLAP 2
+
+/**
+ * Reason: `ndm_copyto` (or assignment) whose source overlaps the destination.
+ */
+#define NDM_COPY_REASON_COPYTO_OVERLAP 3
+
+/**
+ * Reason: an operand converted whole first (index arrays that are not native int64 in C
+ * order, a condition that is not bool).
+ */
+#define NDM_COPY_REASON_OPERAND_CONVERSION 4
+
+/**
+ * Reason: a reduction accumulates in a temporary of the result's size (an `out` of another
+ * dtype or overlapping the input, a mean into `out`, a float16 mean, a mean's `where` counts).
+ */
+#define NDM_COPY_REASON_REDUCTION_RESULT 5
+
+/**
+ * Entries of the by-reason arrays of `ndm_mem_counts` (room for reasons added later).
+ */
+#define NDM_COPY_REASON_SLOTS 16
+
+/**
+ * Copy policy: implicit copies are made and counted.
+ */
+#define NDM_COPY_POLICY_ALLOW 0
+
+/**
+ * Copy policy: implicit copies are made, counted and reported to the copy callback (stderr
+ * when none is set).
+ */
+#define NDM_COPY_POLICY_WARN 1
+
+/**
+ * Copy policy: an implicit copy whose size grows with the data fails with
+ * `NDM_ERR_COPY_REQUIRED` before anything is written; explicit copies and fixed-size block
+ * buffers are never refused.
+ */
+#define NDM_COPY_POLICY_FORBID 2
+
+/**
+ * For `ndm_set_thread_copy_policy`: follow the process-wide policy.
+ */
+#define NDM_COPY_POLICY_PROCESS -1
+
+/**
+ * The tracemalloc domain the Python binding reports ndmem's allocations under
+ * (`tracemalloc.DomainFilter(True, NDM_TRACEMALLOC_DOMAIN)`).
+ */
+#define NDM_TRACEMALLOC_DOMAIN 7234669
+
+/**
  * Overlap answer: no byte is shared.
  */
 #define NDM_OVERLAP_NO 0
@@ -617,6 +712,162 @@ typedef struct {
 } ndm_map_info;
 
 /**
+ * Memory counters, filled by `ndm_mem_stats` (the process) and `ndm_mem_scope_end` (one
+ * scope). Set `size` to `sizeof(ndm_mem_counts)` before the call: ndmem fills that many bytes
+ * at most and sets `size` to the bytes it filled, so fields added at the end later never
+ * break a caller compiled against this header.
+ */
+typedef struct {
+    /**
+     * In: the caller's `sizeof(ndm_mem_counts)`; out: the bytes filled.
+     */
+    uint64_t size;
+    /**
+     * Live buffers of every origin (0 for a scope).
+     */
+    uint64_t live_buffers;
+    /**
+     * Their bytes (0 for a scope).
+     */
+    uint64_t live_bytes;
+    /**
+     * Live buffers by `NDM_ORIGIN_*`.
+     */
+    uint64_t live_buffers_by_origin[NDM_ORIGIN_SLOTS];
+    /**
+     * Their bytes by `NDM_ORIGIN_*`.
+     */
+    uint64_t live_bytes_by_origin[NDM_ORIGIN_SLOTS];
+    /**
+     * Bytes ndmem allocated minus bytes it freed: for the process, its own memory live now
+     * (heap and huge-page); for a scope, what the region added (negative if it freed more).
+     */
+    int64_t owned_bytes;
+    /**
+     * The highest `owned_bytes` reached: since start or `ndm_mem_reset_peak` for the process,
+     * within the region for a scope.
+     */
+    int64_t peak_bytes;
+    /**
+     * Buffers ndmem allocated.
+     */
+    uint64_t allocations;
+    /**
+     * Their bytes.
+     */
+    uint64_t bytes_allocated;
+    /**
+     * Copies the caller asked for (copy, astype, flatten, ascontiguousarray of a
+     * non-contiguous array, take, compress, concatenate, save, byteswap, repack).
+     */
+    uint64_t explicit_copies;
+    /**
+     * Their bytes.
+     */
+    uint64_t explicit_bytes;
+    /**
+     * Copies ndmem chose to make, every reason.
+     */
+    uint64_t implicit_copies;
+    /**
+     * Their bytes.
+     */
+    uint64_t implicit_bytes;
+    /**
+     * Implicit copies by `NDM_COPY_REASON_*`.
+     */
+    uint64_t implicit_copies_by_reason[NDM_COPY_REASON_SLOTS];
+    /**
+     * Their bytes by `NDM_COPY_REASON_*`.
+     */
+    uint64_t implicit_bytes_by_reason[NDM_COPY_REASON_SLOTS];
+    /**
+     * Fixed-size block buffers used (casting, alignment, scalar operands, file writes): bounded
+     * by a constant per operand, never refused.
+     */
+    uint64_t block_buffers;
+    /**
+     * Their bytes.
+     */
+    uint64_t block_bytes;
+    /**
+     * Live `ndm_array` handles (0 for a scope).
+     */
+    uint64_t live_arrays;
+    /**
+     * Live `ndm_dtype` handles (0 for a scope).
+     */
+    uint64_t live_dtypes;
+    /**
+     * Live `ndm_record_builder` handles (0 for a scope).
+     */
+    uint64_t live_record_builders;
+} ndm_mem_counts;
+
+/**
+ * Receives each implicit copy made under `NDM_COPY_POLICY_WARN`: the `NDM_COPY_REASON_*`
+ * code, the bytes copied, the operation's name (valid during the call) and the userdata given
+ * to `ndm_set_copy_callback`. Called on the thread that makes the copy, before the copy.
+ */
+typedef void (*ndm_copy_callback)(int32_t reason, uint64_t bytes, const char *op, void *userdata);
+
+/**
+ * One live buffer in the retention report (`ndm_mem_report`). Pointers are valid during the
+ * callback only.
+ */
+typedef struct {
+    /**
+     * Address of the buffer's first byte.
+     */
+    const void *start;
+    /**
+     * Its length in bytes.
+     */
+    uint64_t bytes;
+    /**
+     * `NDM_ORIGIN_*`.
+     */
+    int32_t origin;
+    /**
+     * Live array handles viewing it.
+     */
+    uint64_t handles;
+    /**
+     * Bytes of it inside at least one of those views' extents.
+     */
+    uint64_t reachable_bytes;
+    /**
+     * The tag given with `ndm_set_tag`, or NULL.
+     */
+    const char *tag;
+    /**
+     * Where it was allocated (tracking on), or NULL.
+     */
+    const char *site;
+    /**
+     * The report's sentence: "1.00 GiB heap buffer kept alive by 1 view of 8 bytes (99.99%
+     * unreachable)".
+     */
+    const char *summary;
+} ndm_buffer_info;
+
+/**
+ * Receives one `ndm_buffer_info` per live buffer; return 0 to continue, anything else stops.
+ */
+typedef int32_t (*ndm_report_callback)(const ndm_buffer_info *info, void *userdata);
+
+/**
+ * Told that `size` bytes at `ptr` were allocated (CPython's `PyTraceMalloc_Track` has this
+ * signature).
+ */
+typedef int32_t (*ndm_track_fn)(uint32_t domain, size_t ptr, size_t size);
+
+/**
+ * Told that the allocation at `ptr` was freed (`PyTraceMalloc_Untrack`).
+ */
+typedef int32_t (*ndm_untrack_fn)(uint32_t domain, size_t ptr);
+
+/**
  * Facts about one record field, filled by `ndm_dtype_field`. The pointers stay valid while the
  * dtype handle lives.
  */
@@ -727,6 +978,10 @@ typedef struct {
      */
     int64_t step;
 } ndm_index_item;
+
+
+
+
 
 
 
@@ -1227,6 +1482,105 @@ ndm_status ndm_set_item(const ndm_array *a,
                         int32_t nindex,
                         int32_t kind,
                         const void *value);
+
+/**
+ * Fills `out` with the process's memory counters: live buffers and bytes by origin, ndmem's
+ * own live bytes and their peak, allocations, explicit and implicit copies (by reason), block
+ * buffers, and live handles by type. Counting is lock-free; a snapshot taken while other
+ * threads work sees each counter at a recent value. Set `out->size` first (see the struct).
+ */
+ndm_status ndm_mem_stats(ndm_mem_counts *out);
+
+/**
+ * Lowers the process's `peak_bytes` to its `owned_bytes` now, to measure the peak of what
+ * follows.
+ */
+ndm_status ndm_mem_reset_peak(void);
+
+/**
+ * Opens a memory scope on the calling thread (inside any open one): until the matching
+ * `ndm_mem_scope_end`, every allocation, free and copy the thread makes (including work ndmem
+ * does for it on its worker threads) is also counted in this scope.
+ */
+ndm_status ndm_mem_scope_begin(void);
+
+/**
+ * Closes the innermost memory scope of the calling thread and fills `out` (NULL: discard)
+ * with its counts: allocations, `owned_bytes` added, `peak_bytes` reached, copies and block
+ * buffers; the live and handle fields are 0. `NDM_ERR_INVALID_ARG` when no scope is open.
+ */
+ndm_status ndm_mem_scope_end(ndm_mem_counts *out);
+
+/**
+ * Sets the process-wide copy policy (`NDM_COPY_POLICY_ALLOW`, `_WARN`, `_FORBID`), which
+ * every thread follows unless it set its own.
+ */
+ndm_status ndm_set_copy_policy(int32_t policy);
+
+/**
+ * Sets the calling thread's own copy policy, which wins over the process-wide one on this
+ * thread; `NDM_COPY_POLICY_PROCESS` makes the thread follow the process-wide policy again.
+ */
+ndm_status ndm_set_thread_copy_policy(int32_t policy);
+
+/**
+ * The calling thread's own copy policy, or `NDM_COPY_POLICY_PROCESS` when it follows the
+ * process-wide one (to restore a thread's setting after changing it).
+ */
+int32_t ndm_get_thread_copy_policy(void);
+
+/**
+ * The copy policy in force on the calling thread (its own, else the process-wide one).
+ */
+int32_t ndm_get_copy_policy(void);
+
+/**
+ * Sets the function told about implicit copies under `NDM_COPY_POLICY_WARN` (NULL: none, the
+ * copies are then reported on stderr). Process-wide; `userdata` is passed back unchanged.
+ */
+ndm_status ndm_set_copy_callback(ndm_copy_callback callback, void *userdata);
+
+/**
+ * A short English name of an `NDM_COPY_REASON_*` code ("output overlaps an input"), or
+ * "unknown reason". Never NULL; the text is static.
+ */
+const char *ndm_copy_reason_name(int32_t reason);
+
+/**
+ * Names the buffer behind `a` in the retention and leak reports (every view of that buffer
+ * shows the name); `tag` NULL removes it. The text is copied.
+ */
+ndm_status ndm_set_tag(const ndm_array *a, const char *tag);
+
+/**
+ * Records where each buffer created from now on was allocated (a short backtrace of the
+ * caller's frames, shown by the reports), or stops recording. Off by default, unless the
+ * environment has `NDMEM_TRACK=1`. Recording costs a backtrace per buffer.
+ */
+ndm_status ndm_mem_set_tracking(bool on);
+
+/**
+ * Calls `callback` for every buffer viewed by a live array handle, largest first, with what
+ * keeps it alive and how much of it those views can reach. Handles cannot be freed while the
+ * report is being made (the report is taken first; the callback may free handles).
+ */
+ndm_status ndm_mem_report(ndm_report_callback callback, void *userdata);
+
+/**
+ * Writes the leak report (live handles, the buffers they keep alive, tags, allocation sites)
+ * to stderr now. With `NDMEM_LEAK_REPORT=1` in the environment it is written at process exit.
+ */
+ndm_status ndm_mem_leak_report(void);
+
+/**
+ * Installs an allocation hook: `track(domain, ptr, size)` after ndmem allocates a buffer and
+ * `untrack(domain, ptr)` before it frees one (heap and huge-page buffers; not foreign memory
+ * or maps). Both NULL remove the hook. The functions may be called from any thread. When this
+ * returns, calls of the previous hook have finished and none will start, so its code may be
+ * unloaded. The Python binding installs CPython's `PyTraceMalloc_Track`/`Untrack` with
+ * `NDM_TRACEMALLOC_DOMAIN` and removes them at interpreter exit.
+ */
+ndm_status ndm_set_alloc_hook(ndm_track_fn track, ndm_untrack_fn untrack, uint32_t domain);
 
 /**
  * Whether the byte extents of `a` and `b` overlap (NumPy's `may_share_memory`; cheap).

@@ -5,7 +5,7 @@
 
 use crate::bail;
 use crate::buffer::Buffer;
-use crate::dtype::Dtype;
+use crate::dtype::{Dtype, ScalarKind};
 use crate::error::Result;
 use crate::layout::{self, shape_str, MemOrder, Strided};
 use crate::transfer;
@@ -370,6 +370,33 @@ impl Array {
         Ok(self.data_ptr().wrapping_offset(off as isize))
     }
 
+    /// The elements of an int64 array, in place, when it is C-contiguous, aligned and in native
+    /// byte order (`None` otherwise: read them through a conversion instead).
+    pub fn native_i64s(&self) -> Option<&[i64]> {
+        self.native_slice::<i64>(ScalarKind::Int64)
+    }
+
+    /// The elements of a bool array as bytes (0 or 1), in place, when it is C-contiguous.
+    pub fn bool_bytes(&self) -> Option<&[u8]> {
+        self.native_slice::<u8>(ScalarKind::Bool)
+    }
+
+    fn native_slice<T>(&self, kind: ScalarKind) -> Option<&[T]> {
+        let d = &self.dtype;
+        let ok = d.scalar_kind() == Some(kind)
+            && d.is_native()
+            && self.is_c_contiguous()
+            && self.flags & flags::ALIGNED != 0;
+        if !ok || self.size() == 0 {
+            return ok.then_some(&[]);
+        }
+        // A C-contiguous array's `size` elements of `T` (the dtype's type, in native order)
+        // lie inside its buffer from `data_ptr`, which ALIGNED says is aligned for `T`; the
+        // buffer outlives `&self`. Writes by other threads meanwhile are their race, as in C.
+        // SAFETY: so the slice covers live, aligned memory of this array only.
+        Some(unsafe { std::slice::from_raw_parts(self.data_ptr().cast::<T>(), self.size()) })
+    }
+
     /// Reads the element at `index` converted (C casting) to `as_dtype`; returns its bytes.
     pub fn get_item(&self, index: &[i64], as_dtype: &Dtype) -> Result<Vec<u8>> {
         let src = self.element_ptr(index)?;
@@ -399,6 +426,7 @@ impl Array {
         // A C caller's value may lie in this very element (ndm_set_item takes any pointer):
         // convert from a private copy, so that source and destination never overlap.
         let value = value.to_vec();
+        crate::accounting::block_buffer(value.len());
         // `value` is one `value_dtype` element (checked above) in its own allocation.
         // SAFETY: so it cannot overlap `dst`, a whole element of this writeable array.
         unsafe { conv.run(value.as_ptr(), 0, dst, 0, 1) };

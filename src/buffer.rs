@@ -11,11 +11,13 @@
 //!
 //! Arrays share a buffer through `Arc<Buffer>`, and every element they can reach lies inside it.
 
+use crate::accounting::{self, Origin};
 use crate::bail;
 use crate::error::{Error, ErrorKind, Result};
 use aligned_vec::{AVec, ConstAlign};
 use std::mem::MaybeUninit;
 use std::ptr::NonNull;
+use std::sync::{Arc, Mutex};
 
 /// Alignment of every owned buffer, in bytes.
 pub const BUFFER_ALIGN: usize = 64;
@@ -98,6 +100,17 @@ pub struct Buffer {
     ptr: NonNull<u8>,
     len: usize,
     owner: Owner,
+    origin: Origin,
+    notes: Mutex<Notes>,
+}
+
+/// What the retention report says about a buffer besides its size and origin.
+#[derive(Clone, Default)]
+pub struct Notes {
+    /// A name given by the caller (`ndm_set_tag`), shared by every view of the buffer.
+    pub tag: Option<Arc<str>>,
+    /// Where the buffer was created, recorded when tracking is on (`NDMEM_TRACK=1`).
+    pub site: Option<Arc<str>>,
 }
 
 // SAFETY: a Buffer is a raw byte range plus its owner. The owned AVec and the pointer are only
@@ -140,7 +153,7 @@ impl Buffer {
         vec.try_reserve_exact(len.max(1)).map_err(|_| {
             Error::new(
                 ErrorKind::Alloc,
-                format!("unable to allocate {}", human_bytes(len)),
+                format!("unable to allocate {}", accounting::human_bytes(len)),
             )
         })?;
         // SAFETY: the capacity is at least `len`, and MaybeUninit<u8> needs no initialisation.
@@ -153,11 +166,9 @@ impl Buffer {
             // SAFETY: `ptr` is valid for writes of `len` bytes (just allocated, owned here).
             unsafe { ptr.as_ptr().write_bytes(0, len) };
         }
-        Ok(Buffer {
-            ptr,
-            len,
-            owner: Owner::Owned(vec),
-        })
+        let huge = options.huge_pages && len >= HUGE_PAGE_THRESHOLD;
+        let origin = if huge { Origin::HugePage } else { Origin::Heap };
+        Ok(Buffer::counted(ptr, len, Owner::Owned(vec), origin))
     }
 
     /// Wraps a caller's memory `[ptr, ptr + len)`; `release` runs once when the buffer is dropped.
@@ -166,10 +177,19 @@ impl Buffer {
     /// `ptr` must be valid for reads (and for writes, if arrays over it are writeable) of `len`
     /// bytes for as long as the buffer lives, i.e. until `release` is called.
     pub unsafe fn foreign(ptr: NonNull<u8>, len: usize, release: Option<Release>) -> Buffer {
+        Buffer::counted(ptr, len, Owner::Foreign(release), Origin::Foreign)
+    }
+
+    /// A buffer counted as live from now until its drop (`accounting`).
+    fn counted(ptr: NonNull<u8>, len: usize, owner: Owner, origin: Origin) -> Buffer {
+        accounting::buffer_created(origin, ptr.as_ptr(), len);
+        let site = accounting::tracking().then(|| allocation_site().into());
         Buffer {
             ptr,
             len,
-            owner: Owner::Foreign(release),
+            owner,
+            origin,
+            notes: Mutex::new(Notes { tag: None, site }),
         }
     }
 
@@ -221,15 +241,18 @@ impl Buffer {
             ));
         }
         live_maps_lock().push((file_id, file_offset + len as u64));
-        Ok(Buffer {
-            ptr: NonNull::new(p.cast::<u8>()).expect("mmap never returns null on success"),
+        let ptr = NonNull::new(p.cast::<u8>()).expect("mmap never returns null on success");
+        let mapping = Mapping {
+            access,
+            file_offset,
+            file_id,
+        };
+        Ok(Buffer::counted(
+            ptr,
             len,
-            owner: Owner::Mapped(Mapping {
-                access,
-                file_offset,
-                file_id,
-            }),
-        })
+            Owner::Mapped(mapping),
+            Origin::Mapped,
+        ))
     }
 
     /// The file mapping behind this buffer, if it is one.
@@ -391,10 +414,62 @@ impl Buffer {
     pub fn is_owned(&self) -> bool {
         matches!(self.owner, Owner::Owned(_))
     }
+
+    /// Where the bytes come from.
+    pub fn origin(&self) -> Origin {
+        self.origin
+    }
+
+    /// The buffer's tag and allocation site.
+    pub fn notes(&self) -> Notes {
+        self.notes.lock().unwrap_or_else(|p| p.into_inner()).clone()
+    }
+
+    /// Names the buffer in reports (`None` removes the name).
+    pub fn set_tag(&self, tag: Option<&str>) {
+        self.notes.lock().unwrap_or_else(|p| p.into_inner()).tag = tag.map(Arc::from);
+    }
+}
+
+/// The caller's frames outside ndmem, innermost first, as "function (file:line)" lines: a short
+/// backtrace recorded when tracking is on.
+fn allocation_site() -> String {
+    let trace = std::backtrace::Backtrace::force_capture().to_string();
+    let mut lines = Vec::new();
+    let mut frames = trace.lines().map(str::trim).peekable();
+    while let Some(line) = frames.next() {
+        let Some((_, name)) = line.split_once(": ") else {
+            continue;
+        };
+        let place = frames
+            .next_if(|l| l.starts_with("at "))
+            .map(|l| l.trim_start_matches("at "));
+        let ours = name.starts_with("ndmem::")
+            || name.starts_with("std::")
+            || name.starts_with("core::")
+            || name.starts_with("alloc::")
+            || name.starts_with("<")
+            || name.contains("backtrace");
+        if !ours {
+            lines.push(match place {
+                Some(p) => format!("{name} ({p})"),
+                None => name.to_string(),
+            });
+        }
+        if lines.len() == 4 {
+            break;
+        }
+    }
+    if lines.is_empty() {
+        "(no frames outside ndmem; build the caller with debug info)".to_string()
+    } else {
+        lines.join("\n")
+    }
 }
 
 impl Drop for Buffer {
     fn drop(&mut self) {
+        accounting::buffer_dropped(self.origin, self.ptr.as_ptr(), self.len);
         match &mut self.owner {
             Owner::Foreign(release) => {
                 if let Some(release) = release.take() {
@@ -467,26 +542,11 @@ fn advise_huge_pages(ptr: *mut u8, len: usize) {
 #[cfg(not(target_os = "linux"))]
 fn advise_huge_pages(_ptr: *mut u8, _len: usize) {}
 
-/// Formats a byte count the way NumPy's MemoryError does ("8.00 TiB").
-pub fn human_bytes(n: usize) -> String {
-    const UNITS: [&str; 7] = ["bytes", "KiB", "MiB", "GiB", "TiB", "PiB", "EiB"];
-    if n < 1024 {
-        return format!("{n} bytes");
-    }
-    let mut v = n as f64;
-    let mut unit = 0;
-    while v >= 1024.0 && unit < UNITS.len() - 1 {
-        v /= 1024.0;
-        unit += 1;
-    }
-    format!("{v:.2} {}", UNITS[unit])
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::accounting::human_bytes;
     use std::sync::atomic::{AtomicUsize, Ordering};
-    use std::sync::Arc;
 
     #[test]
     fn owned_is_aligned_and_zeroed_on_request() {
@@ -539,5 +599,14 @@ mod tests {
     fn human_bytes_matches_numpy() {
         assert_eq!(human_bytes(8 << 40), "8.00 TiB");
         assert_eq!(human_bytes(100), "100 bytes");
+    }
+
+    #[test]
+    fn buffers_are_counted_by_origin() {
+        let before = crate::accounting::live();
+        let b = Buffer::allocate(100, AllocOptions::default()).unwrap();
+        let (n, bytes) = crate::accounting::live();
+        assert!(n[0] > before.0[0] && bytes[0] >= before.1[0] + 100);
+        assert_eq!(b.origin(), Origin::Heap);
     }
 }

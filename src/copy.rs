@@ -5,6 +5,7 @@
 //! the source to the destination and has memmove semantics: when the two overlap in memory the
 //! source is first copied to a temporary (NumPy's rule: bounds overlap, max_work 0).
 
+use crate::accounting::{self, Reason};
 use crate::array::Array;
 use crate::bail;
 use crate::dtype::{can_cast, Casting, Dtype};
@@ -47,8 +48,29 @@ pub fn empty_like(a: &Array, dtype: Dtype, order: Order, zeroed: bool) -> Result
     Array::allocate(dtype, a.shape(), &axes_for(a, order), zeroed)
 }
 
-/// A new array (owning its data) with `a`'s values and dtype, laid out in `order`.
+/// A new array (owning its data) with `a`'s values and dtype, laid out in `order`: a copy the
+/// caller asked for (counted as explicit).
 pub fn copy(a: &Array, order: Order) -> Result<Array> {
+    accounting::explicit_copy(a.nbytes());
+    duplicate(a, order)
+}
+
+/// A copy ndmem makes on the caller's behalf (counted as implicit, for `reason`): refused with
+/// `CopyRequired` before anything is allocated when the copy policy forbids it. `op` names the
+/// operation and `why` says what forces the copy.
+pub fn temporary(
+    a: &Array,
+    order: Order,
+    reason: Reason,
+    op: &str,
+    why: impl FnOnce() -> String,
+) -> Result<Array> {
+    accounting::implicit_copy(reason, a.nbytes(), op, why)?;
+    duplicate(a, order)
+}
+
+/// A new array with `a`'s values and dtype, laid out in `order` (counted by the caller).
+fn duplicate(a: &Array, order: Order) -> Result<Array> {
     let out = Array::allocate(a.dtype().clone(), a.shape(), &axes_for(a, order), false)?;
     copyto(&out, a, Casting::No)?;
     Ok(out)
@@ -76,6 +98,7 @@ pub fn astype(
         );
     }
     let out = Array::allocate(dtype.clone(), a.shape(), &axes_for(a, order), false)?;
+    accounting::explicit_copy(out.nbytes());
     copyto(&out, a, Casting::Unsafe)?;
     Ok(Arc::new(out))
 }
@@ -136,7 +159,9 @@ pub fn copyto(dst: &Array, src: &Array, casting: Casting) -> Result<()> {
         _ => false,
     };
     if overlaps {
-        let tmp = copy(src, Order::K)?;
+        let tmp = temporary(src, Order::K, Reason::CopytoOverlap, "copyto", || {
+            "the source's bytes overlap the destination's, so the source is copied before any element is written".to_string()
+        })?;
         return copyto(dst, &tmp, casting);
     }
     let plan = Plan::new(

@@ -4,8 +4,7 @@
 use crate::array::Array;
 use crate::bail;
 use crate::buffer::{AllocOptions, Buffer};
-use crate::copy;
-use crate::dtype::{Casting, Dtype, DtypeKind, ScalarKind};
+use crate::dtype::{Dtype, DtypeKind, ScalarKind};
 use crate::error::{Error, Result};
 use crate::layout::{self, shape_str, MemOrder};
 use crate::transfer;
@@ -40,7 +39,7 @@ impl Array {
                 e.kind,
                 format!(
                     "Unable to allocate {} for an array with shape {} and data type {}",
-                    crate::buffer::human_bytes(nbytes),
+                    crate::accounting::human_bytes(nbytes),
                     shape_str(shape),
                     dtype.repr_name()
                 ),
@@ -114,15 +113,22 @@ impl Array {
                 "arange() is only supported for booleans when the result has at most length 2."
             );
         }
-        let native = dtype.to_native();
-        let a = Array::empty(native.clone(), &[n], MemOrder::C)?;
-        // SAFETY: `a` is a fresh contiguous native array of n elements of `kind`.
+        let swapped = !dtype.is_native();
+        let a = Array::empty(dtype, &[n], MemOrder::C)?;
+        // SAFETY: `a` is a fresh contiguous array of n elements of `kind` (in either byte
+        // order: the values are written native and swapped in place below).
         unsafe { transfer::arange_fill(kind, a.data_ptr(), n as usize, start, step) };
-        if native == dtype {
-            return Ok(a);
+        if swapped && n > 0 {
+            // The fresh array's n elements are initialised (just filled) and ours alone.
+            // SAFETY: so its nbytes bytes from data_ptr may be borrowed mutably here.
+            let bytes = unsafe { std::slice::from_raw_parts_mut(a.data_ptr(), a.nbytes()) };
+            let part = if kind.kind_char() == 'c' {
+                a.itemsize() / 2
+            } else {
+                a.itemsize()
+            };
+            bytes.chunks_exact_mut(part).for_each(<[u8]>::reverse);
         }
-        let out = Array::empty(dtype, &[n], MemOrder::C)?;
-        copy::copyto(&out, &a, Casting::Unsafe)?;
-        Ok(out)
+        Ok(a)
     }
 }

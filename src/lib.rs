@@ -14,6 +14,8 @@
 
 pub mod error;
 
+pub mod accounting;
+
 pub mod array;
 pub mod buffer;
 pub mod byteswap;
@@ -29,6 +31,7 @@ pub mod layout;
 pub mod mmap;
 pub mod npy;
 pub mod overlap;
+pub mod retention;
 pub mod select;
 pub mod transfer;
 pub mod ufunc;

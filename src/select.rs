@@ -1,19 +1,21 @@
 //! Copies that select or join elements: `take` (integer indices), `compress` (boolean mask)
 //! and `concatenate`. Results are new arrays owning their data, as in NumPy.
 
+use crate::accounting::{self, Reason};
 use crate::array::Array;
 use crate::bail;
-use crate::buffer::Buffer;
 use crate::copy;
 use crate::dtype::{self, Casting, Dtype, DtypeKind, ScalarKind};
 use crate::error::Result;
 use crate::layout::Order;
 use crate::layout::{self, axes::normalize_axis, MemOrder, Strided};
 use crate::view;
+use std::borrow::Cow;
 use std::sync::Arc;
 
-/// The elements of an integer (or bool) array as i64, in C order.
-fn indices_of(idx: &Array) -> Result<Vec<i64>> {
+/// The elements of an integer (or bool) array as i64, in C order: the array's own memory when
+/// it is native int64 in C order, else a converted copy (an implicit copy for `op`).
+fn indices_of<'a>(idx: &'a Array, op: &str) -> Result<Cow<'a, [i64]>> {
     let ok = matches!(idx.dtype().kind(), DtypeKind::Scalar(k) if matches!(k.kind_char(), 'b' | 'i' | 'u'));
     if !ok {
         bail!(
@@ -22,36 +24,42 @@ fn indices_of(idx: &Array) -> Result<Vec<i64>> {
             idx.dtype().repr_name()
         );
     }
-    let tmp = Array::empty(Dtype::scalar(ScalarKind::Int64), idx.shape(), MemOrder::C)?;
+    if let Some(values) = idx.native_i64s() {
+        return Ok(Cow::Borrowed(values));
+    }
+    let int64 = Dtype::scalar(ScalarKind::Int64);
+    accounting::implicit_copy(Reason::OperandConversion, idx.size() * 8, op, || {
+        format!(
+            "the indices (dtype {}, shape {}) are not native int64 in C order, so they are converted first",
+            idx.dtype().repr_name(),
+            layout::shape_str_compact(idx.shape())
+        )
+    })?;
+    let tmp = Array::empty(int64, idx.shape(), MemOrder::C)?;
     copy::copyto(&tmp, idx, Casting::Unsafe)?;
-    let bytes = tmp.buffer().read_bytes(tmp.offset(), tmp.nbytes());
-    Ok(bytes
-        .chunks_exact(8)
-        .map(|c| i64::from_ne_bytes(c.try_into().expect("8 bytes")))
-        .collect())
-}
-
-/// A 1-D int64 array holding `values`.
-fn index_array(values: &[i64]) -> Result<Array> {
-    let bytes: Vec<u8> = values.iter().flat_map(|v| v.to_ne_bytes()).collect();
-    let buffer = Arc::new(Buffer::from_bytes(&bytes)?);
-    Array::from_buffer(
-        buffer,
-        0,
-        Dtype::scalar(ScalarKind::Int64),
-        &[values.len() as i64],
-        None,
-        false,
-    )
+    Ok(Cow::Owned(
+        tmp.native_i64s().expect("native int64 in C order").to_vec(),
+    ))
 }
 
 /// `np.take(a, indices, axis)` with mode 'raise' (`axis = None`: of the flattened array).
 pub fn take(a: &Arc<Array>, indices: &Array, axis: Option<i64>) -> Result<Array> {
+    let idx = indices_of(indices, "take")?;
+    take_at(a, &idx, indices.shape(), axis, "take")
+}
+
+/// [`take`] of the indices `idx` (laid out in C order with shape `idx_shape`) for `op`.
+fn take_at(
+    a: &Arc<Array>,
+    idx: &[i64],
+    idx_shape: &[i64],
+    axis: Option<i64>,
+    op: &str,
+) -> Result<Array> {
     let (a, axis) = match axis {
-        None => (view::ravel(a, Order::C)?, 0),
+        None => (view::ravel_for(a, Order::C, op)?, 0),
         Some(ax) => (Arc::clone(a), normalize_axis(ax, a.ndim())?),
     };
-    let idx = indices_of(indices)?;
     let n = a.shape()[axis];
     // NumPy checks indices only when there is an outer slab to copy into, and refuses an
     // empty axis only when the slabs are non-empty.
@@ -61,7 +69,7 @@ pub fn take(a: &Arc<Array>, indices: &Array, axis: Option<i64>) -> Result<Array>
         bail!(Index, "cannot do a non-empty take from an empty axes.");
     }
     if outer > 0 {
-        for &i in &idx {
+        for &i in idx {
             if i < -n || i >= n {
                 bail!(
                     Index,
@@ -71,11 +79,12 @@ pub fn take(a: &Arc<Array>, indices: &Array, axis: Option<i64>) -> Result<Array>
         }
     }
     let mut shape = a.shape()[..axis].to_vec();
-    shape.extend_from_slice(indices.shape());
+    shape.extend_from_slice(idx_shape);
     shape.extend_from_slice(&a.shape()[axis + 1..]);
     let out = Arc::new(Array::empty(a.dtype().clone(), &shape, MemOrder::C)?);
+    accounting::explicit_copy(out.nbytes());
     // Each index copies one (ndim-1)-dimensional slab: a[..., i, ...] -> out[..., k, ...].
-    let k_axes = indices.ndim();
+    let k_axes = idx_shape.len();
     let out_strides = out.strides().to_vec();
     let slab_out_strides: Vec<i64> = out_strides[..axis]
         .iter()
@@ -92,7 +101,7 @@ pub fn take(a: &Arc<Array>, indices: &Array, axis: Option<i64>) -> Result<Array>
         .chain(&a.strides()[axis + 1..])
         .copied()
         .collect();
-    let idx_strides = layout::fresh_strides(indices.shape(), 1, MemOrder::C);
+    let idx_strides = layout::fresh_strides(idx_shape, 1, MemOrder::C);
     if out.size() == 0 {
         return drop_views_and_unwrap(out);
     }
@@ -137,11 +146,19 @@ pub fn compress(a: &Arc<Array>, condition: &Array, axis: Option<i64>) -> Result<
     if condition.ndim() != 1 {
         bail!(InvalidArg, "condition must be a 1-d array");
     }
-    let flags = indices_of(condition)?;
-    let picked: Vec<i64> = (0..flags.len() as i64)
-        .filter(|&i| flags[i as usize] != 0)
-        .collect();
-    take(a, &index_array(&picked)?, axis)
+    // The positions of the true entries: computed, not a copy of an operand.
+    let picked: Vec<i64> = match condition.bool_bytes() {
+        Some(flags) => (0..flags.len() as i64)
+            .filter(|&i| flags[i as usize] != 0)
+            .collect(),
+        None => {
+            let flags = indices_of(condition, "compress")?;
+            (0..flags.len() as i64)
+                .filter(|&i| flags[i as usize] != 0)
+                .collect()
+        }
+    };
+    take_at(a, &picked, &[picked.len() as i64], axis, "compress")
 }
 
 /// `np.concatenate(arrays, axis)` (`axis = None`: flatten each first). The result dtype is
@@ -159,7 +176,7 @@ pub fn concatenate(
         None => (
             arrays
                 .iter()
-                .map(|a| view::ravel(a, Order::C))
+                .map(|a| view::ravel_for(a, Order::C, "concatenate"))
                 .collect::<Result<Vec<_>>>()?,
             0i64,
         ),
@@ -196,6 +213,7 @@ pub fn concatenate(
     let layouts: Vec<(&[i64], &[i64])> = arrays.iter().map(|a| (a.shape(), a.strides())).collect();
     let perm = layout::multi_sorted_axes(&layouts, ndim);
     let out = Arc::new(Array::allocate(dt, &shape, &perm, false)?);
+    accounting::explicit_copy(out.nbytes());
     let mut start = 0;
     for a in &arrays {
         let mut s = out.strided();

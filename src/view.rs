@@ -2,6 +2,7 @@
 //! (reshape, ravel, ascontiguousarray) — each says which it did by returning the input's
 //! buffer or a new one. Stride arithmetic lives in `layout`; this file applies it to arrays.
 
+use crate::accounting::{self, Reason};
 use crate::array::Array;
 use crate::bail;
 use crate::copy;
@@ -204,14 +205,23 @@ pub fn reshape(a: &Arc<Array>, shape: &[i64], order: Order, mode: CopyMode) -> R
             );
         }
     }
-    let c = Arc::new(copy::copy(
-        a,
-        if mem == MemOrder::F {
-            Order::F
-        } else {
-            Order::C
-        },
-    )?);
+    let copy_order = if mem == MemOrder::F {
+        Order::F
+    } else {
+        Order::C
+    };
+    let c = Arc::new(if mode == CopyMode::Always {
+        copy::copy(a, copy_order)?
+    } else {
+        copy::temporary(a, copy_order, Reason::Reshape, "reshape", || {
+            format!(
+                "no view of shape {} and strides {} has shape {} in order {copy_order:?}",
+                layout::shape_str_compact(a.shape()),
+                layout::shape_str_compact(a.strides()),
+                layout::shape_str_compact(&new_shape)
+            )
+        })?
+    });
     let s = Strided {
         offset: 0,
         strides: layout::fresh_strides(&new_shape, c.itemsize(), mem),
@@ -221,8 +231,14 @@ pub fn reshape(a: &Arc<Array>, shape: &[i64], order: Order, mode: CopyMode) -> R
 }
 
 /// `a.flatten(order)`: always a new 1-D array owning its data; `K` keeps memory order with
-/// every axis in its logical direction (§2).
+/// every axis in its logical direction (§2). An explicit copy.
 pub fn flatten(a: &Array, order: Order) -> Result<Array> {
+    accounting::explicit_copy(a.nbytes());
+    flat_copy(a, order)
+}
+
+/// The elements of `a` in `order` as a new 1-D array (counted by the caller).
+fn flat_copy(a: &Array, order: Order) -> Result<Array> {
     let out = Arc::new(Array::empty(
         a.dtype().clone(),
         &[a.size() as i64],
@@ -253,6 +269,11 @@ pub fn flatten(a: &Array, order: Order) -> Result<Array> {
 
 /// `a.ravel(order)`: a 1-D view with stride itemsize when one exists (§2), else `flatten`.
 pub fn ravel(a: &Arc<Array>, order: Order) -> Result<Arc<Array>> {
+    ravel_for(a, order, "ravel")
+}
+
+/// [`ravel`] on behalf of `op` (the name an implicit copy is reported under).
+pub fn ravel_for(a: &Arc<Array>, order: Order, op: &str) -> Result<Arc<Array>> {
     let f_only = a.is_f_contiguous() && !a.is_c_contiguous();
     let is_view = match order {
         Order::C => a.is_c_contiguous(),
@@ -265,7 +286,14 @@ pub fn ravel(a: &Arc<Array>, order: Order) -> Result<Arc<Array>> {
         }
     };
     if !is_view {
-        return Ok(Arc::new(flatten(a, order)?));
+        accounting::implicit_copy(Reason::Ravel, a.nbytes(), op, || {
+            format!(
+                "the array of shape {} and strides {} is not contiguous in order {order:?}, so no 1-D view of it exists",
+                layout::shape_str_compact(a.shape()),
+                layout::shape_str_compact(a.strides())
+            )
+        })?;
+        return Ok(Arc::new(flat_copy(a, order)?));
     }
     // Element 0 of the flat view is the lowest-addressed element (strides are all positive
     // here, except on length-1 axes, which do not move the pointer).

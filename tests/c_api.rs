@@ -296,8 +296,9 @@ fn c_test_records() {
     c_program("test_records");
 }
 
-/// Every function of the C API is reachable from C++ without raw handles: ndmem.hpp calls each
-/// one, except those another call covers exactly (listed with the call that does).
+/// Every function of the C API is reachable from C++ without raw handles: ndmem.hpp (with the
+/// ndmem_memory.hpp it includes) calls each one, except those another call covers exactly
+/// (listed with the call that does).
 #[test]
 fn cpp_wrapper_calls_every_c_function() {
     const COVERED_BY: [(&str, &str); 2] = [
@@ -308,8 +309,9 @@ fn cpp_wrapper_calls_every_c_function() {
         ),
     ];
     let header = std::fs::read_to_string(root().join("include/ndmem.h")).expect("read ndmem.h");
-    let wrapper =
-        std::fs::read_to_string(root().join("bindings/cpp/ndmem.hpp")).expect("read ndmem.hpp");
+    let wrapper = ["ndmem.hpp", "ndmem_memory.hpp"]
+        .map(|f| std::fs::read_to_string(root().join("bindings/cpp").join(f)).expect("read"))
+        .concat();
     let functions: Vec<&str> = header
         .lines()
         .filter(|l| !l.starts_with([' ', '#', '*', '/', '}']) && !l.starts_with("typedef"))
@@ -411,4 +413,25 @@ fn status_codes_agree_with_the_header_everywhere() {
             "README's status list lacks `{name}` {value}"
         );
     }
+}
+
+#[test]
+fn c_test_memory() {
+    c_program("test_memory");
+}
+
+#[test]
+fn readme_memory_example_compiles_and_prints_what_it_says() {
+    let readme = std::fs::read_to_string(root().join("README.md")).expect("read README.md");
+    let section = readme
+        .find("## Where did my memory go?")
+        .expect("a memory section in README.md");
+    let start = section + readme[section..].find("```c\n").expect("a ```c block") + 5;
+    let len = readme[start..].find("```").expect("end of the ```c block");
+    let src = out_dir().join("readme_memory.c");
+    std::fs::write(&src, &readme[start..start + len]).expect("write example");
+    let text = build_and_run("readme_memory", &src);
+    let shown = start + readme[start..].find("prints\n\n```\n").expect("its output") + 12;
+    let end = readme[shown..].find("```").expect("end of the output block");
+    assert_eq!(text, &readme[shown..shown + end]);
 }

@@ -982,4 +982,6 @@ inline int32_t shares_memory(const Array &a, const Array &b, int64_t max_work = 
 
 }  // namespace ndmem
 
+#include "ndmem_memory.hpp"
+
 #endif  // NDMEM_HPP

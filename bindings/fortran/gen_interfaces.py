@@ -66,12 +66,16 @@ def resolve(t, aliases):
 
 
 def field_type(decl, aliases, opaque, structs):
+    """The Fortran type of a struct field and its dimension ("" or "(length)")."""
+    m = re.fullmatch(r"(.+)\[(\w+)\]", decl.strip())
+    if m:
+        return field_type(m.group(1), aliases, opaque, structs)[0], f"({m.group(2).lower()})"
     t = decl.strip()
     if "*" in t:
-        return "type(c_ptr)"
+        return "type(c_ptr)", ""
     base = resolve(t, aliases)
     if base in SCALARS:
-        return SCALARS[base]
+        return SCALARS[base], ""
     raise SystemExit(f"gen_interfaces: unknown field type {decl!r}")
 
 
@@ -98,7 +102,9 @@ def dummy(ctype, name, aliases, opaque, structs):
     if raw in {s for s, _ in structs} and name in STRUCT_ARRAYS:
         return f"type({raw}), dimension(*), intent(in) :: {name}"
     if raw in {s for s, _ in structs}:
-        intent = "intent(in)" if const else "intent(out)"
+        # A struct whose first field is its own size is read (the size) and written.
+        sized = any(s == raw and fields and fields[0][0] == "size" for s, fields in structs)
+        intent = "intent(in)" if const else "intent(inout)" if sized else "intent(out)"
         return f"type({raw}), {intent}, optional :: {name}"
     return f"type(c_ptr), value :: {name}"
 
@@ -122,7 +128,8 @@ def render(constants, aliases, opaque, structs, functions):
     for name, fields in structs:
         out.append(f"  type, bind(C) :: {name}")
         for fname, ftype in fields:
-            out.append(f"    {field_type(ftype, aliases, opaque, structs)} :: {fname}")
+            ftype, dims = field_type(ftype, aliases, opaque, structs)
+            out.append(f"    {ftype} :: {fname}{dims}")
         out.append(f"  end type {name}")
         out.append("")
     out.append("  interface")

@@ -55,6 +55,23 @@ module ndmem_c
   integer(c_int32_t), parameter :: ndm_flag_owndata = 4_c_int32_t
   integer(c_int32_t), parameter :: ndm_flag_aligned = 256_c_int32_t
   integer(c_int32_t), parameter :: ndm_flag_writeable = 1024_c_int32_t
+  integer(c_int32_t), parameter :: ndm_origin_heap = 0_c_int32_t
+  integer(c_int32_t), parameter :: ndm_origin_huge_page = 1_c_int32_t
+  integer(c_int32_t), parameter :: ndm_origin_foreign = 2_c_int32_t
+  integer(c_int32_t), parameter :: ndm_origin_mapped = 3_c_int32_t
+  integer(c_int32_t), parameter :: ndm_origin_slots = 8_c_int32_t
+  integer(c_int32_t), parameter :: ndm_copy_reason_reshape = 0_c_int32_t
+  integer(c_int32_t), parameter :: ndm_copy_reason_ravel = 1_c_int32_t
+  integer(c_int32_t), parameter :: ndm_copy_reason_ufunc_overlap = 2_c_int32_t
+  integer(c_int32_t), parameter :: ndm_copy_reason_copyto_overlap = 3_c_int32_t
+  integer(c_int32_t), parameter :: ndm_copy_reason_operand_conversion = 4_c_int32_t
+  integer(c_int32_t), parameter :: ndm_copy_reason_reduction_result = 5_c_int32_t
+  integer(c_int32_t), parameter :: ndm_copy_reason_slots = 16_c_int32_t
+  integer(c_int32_t), parameter :: ndm_copy_policy_allow = 0_c_int32_t
+  integer(c_int32_t), parameter :: ndm_copy_policy_warn = 1_c_int32_t
+  integer(c_int32_t), parameter :: ndm_copy_policy_forbid = 2_c_int32_t
+  integer(c_int32_t), parameter :: ndm_copy_policy_process = -1_c_int32_t
+  integer(c_int32_t), parameter :: ndm_tracemalloc_domain = 7234669_c_int32_t
   integer(c_int32_t), parameter :: ndm_overlap_no = 0_c_int32_t
   integer(c_int32_t), parameter :: ndm_overlap_yes = 1_c_int32_t
   integer(c_int32_t), parameter :: ndm_overlap_too_hard = 2_c_int32_t
@@ -140,6 +157,40 @@ module ndmem_c
     integer(c_int32_t) :: mode
     integer(c_int64_t) :: offset
   end type ndm_map_info
+
+  type, bind(C) :: ndm_mem_counts
+    integer(c_int64_t) :: size
+    integer(c_int64_t) :: live_buffers
+    integer(c_int64_t) :: live_bytes
+    integer(c_int64_t) :: live_buffers_by_origin(ndm_origin_slots)
+    integer(c_int64_t) :: live_bytes_by_origin(ndm_origin_slots)
+    integer(c_int64_t) :: owned_bytes
+    integer(c_int64_t) :: peak_bytes
+    integer(c_int64_t) :: allocations
+    integer(c_int64_t) :: bytes_allocated
+    integer(c_int64_t) :: explicit_copies
+    integer(c_int64_t) :: explicit_bytes
+    integer(c_int64_t) :: implicit_copies
+    integer(c_int64_t) :: implicit_bytes
+    integer(c_int64_t) :: implicit_copies_by_reason(ndm_copy_reason_slots)
+    integer(c_int64_t) :: implicit_bytes_by_reason(ndm_copy_reason_slots)
+    integer(c_int64_t) :: block_buffers
+    integer(c_int64_t) :: block_bytes
+    integer(c_int64_t) :: live_arrays
+    integer(c_int64_t) :: live_dtypes
+    integer(c_int64_t) :: live_record_builders
+  end type ndm_mem_counts
+
+  type, bind(C) :: ndm_buffer_info
+    type(c_ptr) :: start
+    integer(c_int64_t) :: bytes
+    integer(c_int32_t) :: origin
+    integer(c_int64_t) :: handles
+    integer(c_int64_t) :: reachable_bytes
+    type(c_ptr) :: tag
+    type(c_ptr) :: site
+    type(c_ptr) :: summary
+  end type ndm_buffer_info
 
   type, bind(C) :: ndm_field_info
     type(c_ptr) :: name
@@ -519,6 +570,82 @@ module ndmem_c
       integer(c_int32_t), value :: nindex
       integer(c_int32_t), value :: kind
       type(c_ptr), value :: value
+    end function
+    function ndm_mem_stats(out) bind(C, name='ndm_mem_stats') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(ndm_mem_counts), intent(inout), optional :: out
+    end function
+    function ndm_mem_reset_peak() bind(C, name='ndm_mem_reset_peak') result(r)
+      import
+      integer(c_int32_t) :: r
+    end function
+    function ndm_mem_scope_begin() bind(C, name='ndm_mem_scope_begin') result(r)
+      import
+      integer(c_int32_t) :: r
+    end function
+    function ndm_mem_scope_end(out) bind(C, name='ndm_mem_scope_end') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(ndm_mem_counts), intent(inout), optional :: out
+    end function
+    function ndm_set_copy_policy(policy) bind(C, name='ndm_set_copy_policy') result(r)
+      import
+      integer(c_int32_t) :: r
+      integer(c_int32_t), value :: policy
+    end function
+    function ndm_set_thread_copy_policy(policy) bind(C, name='ndm_set_thread_copy_policy') result(r)
+      import
+      integer(c_int32_t) :: r
+      integer(c_int32_t), value :: policy
+    end function
+    function ndm_get_thread_copy_policy() bind(C, name='ndm_get_thread_copy_policy') result(r)
+      import
+      integer(c_int32_t) :: r
+    end function
+    function ndm_get_copy_policy() bind(C, name='ndm_get_copy_policy') result(r)
+      import
+      integer(c_int32_t) :: r
+    end function
+    function ndm_set_copy_callback(callback, userdata) bind(C, &
+        name='ndm_set_copy_callback') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_funptr), value :: callback
+      type(c_ptr), value :: userdata
+    end function
+    function ndm_copy_reason_name(reason) bind(C, name='ndm_copy_reason_name') result(r)
+      import
+      type(c_ptr) :: r
+      integer(c_int32_t), value :: reason
+    end function
+    function ndm_set_tag(a, tag) bind(C, name='ndm_set_tag') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: a
+      character(kind=c_char), dimension(*), intent(in) :: tag
+    end function
+    function ndm_mem_set_tracking(on) bind(C, name='ndm_mem_set_tracking') result(r)
+      import
+      integer(c_int32_t) :: r
+      logical(c_bool), value :: on
+    end function
+    function ndm_mem_report(callback, userdata) bind(C, name='ndm_mem_report') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_funptr), value :: callback
+      type(c_ptr), value :: userdata
+    end function
+    function ndm_mem_leak_report() bind(C, name='ndm_mem_leak_report') result(r)
+      import
+      integer(c_int32_t) :: r
+    end function
+    function ndm_set_alloc_hook(track, untrack, domain) bind(C, name='ndm_set_alloc_hook') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_funptr), value :: track
+      type(c_funptr), value :: untrack
+      integer(c_int32_t), value :: domain
     end function
     function ndm_may_share_memory(a, b, result) bind(C, name='ndm_may_share_memory') result(r)
       import

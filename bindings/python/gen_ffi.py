@@ -40,7 +40,11 @@ SCALARS = {
 
 
 def ctype(decl, aliases, opaque):
-    """The ctypes expression for a C type such as 'const int64_t *' or 'ndm_array **'."""
+    """The ctypes expression for a C type such as 'const int64_t *' or 'ndm_array **' (or a
+    fixed array field 'uint64_t[LENGTH]')."""
+    m = re.fullmatch(r"(.+)\[(\w+)\]", decl)
+    if m:
+        return f"({ctype(m.group(1), aliases, opaque)} * {m.group(2)})"
     t = decl.replace("const ", "").strip()
     stars = t.count("*")
     base = t.replace("*", "").strip()
@@ -95,8 +99,11 @@ def render(constants, aliases, structs, functions):
         out.append(f"{name} = {value}")
     out.append("")
     struct_names = {name for name, _ in structs}
+    # Plain aliases first, then the structs, then function pointer types (which may take
+    # pointers to the structs, as ndm_report_callback does).
+    later = {n for n, e in aliases.items() if e.startswith("ctypes.CFUNCTYPE")}
     for name, expr in aliases.items():
-        if name not in struct_names:
+        if name not in struct_names and name not in later:
             out.append(f"{name} = {expr}")
     out.append("")
     for name, fields in structs:
@@ -109,6 +116,8 @@ def render(constants, aliases, structs, functions):
             out.append(f"        ({fname!r}, {ftype}),")
         out.append("    ]")
         out.append("")
+    for name in sorted(later, key=list(aliases).index):
+        out.append(f"{name} = {aliases[name]}")
     out.append("")
     out.append("FUNCTIONS = {")
     for name, ret, params in functions:

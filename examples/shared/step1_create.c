@@ -19,5 +19,11 @@ int main(int argc, char **argv) {
     printf("C:       created %s, 3 x 4 values 0..11\n", path);
     ndm_array_free(a);
     ndm_dtype_free(f8);
-    return 0;
+    ndm_mem_counts m = {.size = sizeof m}; /* the ledger: what this step copied */
+    ndm_mem_stats(&m);
+    printf("         ledger: %llu copies, %llu bytes copied, %llu bytes allocated\n",
+           (unsigned long long)(m.explicit_copies + m.implicit_copies),
+           (unsigned long long)(m.explicit_bytes + m.implicit_bytes),
+           (unsigned long long)m.bytes_allocated);
+    return m.explicit_copies + m.implicit_copies == 0 ? 0 : 1;
 }

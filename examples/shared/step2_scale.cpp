@@ -10,5 +10,9 @@ int main(int argc, char **argv) {
     a *= 10.0;  // the ufunc writes the file's pages
     ndmem::check(ndm_flush(a.handle()));
     std::printf("C++:     multiplied by 10 in place, sum now %g\n", a.sum());
-    return 0;
+    ndm_mem_counts m = ndmem::mem_stats();  // the ledger: what this step copied
+    std::printf("         ledger: %llu copies, %llu bytes copied\n",
+                (unsigned long long)(m.explicit_copies + m.implicit_copies),
+                (unsigned long long)(m.explicit_bytes + m.implicit_bytes));
+    return m.explicit_copies + m.implicit_copies == 0 ? 0 : 1;
 }

@@ -7,6 +7,7 @@ program step3
   implicit none
   type(c_ptr) :: arr
   real(c_double), pointer :: p(:, :)
+  type(ndm_mem_counts) :: m
   call ndm_check(ndm_open_memmap(ndm_cstr('shared.npy'), ndm_cstr('r+'), c_null_ptr, 0, &
        [0_c_int64_t], .false._c_bool, 0, arr))
   call ndm_check(ndm_pointer(arr, p))
@@ -14,4 +15,9 @@ program step3
   call ndm_check(ndm_flush(arr))
   print '(a, 4f6.0)', 'Fortran: added 1 to row 1:', p(:, 2)
   call ndm_check(ndm_array_free(arr))
+  m%size = c_sizeof(m)  ! the ledger: what this step copied
+  call ndm_check(ndm_mem_stats(m))
+  print '(a, i0, a, i0, a)', '         ledger: ', m%explicit_copies + m%implicit_copies, ' copies, ', &
+       m%explicit_bytes + m%implicit_bytes, ' bytes copied'
+  if (m%explicit_copies + m%implicit_copies /= 0) error stop 1
 end program

@@ -10,3 +10,6 @@ expect = np.arange(12.0).reshape(3, 4) * 10
 expect[1] += 1
 assert np.array_equal(view, expect) and np.array_equal(np.load("shared.npy"), expect)
 print("Python:  NumPy sees the same bytes, no copy:", view.tolist())
+s = ndmem.memory_stats()  # the ledger: what this step copied
+print(f"         ledger: {s.copies} copies, {s.bytes_copied} bytes copied")
+assert s.copies == 0 and s.bytes_copied == 0

@@ -80,12 +80,23 @@ impl Parser<'_> {
         )
     }
 
-    /// Python's whitespace between tokens: space, tab, form feed, and newlines (inside brackets).
+    /// Python's whitespace between tokens: space, tab, form feed, newlines (inside brackets),
+    /// and comments (`#` to the end of the line), as `ast.literal_eval` skips them.
     fn skip_ws(&mut self) {
-        while self.i < self.s.len()
-            && matches!(self.s[self.i], b' ' | b'\t' | b'\n' | b'\r' | b'\x0c')
-        {
-            self.i += 1;
+        while let Some(&c) = self.s.get(self.i) {
+            match c {
+                b' ' | b'\t' | b'\n' | b'\r' | b'\x0c' => self.i += 1,
+                b'#' => {
+                    while self
+                        .s
+                        .get(self.i)
+                        .is_some_and(|&c| c != b'\n' && c != b'\r')
+                    {
+                        self.i += 1;
+                    }
+                }
+                _ => break,
+            }
         }
     }
 
@@ -434,6 +445,10 @@ mod tests {
         assert_eq!(one, Literal::Tuple(vec![Literal::Int(3)]));
         assert_eq!(Literal::parse("(3)").unwrap(), Literal::Int(3));
         assert_eq!(Literal::parse("()").unwrap(), Literal::Tuple(vec![]));
+        // Comments, as ast.literal_eval skips them (a mutated .npy header NumPy loads).
+        let c = Literal::parse("{'shape': (), # c\n 'x': 1}#    ...\n").unwrap();
+        assert_eq!(c.get("x"), Some(&Literal::Int(1)));
+        assert!(Literal::parse("(1, # )\n").is_err());
         let d = Literal::parse("[('\\u03bb', '<i2'), (\"it's\", '|V7')]").unwrap();
         assert_eq!(
             d.items().unwrap()[0].items().unwrap()[0],

@@ -2,15 +2,13 @@
 //! Codes arrive as plain integers (never Rust enums) so that any value a C caller passes is
 //! defined behaviour and an unknown value is a clear `NDM_ERR_INVALID_ARG`.
 
-use super::handle::{ndm_array, ndm_dtype, Pool};
-use crate::array::Array;
+use super::handle::{ndm_array, ndm_dtype};
 use crate::bail;
 use crate::dtype::{Casting, Dtype};
 use crate::error::Result;
 use crate::layout::MAX_NDIM;
 use crate::layout::{CopyMode, MemOrder, Order};
 use std::ffi::{c_char, CStr, CString};
-use std::sync::Arc;
 
 /// Largest number of dimensions an array may have.
 pub const NDM_MAX_NDIM: i32 = 64;
@@ -43,35 +41,8 @@ pub const NDM_COPY_ALWAYS: i32 = 1;
 /// Never copy: fail with NDM_ERR_COPY_REQUIRED instead.
 pub const NDM_COPY_NEVER: i32 = 2;
 
-/// The value that a handle to an array holds.
-pub type ArrayRef = Arc<Array>;
-
-/// A dtype handle's value: the dtype and the text the getters hand out, valid while it lives.
-pub struct DtypeValue {
-    /// The data type.
-    pub dtype: Dtype,
-    /// Its NumPy typestr, NUL-terminated.
-    pub text: CString,
-    /// Its descr text (or why there is none), made on first request.
-    pub descr: std::sync::OnceLock<std::result::Result<CString, crate::error::Error>>,
-    /// Field names, titles and subarray shapes as C data, made on first request.
-    pub fields: std::sync::OnceLock<Vec<FieldText>>,
-}
-
-/// One record field's name, title and subarray shape as C data.
-pub struct FieldText {
-    /// The name, NUL-terminated.
-    pub name: CString,
-    /// The title, if any.
-    pub title: Option<CString>,
-    /// Subarray axes.
-    pub shape: Vec<i64>,
-    /// Axes per nested subarray level, outermost first.
-    pub levels: Vec<i32>,
-}
-
-pub(crate) static ARRAYS: Pool<ArrayRef> = Pool::new("ndm_array");
-pub(crate) static DTYPES: Pool<DtypeValue> = Pool::new("ndm_dtype");
+pub use super::pools::{ArrayRef, DtypeValue, FieldText};
+use super::pools::{ARRAYS, DTYPES};
 
 /// The array behind a handle argument.
 pub fn array<'a>(h: *const ndm_array, what: &str) -> Result<&'a ArrayRef> {
@@ -115,6 +86,7 @@ pub(crate) fn opt_i64s<'a>(p: *const i64, n: i32, what: &str) -> Result<Option<&
 
 /// A new array handle owned by the caller.
 pub fn new_array(a: ArrayRef) -> *mut ndm_array {
+    super::pools::arm_leak_report();
     ARRAYS.insert(a).cast()
 }
 

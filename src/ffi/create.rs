@@ -1,8 +1,9 @@
 //! Creating and freeing arrays: `ndm_empty`, `ndm_zeros`, `ndm_full`, `ndm_arange`,
 //! `ndm_from_ptr` (zero-copy over a caller's memory) and `ndm_array_free`.
 
-use super::args::{self, ARRAYS};
+use super::args;
 use super::handle::{ndm_array, ndm_dtype};
+use super::pools::ARRAYS;
 use super::status::ndm_status;
 use crate::array::{flags, Array};
 use crate::bail;

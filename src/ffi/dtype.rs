@@ -1,7 +1,8 @@
 //! Dtype handles: create, parse, inspect, compare, check casts, free.
 
-use super::args::{self, new_dtype, DTYPES};
+use super::args::{self, new_dtype};
 use super::handle::ndm_dtype;
+use super::pools::DTYPES;
 use super::status::ndm_status;
 use crate::bail;
 use crate::dtype::{can_cast, ByteOrder, Dtype, DtypeKind, ScalarKind};

@@ -18,7 +18,7 @@ use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 use std::mem::MaybeUninit;
 use std::ptr;
-use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicUsize, Ordering};
 use std::sync::Mutex;
 
 /// Opaque handle to an array (a view of a buffer). Release with `ndm_array_free`.
@@ -54,6 +54,7 @@ pub struct Pool<T> {
     chunks: [AtomicPtr<Slot<T>>; MAX_CHUNKS],
     state: Mutex<PoolState>,
     kind: &'static str,
+    live: AtomicUsize,
 }
 
 // SAFETY: slots are handed between threads only as addresses; a value is written before its
@@ -72,6 +73,38 @@ impl<T: Send + Sync + 'static> Pool<T> {
                 free: VecDeque::new(),
             }),
             kind,
+            live: AtomicUsize::new(0),
+        }
+    }
+
+    /// How many handles of this pool are live.
+    pub fn live(&self) -> usize {
+        self.live.load(Ordering::Relaxed)
+    }
+
+    /// Calls `f` on the value of every live handle, while no handle of this pool can be freed
+    /// (a free running meanwhile waits before it drops its value).
+    pub fn for_each_live(&self, mut f: impl FnMut(&T)) {
+        let st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        for k in 0..st.chunks {
+            let base = self.chunks[k].load(Ordering::Acquire);
+            let used = if k + 1 == st.chunks {
+                st.used_in_last
+            } else {
+                Self::chunk_len(k)
+            };
+            for i in 0..used {
+                // Slot i of chunk k exists: chunks are never freed and `used` slots were made.
+                // SAFETY: so the reference is to a live `Slot`.
+                let slot = unsafe { &*base.add(i) };
+                if slot.state.load(Ordering::Acquire) == LIVE {
+                    // The slot is LIVE, so its value was written before it was published; a
+                    // `remove` that wins the LIVE -> FREE race now takes the value out only
+                    // under the lock this function holds.
+                    // SAFETY: so the value stays initialised and unchanged during `f`.
+                    f(unsafe { (*slot.value.get()).assume_init_ref() });
+                }
+            }
         }
     }
 
@@ -127,6 +160,7 @@ impl<T: Send + Sync + 'static> Pool<T> {
         // The slot is FREE and was taken from the pool under the lock.
         // SAFETY: so no other thread reads or writes its value until it is published as LIVE.
         unsafe { (*slot.value.get()).write(value) };
+        self.live.fetch_add(1, Ordering::Relaxed);
         slot.state.store(LIVE, Ordering::Release);
         addr as *mut u8
     }
@@ -177,10 +211,16 @@ impl<T: Send + Sync + 'static> Pool<T> {
                 self.kind
             );
         }
-        // SAFETY: this thread won the LIVE -> FREE transition, so it alone drops the value.
-        unsafe { (*slot.value.get()).assume_init_drop() };
+        self.live.fetch_sub(1, Ordering::Relaxed);
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        // This thread won the LIVE -> FREE transition, so it alone takes the value, and under
+        // the lock, so `for_each_live` is not reading it.
+        // SAFETY: the value is initialised and taken once; the slot is now logically empty.
+        let value = unsafe { (*slot.value.get()).assume_init_read() };
         st.free.push_back(handle as usize);
+        drop(st);
+        // Dropped outside the lock: a release callback may free other handles.
+        drop(value);
         Ok(())
     }
 }

@@ -1,11 +1,11 @@
 //! Record dtypes from C: a builder (`ndm_dtype_record_*`), parsing with `align`, field getters,
 //! descr text and byte-order changes.
 
-use super::args::{self, new_dtype, FieldText, DTYPES};
+use super::args::{self, new_dtype, FieldText};
 use super::dtype::{
     NDM_BYTEORDER_BIG, NDM_BYTEORDER_LITTLE, NDM_BYTEORDER_NA, NDM_BYTEORDER_NATIVE,
 };
-use super::handle::Pool;
+use super::pools::{BUILDERS, DTYPES};
 use super::status::ndm_status;
 use crate::bail;
 use crate::dtype::{ByteOrder, Dtype, FieldSpec, NewOrder, Record};
@@ -48,8 +48,6 @@ pub struct ndm_field_info {
     /// the example); NULL when `nlevels` is 0.
     pub levels: *const i32,
 }
-
-static BUILDERS: Pool<Mutex<Vec<FieldSpec>>> = Pool::new("ndm_record_builder");
 
 fn builder<'a>(b: *mut ndm_record_builder) -> Result<&'a Mutex<Vec<FieldSpec>>> {
     BUILDERS.get(b.cast(), "builder")

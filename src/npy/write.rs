@@ -87,6 +87,7 @@ fn write_data(w: &mut impl Write, a: &Arc<Array>, header: &Header) -> Result<()>
     let Some((lo, hi)) = a.byte_range() else {
         return Ok(());
     };
+    crate::accounting::explicit_copy(a.nbytes());
     let contiguous = a.is_c_contiguous() || header.fortran_order;
     if contiguous && hi - lo == a.nbytes() {
         let start = lo - a.buffer().as_ptr() as usize;
@@ -100,6 +101,7 @@ fn stream(w: &mut impl Write, a: &Arc<Array>) -> Result<()> {
     let itemsize = a.itemsize();
     let budget = STREAM_BLOCK.max(itemsize);
     let scratch = Arc::new(Buffer::allocate(budget, AllocOptions::default())?);
+    crate::accounting::block_buffer(budget);
     let (shape, strides) = (a.shape(), a.strides());
     let nd = shape.len();
     // Smallest k such that the trailing axes k.. fit in one block.

@@ -9,6 +9,7 @@
 //! copied first ([`super::hazard`]).
 
 use super::hazard::{self, Direction, Need};
+use crate::accounting::{self, Reason};
 use crate::array::Array;
 use crate::bail;
 use crate::copy;
@@ -190,7 +191,7 @@ fn apply(
     // As if the inputs were copied first: an input that `out` overlaps is either safe in one
     // visiting direction or copied (that input alone, in its own shape; see hazard.rs).
     let mut dir = Direction::Any;
-    let mut settle = |x: &Arc<Array>| -> Result<Arc<Array>> {
+    let mut settle = |x: &Arc<Array>, which: &str| -> Result<Arc<Array>> {
         let ordered = match hazard::need(&out, x) {
             Need::Nothing => Some(dir),
             Need::Order(d) => hazard::combine(dir, d),
@@ -201,16 +202,29 @@ fn apply(
                 dir = d;
                 Ok(Arc::clone(x))
             }
-            None => Ok(Arc::new(copy::copy(x, crate::layout::Order::K)?)),
+            None => {
+                let why = || {
+                    format!(
+                        "{which} (shape {}, strides {}) shares memory with `out` (strides {}) in a way no visiting order makes safe",
+                        layout::shape_str_compact(x.shape()),
+                        layout::shape_str_compact(x.strides()),
+                        layout::shape_str_compact(out.strides())
+                    )
+                };
+                let order = crate::layout::Order::K;
+                let copy = copy::temporary(x, order, Reason::UfuncOverlap, name, why)?;
+                Ok(Arc::new(copy))
+            }
         }
     };
-    let a2 = settle(a)?;
-    let b2 = if Arc::ptr_eq(a, b) {
+    let one_input = Arc::ptr_eq(a, b);
+    let a2 = settle(a, if one_input { "the input" } else { "input 1" })?;
+    let b2 = if one_input {
         Arc::clone(&a2)
     } else {
-        settle(b)?
+        settle(b, "input 2")?
     };
-    let m2 = mask.map(&mut settle).transpose()?;
+    let m2 = mask.map(|m| settle(m, "the `where` mask")).transpose()?;
     run(lp, kernel, &a2, &b2, &out, m2.as_ref(), dir)?;
     Ok(out)
 }
@@ -296,6 +310,7 @@ fn run(
     let mut buf_a = vec![0u8; BLOCK * isz];
     let mut buf_b = vec![0u8; BLOCK * isz_b];
     let mut buf_o = vec![0u8; BLOCK * osz];
+    accounting::block_buffer(BLOCK * (isz + isz_b + osz + 1));
     let mask_strides = match mask {
         Some(m) => Some(broadcast_or_err(m, shape)?),
         None => None,

@@ -65,14 +65,16 @@ pub fn split(n: usize, elem: usize, f: impl Fn(usize, usize) + Sync) {
     let unit = (4096 / elem.max(1)).max(1);
     let per = n.div_ceil(threads).div_ceil(unit) * unit;
     let f = &f;
+    // Work done on a worker counts in the memory scopes of the thread it is done for.
+    let scopes = &crate::accounting::scope::inherit();
     std::thread::scope(|s| {
         for k in 1..threads {
             let (lo, hi) = ((k * per).min(n), ((k + 1) * per).min(n));
-            if lo < hi
-                && std::thread::Builder::new()
-                    .spawn_scoped(s, move || f(lo, hi))
-                    .is_err()
-            {
+            let piece = move || {
+                let _counted_for_caller = scopes.enter();
+                f(lo, hi)
+            };
+            if lo < hi && std::thread::Builder::new().spawn_scoped(s, piece).is_err() {
                 f(lo, hi);
             }
         }

@@ -15,6 +15,7 @@ use super::kernels::{each, Arith};
 use super::pairwise::{csum_avx2, csum_avx512, sum_avx2, sum_avx512};
 use super::pairwise::{csum_base, sum_base};
 use super::simd::{self, Level};
+use crate::accounting::{self, Reason};
 use crate::array::Array;
 use crate::bail;
 use crate::copy;
@@ -181,6 +182,33 @@ pub fn reduce(
     let direct = out.filter(|o| {
         o.dtype() == &loop_dt && op != ReduceOp::Mean && !overlaps(o, a, mask.map(|m| &**m))
     });
+    let kept_bytes = kept.iter().product::<i64>() as usize * loop_dt.itemsize();
+    let what = if op == ReduceOp::Mean {
+        "mean"
+    } else {
+        op.name()
+    };
+    let half_mean = op == ReduceOp::Mean && a.dtype().scalar_kind() == Some(ScalarKind::Float16);
+    if direct.is_none() && (out.is_some() || half_mean) {
+        let why = || match out {
+            Some(o) if o.dtype() != &loop_dt => format!(
+                "`out` has dtype {}, but the reduction accumulates in {}",
+                o.dtype().repr_name(),
+                loop_dt.repr_name()
+            ),
+            Some(_) if op == ReduceOp::Mean => {
+                "a mean is divided in its accumulator before it is stored in `out`".to_string()
+            }
+            Some(_) => "`out` shares memory with the input or the `where` mask".to_string(),
+            None => "a float16 mean accumulates in float32".to_string(),
+        };
+        accounting::implicit_copy(Reason::ReductionResult, kept_bytes, what, why)?;
+    }
+    if op == ReduceOp::Mean && mask.is_some() {
+        let why = || "a mean with `where` counts the selected elements of each result first".into();
+        let counts = kept_bytes / loop_dt.itemsize().max(1) * 8;
+        accounting::implicit_copy(Reason::ReductionResult, counts, what, why)?;
+    }
     let acc = match direct {
         Some(o) => Arc::clone(o),
         None => {
@@ -230,6 +258,7 @@ pub fn reduce(
             }
             None => {
                 let d = Array::zeros(Dtype::scalar(ScalarKind::Int64), &[], layout::MemOrder::C)?;
+                accounting::block_buffer(d.nbytes());
                 // SAFETY: a fresh 0-d int64 array owns 8 writable bytes.
                 unsafe { count.store(d.data_ptr(), false) };
                 Arc::new(d)
@@ -245,7 +274,7 @@ pub fn reduce(
             Ok(Arc::clone(o))
         }
         Some(o) => Ok(Arc::clone(o)),
-        None if op == ReduceOp::Mean && a.dtype().scalar_kind() == Some(ScalarKind::Float16) => {
+        None if half_mean => {
             let half = Dtype::scalar(ScalarKind::Float16);
             let res = Array::allocate(
                 half,
@@ -428,6 +457,9 @@ fn accumulate(
         vec![0u8; REDUCE_BLOCK * isz]
     };
     let mut flags = vec![0u8; if mask.is_some() { REDUCE_BLOCK } else { 0 }];
+    if !scratch.is_empty() || !flags.is_empty() {
+        accounting::block_buffer(scratch.len() + flags.len());
+    }
     let mut run = |p: [*mut u8; 3], st: [isize; 3], n: usize| {
         let mut done = 0;
         while done < n {

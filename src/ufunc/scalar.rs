@@ -104,6 +104,7 @@ fn weak_dtype(s: Scalar, other: &Dtype, op: BinaryOp) -> Result<Dtype> {
 /// A 0-d array of dtype `d` holding `s` (converted with C semantics).
 fn zero_d(s: Scalar, d: Dtype) -> Result<Arc<Array>> {
     let a = Array::zeros(d.clone(), &[], MemOrder::C)?;
+    crate::accounting::block_buffer(a.nbytes());
     let c128 = Dtype::scalar(ScalarKind::Complex128);
     let (src, from) = match s {
         Scalar::Bool(b) => (Complex::new(b as u8 as f64, 0.0), None),

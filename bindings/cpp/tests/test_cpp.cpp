@@ -437,6 +437,59 @@ static void views_copies_and_free_functions() {
     CHECK(ndmem::last_status() == NDM_OK);
 }
 
+static int copies_warned;
+static void on_copy(int32_t reason, uint64_t bytes, const char *op, void *) {
+    copies_warned += reason == NDM_COPY_REASON_RESHAPE && bytes == 48 && std::strcmp(op, "reshape") == 0;
+}
+
+// Memory accounting: the zero-copy ledger of std::vector sharing, scopes, the copy policy (a
+// refused implicit copy throws), tags and the retention report.
+static void memory_accounting() {
+    ndm_mem_counts before = ndmem::mem_stats();
+    ndmem::MemScope ledger;
+    std::vector<double> v = {1, 2, 3, 4, 5, 6};
+    {
+        Array a = Array::wrap(v, {2, 3});
+        a *= 2.0;
+        Array t = a.transpose();
+        t += 1.0;  // through a view: still the vector's memory
+        CHECK(v[1] == 5 && a.data() == v.data());
+        ndmem::set_tag(a, "vector");
+        auto report = ndmem::mem_report();
+        bool seen = false;
+        for (const auto &b : report)
+            if (b.start == v.data())
+                seen = b.tag == "vector" && b.handles == 2 && b.origin == NDM_ORIGIN_FOREIGN &&
+                       b.reachable_bytes == 48 && b.summary.find("foreign buffer 'vector'") != std::string::npos;
+        CHECK(seen);
+        ndmem::CopyPolicyScope forbid(NDM_COPY_POLICY_FORBID);
+        CHECK(ndmem::copy_policy() == NDM_COPY_POLICY_FORBID);
+        CHECK(throws([&] { (void)t.reshape({6}, NDM_ORDER_C, NDM_COPY_IF_NEEDED); }, NDM_ERR_COPY_REQUIRED, "reshape: "));
+        CHECK(a.copy().size() == 6);  // explicit: never refused
+    }
+    ndm_mem_counts c = ledger.end();
+    CHECK(c.implicit_copies == 0 && c.explicit_copies == 1 && c.explicit_bytes == 48);
+    CHECK(c.allocations == 3 && c.owned_bytes == 0);  // the copy and two 0-d scalar operands
+    CHECK(c.block_buffers == 2 && c.block_bytes == 16);
+    CHECK(ndmem::copy_policy() == NDM_COPY_POLICY_ALLOW);
+    CHECK(throws([&] { (void)ledger.end(); }, NDM_ERR_INVALID_ARG, "already ended"));
+
+    ndmem::set_copy_callback(on_copy);
+    {
+        ndmem::CopyPolicyScope warn(NDM_COPY_POLICY_WARN);
+        Array a = Array::wrap(v, {2, 3});
+        (void)a.transpose().reshape({6}, NDM_ORDER_C, NDM_COPY_IF_NEEDED);
+    }
+    ndmem::set_copy_callback(nullptr);
+    CHECK(copies_warned == 1);
+    CHECK(ndmem::copy_reason_name(NDM_COPY_REASON_RAVEL) == "ravel needs a copy");
+    ndmem::reset_peak();
+    ndmem::set_tracking(false);
+    ndmem::set_alloc_hook(nullptr, nullptr, 0);
+    ndm_mem_counts after = ndmem::mem_stats();
+    CHECK(after.live_arrays == before.live_arrays && after.live_buffers == before.live_buffers);
+}
+
 int main() {
     weak_scalars_of_every_type();
     flags_buffers_and_dead_handles();
@@ -449,6 +502,10 @@ int main() {
     ufuncs_and_options();
     memory_maps();
     views_copies_and_free_functions();
+    memory_accounting();
+    ndm_mem_counts end = ndmem::mem_stats();  // every handle and buffer is gone
+    CHECK(end.live_arrays == 0 && end.live_dtypes == 0 && end.live_buffers == 0 && end.live_record_builders == 0);
+    if (end.live_arrays) ndmem::leak_report();
     std::printf("test_cpp: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;
 }

@@ -78,6 +78,7 @@ program test_fortran
   call ndm_check(ndm_array_free(res))
   call check(staff(1)%salary == 200 .and. staff(3)%salary == 600 .and. staff(2)%age == 40)
   call ndm_check(ndm_array_free(field))
+  call ndm_check(ndm_array_free(arr))
 
   ! 4. Higher ranks: a rank-3 section and a rank-7 array both ways; complex elements; an ndmem
   !    record array read as the derived type.
@@ -223,6 +224,42 @@ program test_fortran
   call check(ndm_message() == 'NDM_ERR_SHAPE')
   call ndm_check(ndm_array_free(arr))
   call ndm_check(ndm_dtype_free(f8))
+
+  ! 10. Memory accounting: a Fortran section updated by an ndmem ufunc and read back through a
+  ! Fortran pointer costs no copy and no allocation; a forbidden implicit copy is refused; at
+  ! the end no handle and no buffer is left.
+  block
+    type(ndm_mem_counts) :: s
+    real(c_double), target :: g(4, 3)
+    real(c_double), pointer :: gp(:, :)
+    type(c_ptr) :: ga, gr
+    g = 1
+    s%size = c_sizeof(s)
+    call ndm_check(ndm_mem_scope_begin())
+    call ndm_check(ndm_wrap(g(1:4:2, :), ga), 'wrap')
+    call ndm_check(ndm_ufunc_binary(ndm_add, ga, ga, ga))
+    call ndm_check(ndm_pointer(ga, gp))
+    gp(1, 1) = 5
+    call ndm_check(ndm_set_tag(ga, ndm_cstr('g')))
+    call ndm_check(ndm_mem_scope_end(s))
+    call check(s%explicit_copies == 0 .and. s%implicit_copies == 0 .and. s%allocations == 0)
+    call check(s%bytes_allocated == 0 .and. s%block_buffers == 0)
+    call check(g(1, 1) == 5 .and. g(3, 2) == 2 .and. g(2, 1) == 1)
+    call ndm_check(ndm_set_thread_copy_policy(ndm_copy_policy_forbid))
+    call check(ndm_reshape(ga, 1, [6_c_int64_t], ndm_order_f, ndm_copy_if_needed, gr) == ndm_err_copy_required)
+    call check(index(ndm_message(), 'reshape: ') == 1 .and. index(ndm_message(), 'forbids implicit copies') > 0)
+    call ndm_check(ndm_set_thread_copy_policy(ndm_copy_policy_process))
+    call ndm_check(ndm_reshape(ga, 1, [6_c_int64_t], ndm_order_f, ndm_copy_if_needed, gr))
+    call ndm_check(ndm_mem_stats(s))
+    call check(s%implicit_copies_by_reason(ndm_copy_reason_reshape + 1) >= 1)
+    call check(s%live_buffers_by_origin(ndm_origin_foreign + 1) >= 1)
+    call ndm_check(ndm_array_free(gr))
+    call ndm_check(ndm_array_free(ga))
+    call ndm_check(ndm_mem_stats(s))
+    call check(s%live_arrays == 0 .and. s%live_dtypes == 0 .and. s%live_buffers == 0)
+    call check(s%live_record_builders == 0 .and. s%size == c_sizeof(s))
+    if (s%live_arrays /= 0) call ndm_check(ndm_mem_leak_report())
+  end block
 
   print '(a, i0, a, i0, a)', 'test_fortran: ', passed, ' passed, ', failed, ' failed'
   if (failed > 0) error stop 1

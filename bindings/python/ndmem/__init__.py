@@ -10,7 +10,9 @@ from ._create import (arange, array, asarray, copy, copyto, empty, empty_like, f
 from ._dtype import can_cast, dtype
 from ._file import (flush, iter_blocks, load, memmap, memmap_info, open_memmap,
                     release_pages, save)
-from ._lib import AxisError, Error, TooHardError, last_error, lib
+from ._lib import AxisError, CopyRequiredError, CopyWarning, Error, TooHardError, last_error, lib
+from ._memory import (TRACEMALLOC_DOMAIN, copy_policy, explain, get_copy_policy, memory_report,
+                      memory_stats, reset_peak, set_copy_policy, set_tag, set_tracking, track)
 from ._ufunc import (absolute, ceil, conj, conjugate, floor, invert, isfinite, isinf, isnan,
                      logical_not, negative, positive, reciprocal, square)
 from ._ufunc import cos, exp, expm1, log, log1p, rint, sin, sqrt, tan
@@ -45,4 +47,7 @@ __all__ = [
     "amin", "all", "any", "mean", "power", "sqrt", "exp", "expm1", "log", "log1p", "sin", "cos", "tan",
     "rint", "repack_fields", "save", "load", "open_memmap", "memmap", "flush",
     "release_pages", "memmap_info", "iter_blocks", "set_num_threads", "get_num_threads",
+    "CopyRequiredError", "CopyWarning", "TRACEMALLOC_DOMAIN", "copy_policy", "explain",
+    "get_copy_policy", "memory_report", "memory_stats", "reset_peak", "set_copy_policy",
+    "set_tag", "set_tracking", "track",
 ]

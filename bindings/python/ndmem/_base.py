@@ -7,6 +7,7 @@ without importing it."""
 import ctypes
 from builtins import bool as builtins_bool
 import sys
+import weakref
 
 from . import _ffi
 from ._dtype import dtype
@@ -34,10 +35,26 @@ def new_array(handle, source=None):
 def _owner(x):
     """NumPy's base collapsing: the first array along `x`'s base chain that owns its data or
     whose base is not an ndmem array (a NumPy array, a buffer object, a mapped file)."""
-    while isinstance(x, ArrayBase) and x._base is not None and isinstance(x._base, ArrayBase) \
+    while isinstance(x, ArrayBase) and isinstance(_base_of(x), ArrayBase) \
             and not lib.ndm_flags(x._h) & _ffi.NDM_FLAG_OWNDATA:
-        x = x._base
+        x = _base_of(x)
     return x
+
+
+def _held(base):
+    """How a view holds its base: an ndmem array weakly (the view's own handle keeps the memory
+    alive, so a small view never keeps a large base *array* reachable: the retention report and
+    `explain` then say what really holds the memory), a memory-mapped root (which pickles by
+    reference) and foreign objects (NumPy arrays, buffers) strongly, as NumPy does."""
+    if isinstance(base, ArrayBase) and base._file is None:
+        return weakref.ref(base)
+    return base
+
+
+def _base_of(x):
+    """`x`'s base object if it is still alive, else None."""
+    b = x._base
+    return b() if isinstance(b, weakref.ref) else b
 
 
 class Flags:
@@ -156,7 +173,7 @@ class ArrayBase:
         a._file = None
         a._base = None
         if source is not None and not lib.ndm_flags(handle) & _ffi.NDM_FLAG_OWNDATA:
-            a._base = _owner(source)
+            a._base = _held(_owner(source))
         return a
 
     def __del__(self):
@@ -232,7 +249,7 @@ class ArrayBase:
 
     def _set_writeable(self, value):
         if value:  # NumPy's rule: only while the base is writeable
-            base = self._base
+            base = _base_of(self)
             base_flags = getattr(base, "flags", None)
             if base_flags is not None and not getattr(base_flags, "writeable", True):
                 raise ValueError("cannot set WRITEABLE flag to True of this array")
@@ -244,8 +261,17 @@ class ArrayBase:
     def base(self):
         """The object whose memory this array views (NumPy's rule: the first owner along the
         chain of views, or the foreign object: a NumPy array, a buffer), or None when this
-        array owns its data. `view.base is arr` holds for a view of `arr`."""
-        return self._base
+        array owns its data. `view.base is arr` holds for a view of `arr` while `arr` lives;
+        a view does not keep an ndmem base alive (its memory, yes), so once `arr` is gone
+        `.base` is a new array over the same owner's memory."""
+        b = self._base
+        if not isinstance(b, weakref.ref):
+            return b
+        base = b()
+        if base is None:
+            h = new_handle(lib.ndm_base, self._h)
+            base = self._adopt(h) if h else None
+        return base
 
     @property
     def data_ptr(self):

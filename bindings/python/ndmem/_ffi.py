@@ -55,6 +55,23 @@ NDM_FLAG_F_CONTIGUOUS = 2
 NDM_FLAG_OWNDATA = 4
 NDM_FLAG_ALIGNED = 256
 NDM_FLAG_WRITEABLE = 1024
+NDM_ORIGIN_HEAP = 0
+NDM_ORIGIN_HUGE_PAGE = 1
+NDM_ORIGIN_FOREIGN = 2
+NDM_ORIGIN_MAPPED = 3
+NDM_ORIGIN_SLOTS = 8
+NDM_COPY_REASON_RESHAPE = 0
+NDM_COPY_REASON_RAVEL = 1
+NDM_COPY_REASON_UFUNC_OVERLAP = 2
+NDM_COPY_REASON_COPYTO_OVERLAP = 3
+NDM_COPY_REASON_OPERAND_CONVERSION = 4
+NDM_COPY_REASON_REDUCTION_RESULT = 5
+NDM_COPY_REASON_SLOTS = 16
+NDM_COPY_POLICY_ALLOW = 0
+NDM_COPY_POLICY_WARN = 1
+NDM_COPY_POLICY_FORBID = 2
+NDM_COPY_POLICY_PROCESS = -1
+NDM_TRACEMALLOC_DOMAIN = 7234669
 NDM_OVERLAP_NO = 0
 NDM_OVERLAP_YES = 1
 NDM_OVERLAP_TOO_HARD = 2
@@ -137,7 +154,6 @@ NDM_ERR_FORMAT = 16
 NDM_ERR_INTERNAL = 17
 
 ndm_status = ctypes.c_int32
-ndm_release_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
 
 
 class ndm_map_info(ctypes.Structure):
@@ -146,6 +162,48 @@ class ndm_map_info(ctypes.Structure):
     _fields_ = [
         ('mode', ctypes.c_int32),
         ('offset', ctypes.c_int64),
+    ]
+
+
+class ndm_mem_counts(ctypes.Structure):
+    """C struct ndm_mem_counts."""
+
+    _fields_ = [
+        ('size', ctypes.c_uint64),
+        ('live_buffers', ctypes.c_uint64),
+        ('live_bytes', ctypes.c_uint64),
+        ('live_buffers_by_origin', (ctypes.c_uint64 * NDM_ORIGIN_SLOTS)),
+        ('live_bytes_by_origin', (ctypes.c_uint64 * NDM_ORIGIN_SLOTS)),
+        ('owned_bytes', ctypes.c_int64),
+        ('peak_bytes', ctypes.c_int64),
+        ('allocations', ctypes.c_uint64),
+        ('bytes_allocated', ctypes.c_uint64),
+        ('explicit_copies', ctypes.c_uint64),
+        ('explicit_bytes', ctypes.c_uint64),
+        ('implicit_copies', ctypes.c_uint64),
+        ('implicit_bytes', ctypes.c_uint64),
+        ('implicit_copies_by_reason', (ctypes.c_uint64 * NDM_COPY_REASON_SLOTS)),
+        ('implicit_bytes_by_reason', (ctypes.c_uint64 * NDM_COPY_REASON_SLOTS)),
+        ('block_buffers', ctypes.c_uint64),
+        ('block_bytes', ctypes.c_uint64),
+        ('live_arrays', ctypes.c_uint64),
+        ('live_dtypes', ctypes.c_uint64),
+        ('live_record_builders', ctypes.c_uint64),
+    ]
+
+
+class ndm_buffer_info(ctypes.Structure):
+    """C struct ndm_buffer_info."""
+
+    _fields_ = [
+        ('start', ctypes.c_void_p),
+        ('bytes', ctypes.c_uint64),
+        ('origin', ctypes.c_int32),
+        ('handles', ctypes.c_uint64),
+        ('reachable_bytes', ctypes.c_uint64),
+        ('tag', ctypes.c_char_p),
+        ('site', ctypes.c_char_p),
+        ('summary', ctypes.c_char_p),
     ]
 
 
@@ -196,6 +254,11 @@ class ndm_index_item(ctypes.Structure):
         ('step', ctypes.c_int64),
     ]
 
+ndm_release_fn = ctypes.CFUNCTYPE(None, ctypes.c_void_p, ctypes.c_void_p)
+ndm_copy_callback = ctypes.CFUNCTYPE(None, ctypes.c_int32, ctypes.c_uint64, ctypes.c_char_p, ctypes.c_void_p)
+ndm_report_callback = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.POINTER(ndm_buffer_info), ctypes.c_void_p)
+ndm_track_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_uint32, ctypes.c_size_t, ctypes.c_size_t)
+ndm_untrack_fn = ctypes.CFUNCTYPE(ctypes.c_int32, ctypes.c_uint32, ctypes.c_size_t)
 
 FUNCTIONS = {
     'ndm_empty_like': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int32, ctypes.c_bool, ctypes.POINTER(ctypes.c_void_p)]),
@@ -246,6 +309,21 @@ FUNCTIONS = {
     'ndm_buffer_range': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_size_t)]),
     'ndm_get_item': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_int32, ctypes.c_void_p]),
     'ndm_set_item': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_int32, ctypes.c_void_p]),
+    'ndm_mem_stats': (ndm_status, [ctypes.POINTER(ndm_mem_counts)]),
+    'ndm_mem_reset_peak': (ndm_status, []),
+    'ndm_mem_scope_begin': (ndm_status, []),
+    'ndm_mem_scope_end': (ndm_status, [ctypes.POINTER(ndm_mem_counts)]),
+    'ndm_set_copy_policy': (ndm_status, [ctypes.c_int32]),
+    'ndm_set_thread_copy_policy': (ndm_status, [ctypes.c_int32]),
+    'ndm_get_thread_copy_policy': (ctypes.c_int32, []),
+    'ndm_get_copy_policy': (ctypes.c_int32, []),
+    'ndm_set_copy_callback': (ndm_status, [ndm_copy_callback, ctypes.c_void_p]),
+    'ndm_copy_reason_name': (ctypes.c_char_p, [ctypes.c_int32]),
+    'ndm_set_tag': (ndm_status, [ctypes.c_void_p, ctypes.c_char_p]),
+    'ndm_mem_set_tracking': (ndm_status, [ctypes.c_bool]),
+    'ndm_mem_report': (ndm_status, [ndm_report_callback, ctypes.c_void_p]),
+    'ndm_mem_leak_report': (ndm_status, []),
+    'ndm_set_alloc_hook': (ndm_status, [ndm_track_fn, ndm_untrack_fn, ctypes.c_uint32]),
     'ndm_may_share_memory': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.POINTER(ctypes.c_bool)]),
     'ndm_shares_memory': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int32)]),
     'ndm_is_self_overlapping': (ndm_status, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_int32)]),
@@ -347,6 +425,13 @@ CHECKED = frozenset([
     'ndm_load_npy',
     'ndm_load_npy_ex',
     'ndm_may_share_memory',
+    'ndm_mem_leak_report',
+    'ndm_mem_report',
+    'ndm_mem_reset_peak',
+    'ndm_mem_scope_begin',
+    'ndm_mem_scope_end',
+    'ndm_mem_set_tracking',
+    'ndm_mem_stats',
     'ndm_memmap_info',
     'ndm_memmap_raw',
     'ndm_moveaxis',
@@ -358,8 +443,13 @@ CHECKED = frozenset([
     'ndm_repack',
     'ndm_reshape',
     'ndm_save_npy',
+    'ndm_set_alloc_hook',
+    'ndm_set_copy_callback',
+    'ndm_set_copy_policy',
     'ndm_set_item',
     'ndm_set_num_threads',
+    'ndm_set_tag',
+    'ndm_set_thread_copy_policy',
     'ndm_shares_memory',
     'ndm_sliding_window_view',
     'ndm_squeeze',

@@ -3,6 +3,8 @@ Python exceptions: every C function that returns a status is checked after each 
 import ctypes
 import operator
 import os
+import threading
+import warnings
 from pathlib import Path
 
 from . import _ffi
@@ -57,6 +59,25 @@ class TooHardError(RuntimeError):
     """A bounded computation exceeded its work limit (NumPy's TooHardError)."""
 
 
+class CopyWarning(UserWarning):
+    """ndmem made an implicit copy under the copy policy 'warn' (`ndmem.copy_policy`)."""
+
+
+_deferred = threading.local()
+
+
+def defer_warning(w):
+    """Queues `w` to be issued when the ndmem call running on this thread returns (from a C
+    callback, where an exception could not propagate)."""
+    _deferred.__dict__.setdefault("queue", []).append(w)
+
+
+def _issue_deferred():
+    queue, _deferred.queue = _deferred.queue, []
+    for w in queue:
+        warnings.warn(w, stacklevel=4)
+
+
 def _error_class(name, builtin):
     return type(name, (Error, builtin), {"__module__": "ndmem"})
 
@@ -82,6 +103,7 @@ _BY_STATUS = {
 }
 for _status, _cls in _BY_STATUS.items():
     _cls.status = _status
+CopyRequiredError = _BY_STATUS[_ffi.NDM_ERR_COPY_REQUIRED]  # an implicit copy was forbidden
 _IO_BY_ERRNO = {}
 
 
@@ -106,7 +128,10 @@ def last_error():
 
 def check(status):
     """Raise the exception for a failing status, with the library's message. Failures of the
-    operating system are `OSError`s with its `errno` (and the subclass Python gives it)."""
+    operating system are `OSError`s with its `errno` (and the subclass Python gives it).
+    Warnings queued during the call (`defer_warning`) are issued first."""
+    if getattr(_deferred, "queue", None):
+        _issue_deferred()
     if status != _ffi.NDM_OK:
         errno = lib.ndm_last_errno() if status == _ffi.NDM_ERR_IO else 0
         if errno:

@@ -2,6 +2,9 @@
 below it, no import hides inside a function, and `Array`'s methods are declared in class bodies,
 never attached from outside."""
 import ast
+import os
+import subprocess
+import sys
 from pathlib import Path
 
 import ndmem
@@ -12,7 +15,7 @@ PACKAGE = Path(ndmem.__file__).parent
 # Bottom to top: loading and errors -> codes -> dtype -> what a handle knows -> making arrays ->
 # views / ufuncs / reductions / files / pickles -> the Array class -> the package.
 LAYERS = ["_ffi", "_lib", "_codes", "_dtype", "_base", "_create", "_views", "_ufunc", "_reduce",
-          "_file", "_pickle", "_array", "__init__"]
+          "_file", "_pickle", "_memory", "_array", "__init__"]
 
 
 def _tree(name):
@@ -90,3 +93,23 @@ def test_numpy_operators_and_methods_are_declared():
                  "__array_interface__", "item", "tolist"):
         assert name in declared, name
     assert ndmem.Array.__hash__ is None
+
+
+def test_numpy_is_optional():
+    """Without NumPy, ndmem's own arrays work; a conversion that needs NumPy says so."""
+    script = """
+import sys
+sys.modules["numpy"] = None  # as if NumPy were not installed
+import ndmem
+x = ndmem.arange(6).reshape(2, 3)
+assert (x + 1).sum() == 21 and x.T[1, 0] == 1 and x.T.strides == (8, 24)
+assert repr(x) == "ndmem.Array(shape=(2, 3), dtype=dtype('int64'))"
+try:
+    ndmem.asarray([1, 2])
+except ImportError as e:
+    assert "pip install numpy" in str(e)
+else:
+    raise AssertionError("no ImportError")
+"""
+    env = dict(os.environ, PYTHONPATH=str(PACKAGE.parent))
+    subprocess.run([sys.executable, "-c", script], env=env, check=True)
