@@ -106,6 +106,14 @@ fn take_at(
         return drop_views_and_unwrap(out);
     }
     for (k, &i) in idx.iter().enumerate() {
+        // Checked again as read: the indices may be another thread's memory (borrowed in
+        // place), and only the value used here must be in bounds.
+        if i < -n || i >= n {
+            bail!(
+                Index,
+                "index {i} is out of bounds for axis {axis} with size {n}"
+            );
+        }
         let i = if i < 0 { i + n } else { i };
         // Position of index k within the index axes of `out`.
         let mut rem = k as i64;

@@ -432,6 +432,8 @@ fn readme_memory_example_compiles_and_prints_what_it_says() {
     std::fs::write(&src, &readme[start..start + len]).expect("write example");
     let text = build_and_run("readme_memory", &src);
     let shown = start + readme[start..].find("prints\n\n```\n").expect("its output") + 12;
-    let end = readme[shown..].find("```").expect("end of the output block");
+    let end = readme[shown..]
+        .find("```")
+        .expect("end of the output block");
     assert_eq!(text, &readme[shown..shown + end]);
 }

@@ -7,6 +7,7 @@
 #ifndef NDMEM_MEMORY_HPP
 #define NDMEM_MEMORY_HPP
 
+#include <new>
 #include <string>
 #include <vector>
 
@@ -107,15 +108,24 @@ struct BufferInfo {
 
 /// Every buffer viewed by a live array handle, largest first (ndm_mem_report).
 inline std::vector<BufferInfo> mem_report() {
-    std::vector<BufferInfo> out;
+    struct Collected {
+        std::vector<BufferInfo> records;
+        bool failed = false;  // an exception must not cross the C library's frames
+    } got;
     auto collect = [](const ndm_buffer_info *i, void *userdata) -> int32_t {
-        auto *v = static_cast<std::vector<BufferInfo> *>(userdata);
-        v->push_back({i->start, i->bytes, i->origin, i->handles, i->reachable_bytes,
-                      i->tag ? i->tag : "", i->site ? i->site : "", i->summary});
-        return 0;
+        auto *c = static_cast<Collected *>(userdata);
+        try {
+            c->records.push_back({i->start, i->bytes, i->origin, i->handles, i->reachable_bytes,
+                                  i->tag ? i->tag : "", i->site ? i->site : "", i->summary});
+            return 0;
+        } catch (...) {
+            c->failed = true;
+            return 1;  // stop
+        }
     };
-    check(ndm_mem_report(collect, &out));
-    return out;
+    check(ndm_mem_report(collect, &got));
+    if (got.failed) throw std::bad_alloc();
+    return got.records;
 }
 
 /// Writes the leak report (live handles, the buffers they keep alive) to stderr now.

@@ -48,7 +48,7 @@ NULLABLE = {
     "ndm_view_buffer": {"strides"}, "ndm_byteswap": {"out"},
     "ndm_dtype_record_add_field_ex": {"title"}, "ndm_set_last_error": {"message"},
     "ndm_open_memmap": {"shape"}, "ndm_open_memmap_ex": {"shape"}, "ndm_memmap_raw": {"shape"},
-    "ndm_index": {"items"},
+    "ndm_index": {"items"}, "ndm_set_tag": {"tag"},
 }
 
 

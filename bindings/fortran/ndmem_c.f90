@@ -623,7 +623,7 @@ module ndmem_c
       import
       integer(c_int32_t) :: r
       type(c_ptr), value :: a
-      character(kind=c_char), dimension(*), intent(in) :: tag
+      character(kind=c_char), dimension(*), intent(in), optional :: tag
     end function
     function ndm_mem_set_tracking(on) bind(C, name='ndm_mem_set_tracking') result(r)
       import

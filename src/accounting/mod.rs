@@ -49,7 +49,8 @@ pub fn explicit_copy(bytes: usize) {
 }
 
 /// Asks the copy policy for an implicit copy of `bytes` (a temporary that grows with the data)
-/// made by `op` for `reason`; `why` says what forced it. Under `Forbid` this is a
+/// made by `op` for `reason`; `why` says what forced it. Callers ask once the operation's
+/// arguments are checked, just before the temporary is made; an empty one is no copy. Under `Forbid` this is a
 /// `CopyRequired` error naming all of that, returned before anything is written; otherwise the
 /// copy is counted (and under `Warn` reported to the callback).
 pub fn implicit_copy(
@@ -58,6 +59,9 @@ pub fn implicit_copy(
     op: &str,
     why: impl FnOnce() -> String,
 ) -> Result<()> {
+    if bytes == 0 {
+        return Ok(()); // an empty temporary copies nothing
+    }
     match policy::current() {
         CopyPolicy::Forbid => {
             return Err(Error::new(

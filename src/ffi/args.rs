@@ -92,6 +92,7 @@ pub fn new_array(a: ArrayRef) -> *mut ndm_array {
 
 /// A new dtype handle owned by the caller.
 pub fn new_dtype(d: Dtype) -> *mut ndm_dtype {
+    super::pools::arm_leak_report();
     let text = CString::new(d.to_string()).expect("typestr has no NUL");
     DTYPES
         .insert(DtypeValue {

@@ -18,7 +18,7 @@ use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 use std::mem::MaybeUninit;
 use std::ptr;
-use std::sync::atomic::{AtomicPtr, AtomicU32, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
 use std::sync::Mutex;
 
 /// Opaque handle to an array (a view of a buffer). Release with `ndm_array_free`.
@@ -47,6 +47,8 @@ struct PoolState {
     chunks: usize,
     used_in_last: usize,
     free: VecDeque<usize>,
+    /// Live handles (counted under the lock `insert` and `remove` take anyway).
+    live: usize,
 }
 
 /// A pool of handle slots for values of type `T`.
@@ -54,7 +56,6 @@ pub struct Pool<T> {
     chunks: [AtomicPtr<Slot<T>>; MAX_CHUNKS],
     state: Mutex<PoolState>,
     kind: &'static str,
-    live: AtomicUsize,
 }
 
 // SAFETY: slots are handed between threads only as addresses; a value is written before its
@@ -71,15 +72,15 @@ impl<T: Send + Sync + 'static> Pool<T> {
                 chunks: 0,
                 used_in_last: 0,
                 free: VecDeque::new(),
+                live: 0,
             }),
             kind,
-            live: AtomicUsize::new(0),
         }
     }
 
     /// How many handles of this pool are live.
     pub fn live(&self) -> usize {
-        self.live.load(Ordering::Relaxed)
+        self.state.lock().unwrap_or_else(|p| p.into_inner()).live
     }
 
     /// Calls `f` on the value of every live handle, while no handle of this pool can be freed
@@ -133,6 +134,7 @@ impl<T: Send + Sync + 'static> Pool<T> {
     /// Stores `value` in a slot and returns the slot's address as the handle.
     pub fn insert(&self, value: T) -> *mut u8 {
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.live += 1;
         let addr = if st.free.len() > QUARANTINE {
             st.free.pop_front().expect("non-empty free list")
         } else {
@@ -160,7 +162,6 @@ impl<T: Send + Sync + 'static> Pool<T> {
         // The slot is FREE and was taken from the pool under the lock.
         // SAFETY: so no other thread reads or writes its value until it is published as LIVE.
         unsafe { (*slot.value.get()).write(value) };
-        self.live.fetch_add(1, Ordering::Relaxed);
         slot.state.store(LIVE, Ordering::Release);
         addr as *mut u8
     }
@@ -211,8 +212,8 @@ impl<T: Send + Sync + 'static> Pool<T> {
                 self.kind
             );
         }
-        self.live.fetch_sub(1, Ordering::Relaxed);
         let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        st.live -= 1;
         // This thread won the LIVE -> FREE transition, so it alone takes the value, and under
         // the lock, so `for_each_live` is not reading it.
         // SAFETY: the value is initialised and taken once; the slot is now logically empty.

@@ -152,25 +152,32 @@ fn with_counts(c: &Counts) -> ndm_mem_counts {
     s
 }
 
-/// Copies `stats` into the caller's struct, at most `out->size` bytes (see `ndm_mem_stats`).
+/// Copies `stats` into the caller's struct: its first `out->size` bytes at most (rounded down
+/// to whole fields), never more than this library's struct (see `ndm_mem_counts`).
 fn deliver(out: *mut ndm_mem_counts, mut stats: ndm_mem_counts) -> Result<()> {
-    let out = args::out(out, "out")?;
-    let room = out.size as usize;
-    if room < std::mem::size_of::<u64>() {
+    if out.is_null() {
+        bail!(NullArg, "argument 'out' is NULL");
+    }
+    // The caller's struct may be shorter than ours (an older header): it is only ever read and
+    // written through the raw pointer, within the `size` bytes it declares.
+    // SAFETY: `out` is non-NULL and points to at least its first field, `size` (u64).
+    let room = unsafe { std::ptr::addr_of!((*out).size).read_unaligned() } as usize;
+    let field = std::mem::size_of::<u64>();
+    if room < field {
         bail!(
             InvalidArg,
             "out->size is {room}: set it to sizeof(ndm_mem_counts) before the call"
         );
     }
-    let n = room.min(std::mem::size_of::<ndm_mem_counts>());
+    let n = room.min(std::mem::size_of::<ndm_mem_counts>()) / field * field;
     stats.size = n as u64;
-    // `out` points to at least `room` >= n writable bytes (the caller's contract for `size`),
-    // and `stats` is a separate local of at least n bytes.
-    // SAFETY: so copying n bytes between them stays inside both and cannot overlap.
+    // The caller promises `room` >= n writable bytes at `out` (the meaning of `size`); `stats`
+    // is a local of at least n bytes, so the ranges lie inside both and are disjoint.
+    // SAFETY: as just said.
     unsafe {
         std::ptr::copy_nonoverlapping(
             (&stats as *const ndm_mem_counts).cast::<u8>(),
-            (out as *mut ndm_mem_counts).cast::<u8>(),
+            out.cast::<u8>(),
             n,
         )
     };
@@ -223,8 +230,10 @@ pub extern "C" fn ndm_mem_scope_begin() -> ndm_status {
 pub unsafe extern "C" fn ndm_mem_scope_end(out: *mut ndm_mem_counts) -> ndm_status {
     run(|| {
         if !out.is_null() {
-            args::out(out, "out")?; // check before closing: a failure leaves the scope open
-            if (*out).size < std::mem::size_of::<u64>() as u64 {
+            // Checked before the scope is closed: a failure leaves it open.
+            // SAFETY: a non-NULL `out` points to at least its `size` field.
+            let room = unsafe { std::ptr::addr_of!((*out).size).read_unaligned() };
+            if room < std::mem::size_of::<u64>() as u64 {
                 return deliver(out, ndm_mem_counts::default());
             }
         }
@@ -446,9 +455,10 @@ pub extern "C" fn ndm_mem_leak_report() -> ndm_status {
 
 /// Told that `size` bytes at `ptr` were allocated (CPython's `PyTraceMalloc_Track` has this
 /// signature).
-pub type ndm_track_fn = Option<unsafe extern "C" fn(domain: u32, ptr: usize, size: usize) -> i32>;
+pub type ndm_track_fn =
+    Option<unsafe extern "C" fn(domain: u32, ptr: libc::uintptr_t, size: usize) -> i32>;
 /// Told that the allocation at `ptr` was freed (`PyTraceMalloc_Untrack`).
-pub type ndm_untrack_fn = Option<unsafe extern "C" fn(domain: u32, ptr: usize) -> i32>;
+pub type ndm_untrack_fn = Option<unsafe extern "C" fn(domain: u32, ptr: libc::uintptr_t) -> i32>;
 
 /// Installs an allocation hook: `track(domain, ptr, size)` after ndmem allocates a buffer and
 /// `untrack(domain, ptr)` before it frees one (heap and huge-page buffers; not foreign memory

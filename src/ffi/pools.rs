@@ -86,7 +86,7 @@ extern "C" fn leak_report_at_exit() {
 }
 
 /// Arms the leak report at exit when `NDMEM_LEAK_REPORT` asks for it (once, at the first
-/// array handle).
+/// handle of any kind).
 pub(crate) fn arm_leak_report() {
     static ARMED: Once = Once::new();
     ARMED.call_once(|| {

@@ -59,6 +59,7 @@ fn builder<'a>(b: *mut ndm_record_builder) -> Result<&'a Mutex<Vec<FieldSpec>>> 
 pub unsafe extern "C" fn ndm_dtype_record_new(out: *mut *mut ndm_record_builder) -> ndm_status {
     boundary! {
         let out = args::out(out, "out")?;
+        super::pools::arm_leak_report();
         *out = BUILDERS.insert(Mutex::new(Vec::new())).cast();
         Ok(())
     }

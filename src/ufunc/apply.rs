@@ -188,6 +188,9 @@ fn apply(
         ),
         m => m.as_ref(),
     };
+    if let Some(m) = mask {
+        broadcast_or_err(m, out.shape())?; // before any copy is asked for
+    }
     // As if the inputs were copied first: an input that `out` overlaps is either safe in one
     // visiting direction or copied (that input alone, in its own shape; see hazard.rs).
     let mut dir = Direction::Any;

@@ -35,18 +35,25 @@ def new_array(handle, source=None):
 def _owner(x):
     """NumPy's base collapsing: the first array along `x`'s base chain that owns its data or
     whose base is not an ndmem array (a NumPy array, a buffer object, a mapped file)."""
-    while isinstance(x, ArrayBase) and isinstance(_base_of(x), ArrayBase) \
-            and not lib.ndm_flags(x._h) & _ffi.NDM_FLAG_OWNDATA:
-        x = _base_of(x)
+    while isinstance(x, ArrayBase) and not lib.ndm_flags(x._h) & _ffi.NDM_FLAG_OWNDATA \
+            and isinstance(x._base, (ArrayBase, weakref.ref)):
+        up = x.base
+        if up is None:
+            break
+        x = up
     return x
 
 
 def _held(base):
-    """How a view holds its base: an ndmem array weakly (the view's own handle keeps the memory
-    alive, so a small view never keeps a large base *array* reachable: the retention report and
-    `explain` then say what really holds the memory), a memory-mapped root (which pickles by
-    reference) and foreign objects (NumPy arrays, buffers) strongly, as NumPy does."""
-    if isinstance(base, ArrayBase) and base._file is None:
+    """How a view holds its base. An ndmem array that owns its data and is writeable, weakly:
+    the view's own handle keeps the memory alive, so a small view never keeps a large base
+    *array* reachable, and the retention report and `explain` say what really holds the
+    memory. Anything else strongly, as NumPy does: a memory-mapped root (it pickles by file
+    reference), a read-only base (`flags.writeable = True` on the view asks it), foreign
+    objects (NumPy arrays, buffers)."""
+    if isinstance(base, ArrayBase) and base._file is None \
+            and lib.ndm_flags(base._h) & _ffi.NDM_FLAG_OWNDATA \
+            and lib.ndm_flags(base._h) & _ffi.NDM_FLAG_WRITEABLE:
         return weakref.ref(base)
     return base
 
@@ -268,9 +275,10 @@ class ArrayBase:
         if not isinstance(b, weakref.ref):
             return b
         base = b()
-        if base is None:
+        if base is None:  # rebuilt over the owner's memory, then kept: `v.base is v.base`
             h = new_handle(lib.ndm_base, self._h)
             base = self._adopt(h) if h else None
+            self._base = base
         return base
 
     @property

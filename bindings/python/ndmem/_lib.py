@@ -131,7 +131,10 @@ def check(status):
     operating system are `OSError`s with its `errno` (and the subclass Python gives it).
     Warnings queued during the call (`defer_warning`) are issued first."""
     if getattr(_deferred, "queue", None):
-        _issue_deferred()
+        if status != _ffi.NDM_OK:
+            _deferred.queue = []  # the failure is what the caller needs to hear
+        else:
+            _issue_deferred()
     if status != _ffi.NDM_OK:
         errno = lib.ndm_last_errno() if status == _ffi.NDM_ERR_IO else 0
         if errno:
@@ -188,7 +191,14 @@ def new_handle(function, *args):
     """Call a constructor `function(..., &out)` (e.g. `lib.ndm_copy`) and return the new handle
     (an int); a failing status has already raised."""
     out = ctypes.c_void_p()
-    function(*args, ctypes.byref(out))
+    try:
+        function(*args, ctypes.byref(out))
+    except BaseException:
+        # A deferred CopyWarning raised as an error after the call succeeded: the new array
+        # handle would be lost, so free it. (Only array-making calls copy.)
+        if out.value and lib.ndm_last_status() == _ffi.NDM_OK:
+            lib.ndm_array_free(out.value)
+        raise
     return out.value
 
 

@@ -4,7 +4,9 @@ tracemalloc visibility of ndmem's own allocations."""
 import atexit
 import contextlib
 import ctypes
+import sys
 import threading
+import tracemalloc
 from dataclasses import dataclass, field
 
 from . import _ffi
@@ -129,6 +131,8 @@ def _install_callback():
     with _callback_lock:
         if not _callback_set:
             lib.ndm_set_copy_callback(_on_copy, None)
+            # Removed at interpreter exit, before the thunk goes away.
+            atexit.register(lib.ndm_set_copy_callback, _ffi.ndm_copy_callback(), None)
             _callback_set = True
 
 
@@ -262,7 +266,14 @@ TRACEMALLOC_DOMAIN = _ffi.NDM_TRACEMALLOC_DOMAIN
 
 
 def _install_tracemalloc_hook():
+    """Points ndmem's allocation hook at CPython's tracemalloc. Up to CPython 3.12 these
+    functions return at once when tracemalloc is not tracing; later versions may take the GIL
+    first, so there the hook is installed only when tracemalloc traces at import."""
     api = ctypes.pythonapi
+    if not hasattr(api, "PyTraceMalloc_Track"):  # not CPython
+        return
+    if sys.version_info >= (3, 13) and not tracemalloc.is_tracing():
+        return
     track = ctypes.cast(api.PyTraceMalloc_Track, ctypes.c_void_p).value
     untrack = ctypes.cast(api.PyTraceMalloc_Untrack, ctypes.c_void_p).value
     lib.ndm_set_alloc_hook(_ffi.ndm_track_fn(track), _ffi.ndm_untrack_fn(untrack), TRACEMALLOC_DOMAIN)
