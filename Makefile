@@ -149,7 +149,7 @@ fortran-test: fortran-objs
 	    grep -q "INTENT" $(FBUILD)/must_fail.log || { cat $(FBUILD)/must_fail.log; \
 	        echo "error: $$f failed to compile for another reason"; exit 1; }; \
 	done; echo "fortran-test: ndm_wrap refuses temporaries (vector subscripts, expressions)"
-	$(FC) -std=f2018 -Wall -Werror -g -I$(FBUILD) bindings/fortran/tests/test_fortran.f90 \
+	$(FC) -std=f2018 -Wall -Werror -g -I$(FBUILD) -J $(FBUILD) bindings/fortran/tests/test_fortran.f90 \
 	    $(FOBJS) $(FLINK) -o $(FBUILD)/test_fortran
 	$(FBUILD)/test_fortran
 	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --suppressions=c_tests/valgrind.supp \

@@ -65,3 +65,37 @@ impl Drop for Entered {
         let _ = OPEN.try_with(|open| *open.borrow_mut() = before);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn scopes_nest_and_follow_work_onto_worker_threads() {
+        begin();
+        begin();
+        each(|t| t.allocated(10));
+        let carried = inherit();
+        std::thread::scope(|s| {
+            s.spawn(|| {
+                let _in_callers_scopes = carried.enter();
+                each(|t| t.explicit_copy(7)); // on the worker, for the caller
+            });
+            s.spawn(|| each(|t| t.explicit_copy(1000))); // another thread's own work: not ours
+        });
+        let inner = end().expect("inner scope");
+        each(|t| t.allocated(5));
+        let outer = end().expect("outer scope");
+        assert_eq!((inner.allocations, inner.explicit_bytes), (1, 7));
+        assert_eq!(
+            (
+                outer.allocations,
+                outer.bytes_allocated,
+                outer.explicit_bytes
+            ),
+            (2, 15, 7)
+        );
+        assert_eq!((outer.net_bytes, outer.peak_bytes), (15, 15));
+        assert!(end().is_none() && depth() == 0);
+    }
+}

@@ -2,10 +2,27 @@
 ! ndmem ufunc and seen by Fortran; ndmem arrays read through Fortran pointers (reversed axes,
 ! negative strides); a record array read as a bind(C) derived type; error paths; optional
 ! arguments standing for C's NULL; the shim's own error messages.
+module test_fortran_copies
+  use, intrinsic :: iso_c_binding
+  implicit none
+  integer :: warned = 0
+  integer(c_int32_t) :: warned_reason = -1
+contains
+  ! The copy callback under NDM_COPY_POLICY_WARN: called by ndmem before each implicit copy.
+  subroutine on_copy(reason, bytes, op, userdata) bind(C)
+    integer(c_int32_t), value :: reason
+    integer(c_int64_t), value :: bytes
+    type(c_ptr), value :: op, userdata
+    if (bytes > 0 .and. c_associated(op) .and. .not. c_associated(userdata)) warned = warned + 1
+    warned_reason = reason
+  end subroutine
+end module
+
 program test_fortran
   use, intrinsic :: iso_c_binding
   use ndmem_c
   use ndmem
+  use test_fortran_copies
   implicit none
   type, bind(C) :: person
     integer(c_int32_t) :: age
@@ -248,10 +265,16 @@ program test_fortran
     call ndm_check(ndm_set_thread_copy_policy(ndm_copy_policy_forbid))
     call check(ndm_reshape(ga, 1, [6_c_int64_t], ndm_order_f, ndm_copy_if_needed, gr) == ndm_err_copy_required)
     call check(index(ndm_message(), 'reshape: ') == 1 .and. index(ndm_message(), 'forbids implicit copies') > 0)
+    call ndm_check(ndm_set_copy_callback(c_funloc(on_copy), c_null_ptr))
+    call ndm_check(ndm_set_thread_copy_policy(ndm_copy_policy_warn))
+    call ndm_check(ndm_reshape(ga, 1, [6_c_int64_t], ndm_order_f, ndm_copy_if_needed, gr))
+    call check(warned == 1 .and. warned_reason == ndm_copy_reason_reshape)
+    call ndm_check(ndm_array_free(gr))
+    call ndm_check(ndm_set_copy_callback(c_null_funptr, c_null_ptr))
     call ndm_check(ndm_set_thread_copy_policy(ndm_copy_policy_process))
     call ndm_check(ndm_reshape(ga, 1, [6_c_int64_t], ndm_order_f, ndm_copy_if_needed, gr))
     call ndm_check(ndm_mem_stats(s))
-    call check(s%implicit_copies_by_reason(ndm_copy_reason_reshape + 1) >= 1)
+    call check(s%implicit_copies_by_reason(ndm_copy_reason_reshape + 1) >= 2)
     call check(s%live_buffers_by_origin(ndm_origin_foreign + 1) >= 1)
     call ndm_check(ndm_array_free(gr))
     call ndm_check(ndm_array_free(ga))
