@@ -115,8 +115,9 @@ impl Array {
         }
         let swapped = !dtype.is_native();
         let a = Array::empty(dtype, &[n], MemOrder::C)?;
-        // SAFETY: `a` is a fresh contiguous array of n elements of `kind` (in either byte
-        // order: the values are written native and swapped in place below).
+        // `a` is a fresh contiguous array of n elements of `kind`, in either byte order (the
+        // values are written native and swapped in place below).
+        // SAFETY: so n elements of `kind` fit at data_ptr, aligned, and nothing else sees them.
         unsafe { transfer::arange_fill(kind, a.data_ptr(), n as usize, start, step) };
         if swapped && n > 0 {
             // The fresh array's n elements are initialised (just filled) and ours alone.

@@ -9,6 +9,7 @@ use crate::accounting::{self, scope, CopyPolicy, Counts, Origin, Reason, ORIGINS
 use crate::bail;
 use crate::error::Result;
 use std::ffi::{c_char, c_void, CString};
+use std::sync::atomic::{AtomicPtr, Ordering::*};
 use std::sync::Arc;
 
 /// Origin code (`ndm_mem_counts.live_*_by_origin` index, `ndm_buffer_info.origin`): heap memory
@@ -460,6 +461,33 @@ pub type ndm_track_fn =
 /// Told that the allocation at `ptr` was freed (`PyTraceMalloc_Untrack`).
 pub type ndm_untrack_fn = Option<unsafe extern "C" fn(domain: u32, ptr: libc::uintptr_t) -> i32>;
 
+/// The caller's hook functions; the core calls the trampolines below, which call these. They
+/// change only while the core has no hook installed (see `ndm_set_alloc_hook`), so a
+/// trampoline never sees a function being replaced.
+static C_TRACK: AtomicPtr<()> = AtomicPtr::new(std::ptr::null_mut());
+static C_UNTRACK: AtomicPtr<()> = AtomicPtr::new(std::ptr::null_mut());
+
+type TrackC = unsafe extern "C" fn(u32, libc::uintptr_t, usize) -> i32;
+type UntrackC = unsafe extern "C" fn(u32, libc::uintptr_t) -> i32;
+
+fn track_trampoline(domain: usize, ptr: usize, size: usize) {
+    let f = C_TRACK.load(Acquire);
+    if !f.is_null() {
+        // C_TRACK holds null or the caller's `track` (stored by ndm_set_alloc_hook), installed
+        // for this signature with the promise that any thread may call it.
+        // SAFETY: so this is a valid call of the caller's function, with numbers only.
+        unsafe { std::mem::transmute::<*mut (), TrackC>(f)(domain as u32, ptr, size) };
+    }
+}
+
+fn untrack_trampoline(domain: usize, ptr: usize) {
+    let f = C_UNTRACK.load(Acquire);
+    if !f.is_null() {
+        // SAFETY: as in `track_trampoline`, for the caller's `untrack`.
+        unsafe { std::mem::transmute::<*mut (), UntrackC>(f)(domain as u32, ptr) };
+    }
+}
+
 /// Installs an allocation hook: `track(domain, ptr, size)` after ndmem allocates a buffer and
 /// `untrack(domain, ptr)` before it frees one (heap and huge-page buffers; not foreign memory
 /// or maps). Both NULL remove the hook. The functions may be called from any thread. When this
@@ -479,7 +507,20 @@ pub extern "C" fn ndm_set_alloc_hook(
                 "give both track and untrack, or neither (to remove the hook)"
             );
         }
-        accounting::hook::set(track, untrack, domain);
+        // Quiesce the core's hook before the functions behind the trampolines change.
+        accounting::hook::set(None, 0);
+        C_TRACK.store(
+            track.map_or(std::ptr::null_mut(), |f| f as *mut ()),
+            Release,
+        );
+        C_UNTRACK.store(
+            untrack.map_or(std::ptr::null_mut(), |f| f as *mut ()),
+            Release,
+        );
+        if track.is_some() {
+            let trampolines = (track_trampoline as _, untrack_trampoline as _);
+            accounting::hook::set(Some(trampolines), domain as usize);
+        }
         Ok(())
     })
 }
