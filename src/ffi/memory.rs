@@ -4,7 +4,7 @@
 use super::args;
 use super::handle::ndm_array;
 use super::pools::{leak_report, snapshot};
-use super::status::{ndm_status, run};
+use super::status::{ndm_status, run, same_code};
 use crate::accounting::{self, scope, CopyPolicy, Counts, Origin, Reason, ORIGINS, REASONS};
 use crate::bail;
 use crate::error::Result;
@@ -60,11 +60,6 @@ pub const NDM_COPY_POLICY_PROCESS: i32 = -1;
 /// (`tracemalloc.DomainFilter(True, NDM_TRACEMALLOC_DOMAIN)`).
 pub const NDM_TRACEMALLOC_DOMAIN: u32 = 0x006e_646d;
 
-macro_rules! same_code {
-    ($($name:ident = $path:expr),* $(,)?) => {$(
-        const _: () = assert!($name == $path as i32);
-    )*};
-}
 same_code!(
     NDM_ORIGIN_HEAP = Origin::Heap,
     NDM_ORIGIN_HUGE_PAGE = Origin::HugePage,

@@ -48,30 +48,34 @@ pub const NDM_ERR_FORMAT: ndm_status = 16;
 /// A bug in ndmem: a panic was caught at the boundary (the message has its text).
 pub const NDM_ERR_INTERNAL: ndm_status = 17;
 
-// The status codes are ErrorKind's discriminants: each constant is checked against its kind.
+/// Checks at compile time that each C constant equals the core's code for it (a `#[repr(i32)]`
+/// enum's discriminant), so every number is stated once: `same_code!(NDM_X = Kind::X, ...)`.
 macro_rules! same_code {
-    ($($name:ident = $kind:ident),* $(,)?) => {$(
-        const _: () = assert!($name == ErrorKind::$kind as ndm_status);
+    ($($name:ident = $value:expr),* $(,)?) => {$(
+        const _: () = assert!($name == $value as i32);
     )*};
 }
+pub(crate) use same_code;
+
+// The status codes are ErrorKind's discriminants.
 same_code!(
-    NDM_ERR_NULL_ARG = NullArg,
-    NDM_ERR_BAD_HANDLE = BadHandle,
-    NDM_ERR_INVALID_ARG = InvalidArg,
-    NDM_ERR_SHAPE = Shape,
-    NDM_ERR_ALLOC = Alloc,
-    NDM_ERR_DTYPE = Dtype,
-    NDM_ERR_CASTING = Casting,
-    NDM_ERR_INDEX = Index,
-    NDM_ERR_AXIS = Axis,
-    NDM_ERR_BOUNDS = Bounds,
-    NDM_ERR_READONLY = ReadOnly,
-    NDM_ERR_COPY_REQUIRED = CopyRequired,
-    NDM_ERR_OVERFLOW = Overflow,
-    NDM_ERR_TOO_HARD = TooHard,
-    NDM_ERR_IO = Io,
-    NDM_ERR_FORMAT = Format,
-    NDM_ERR_INTERNAL = Internal,
+    NDM_ERR_NULL_ARG = ErrorKind::NullArg,
+    NDM_ERR_BAD_HANDLE = ErrorKind::BadHandle,
+    NDM_ERR_INVALID_ARG = ErrorKind::InvalidArg,
+    NDM_ERR_SHAPE = ErrorKind::Shape,
+    NDM_ERR_ALLOC = ErrorKind::Alloc,
+    NDM_ERR_DTYPE = ErrorKind::Dtype,
+    NDM_ERR_CASTING = ErrorKind::Casting,
+    NDM_ERR_INDEX = ErrorKind::Index,
+    NDM_ERR_AXIS = ErrorKind::Axis,
+    NDM_ERR_BOUNDS = ErrorKind::Bounds,
+    NDM_ERR_READONLY = ErrorKind::ReadOnly,
+    NDM_ERR_COPY_REQUIRED = ErrorKind::CopyRequired,
+    NDM_ERR_OVERFLOW = ErrorKind::Overflow,
+    NDM_ERR_TOO_HARD = ErrorKind::TooHard,
+    NDM_ERR_IO = ErrorKind::Io,
+    NDM_ERR_FORMAT = ErrorKind::Format,
+    NDM_ERR_INTERNAL = ErrorKind::Internal,
 );
 
 thread_local! {
