@@ -313,6 +313,8 @@ static void test_implicit_copies(void) {
     }
     CHECK_OK(ndm_set_copy_callback(NULL, NULL));
     CHECK_ERR(ndm_set_copy_policy(7), NDM_ERR_INVALID_ARG, "unknown copy policy 7");
+    CHECK_ERR(ndm_set_thread_copy_policy(-2), NDM_ERR_INVALID_ARG, "unknown copy policy -2");
+    CHECK(ndm_get_copy_policy() == NDM_COPY_POLICY_ALLOW); /* a refused setting changes nothing */
     CHECK(strcmp(ndm_copy_reason_name(-1), "unknown reason") == 0);
 }
 
@@ -446,6 +448,8 @@ static void test_report(void) {
     unlink(path);
 
     CHECK_ERR(ndm_mem_report(NULL, NULL), NDM_ERR_NULL_ARG, "callback");
+    CHECK_ERR(ndm_set_tag(NULL, "x"), NDM_ERR_NULL_ARG, "'a'");
+    CHECK_ERR(ndm_set_tag((const ndm_array *)f8, "x"), NDM_ERR_BAD_HANDLE, "not an ndm_array handle");
     CHECK_OK(ndm_set_tag(one, NULL));
     f = report_of(one);
     CHECK(f.tag[0] == 0);
