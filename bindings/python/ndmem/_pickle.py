@@ -26,6 +26,16 @@ def reduce(a, protocol):
     if mapped is not None:
         root, recipe = mapped
         return _rebuild_mapped, (recipe, _view_spec(a, root))
+    if protocol >= 5 and not (a.flags.c_contiguous or a.flags.f_contiguous) and a.size:
+        # NumPy 2 keeps the layout of an array that is contiguous in some other axis order (a
+        # transposed array): its memory goes out as is, with the axis order to restore.
+        perm = sorted(range(a.ndim), key=lambda i: -a.strides[i])
+        dense = a.transpose(perm)
+        if dense.flags.c_contiguous:
+            flat = numpy.asarray(dense).reshape(-1)
+            axis_order = tuple(sorted(range(a.ndim), key=perm.__getitem__))
+            return _rebuild_transposed, (pickle.PickleBuffer(flat.view("u1")),
+                                         dense.dtype._text(), dense.shape, axis_order)
     order = "F" if a.flags.f_contiguous and not a.flags.c_contiguous else "C"
     contiguous = a if (a.flags.c_contiguous or a.flags.f_contiguous) else a.copy(order="C")
     data = numpy.asarray(contiguous)  # a NumPy view of the same memory, keeping it alive
@@ -44,6 +54,11 @@ def _rebuild(data, dtype_text, shape, order, copy):
     flat = frombuffer(data, dtype=d)
     x = flat.reshape(shape, order=order)
     return x.copy(order=order) if copy else x
+
+
+def _rebuild_transposed(data, dtype_text, shape, axis_order):
+    """Unpickles an array contiguous in the axis order `axis_order` undoes (protocol 5)."""
+    return frombuffer(data, dtype=dtype(dtype_text)).reshape(shape).transpose(axis_order)
 
 
 def _mapped_root(a):

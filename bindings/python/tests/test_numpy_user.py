@@ -14,7 +14,7 @@ import warnings
 import numpy as np
 import pytest
 from conftest import NUMERIC, ptr, strided_views
-from hypothesis import given
+from hypothesis import example, given
 from hypothesis import strategies as st
 from hypothesis.extra import numpy as hnp
 
@@ -91,6 +91,7 @@ def test_copies_and_pickles_of_record_views_like_numpy(n, index, order, protocol
 
 
 @given(view=strided_views(), protocol=st.integers(0, pickle.HIGHEST_PROTOCOL))
+@example(view=np.arange(8).astype(bool).reshape(2, 2, 2).transpose(0, 2, 1), protocol=5)
 def test_pickles_carry_data_like_numpy(view, protocol):
     x = ndmem.asarray(view)
     data = pickle.dumps(x, protocol)
