@@ -84,7 +84,11 @@ class Flags:
         self.bits = array._flag_bits()
 
     def __getitem__(self, name):
-        return bool(self.bits & self._NAMES[name.upper()])
+        key = name.decode("ascii", "replace") if isinstance(name, bytes) else name
+        bit = self._NAMES.get(key.upper()) if isinstance(key, str) else None
+        if bit is None:
+            raise KeyError("Unknown flag")  # NumPy's error for any other key
+        return bool(self.bits & bit)
 
     def __setitem__(self, name, value):
         if self._NAMES.get(str(name).upper()) != _ffi.NDM_FLAG_WRITEABLE:

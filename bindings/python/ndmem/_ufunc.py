@@ -8,7 +8,7 @@ from ._base import ArrayBase, new_array
 from ._codes import casting_code
 from ._create import asarray
 from ._dtype import dtype
-from ._lib import lib, new_handle, numpy
+from ._lib import int64, lib, new_handle, numpy
 
 
 
@@ -205,6 +205,7 @@ def set_num_threads(n):
     """How many threads large element-wise loops use (contiguous outputs of 4 MiB or more):
     1..1024, or 0 for the default (NDMEM_NUM_THREADS, else the CPUs available). Results never
     depend on it; 1 means ndmem starts no thread. Process-wide. Returns the previous count."""
+    n = int64(n, ValueError, "num_threads must be in 0..=1024")
     previous = get_num_threads()
     lib.ndm_set_num_threads(n)
     return previous
