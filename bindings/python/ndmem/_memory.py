@@ -15,10 +15,9 @@ from ._lib import CopyWarning, defer_warning, lib
 
 ORIGINS = {_ffi.NDM_ORIGIN_HEAP: "heap", _ffi.NDM_ORIGIN_HUGE_PAGE: "huge-page",
            _ffi.NDM_ORIGIN_FOREIGN: "foreign", _ffi.NDM_ORIGIN_MAPPED: "mapped"}
-REASONS = {code: lib.ndm_copy_reason_name(code).decode() for code in (
-    _ffi.NDM_COPY_REASON_RESHAPE, _ffi.NDM_COPY_REASON_RAVEL, _ffi.NDM_COPY_REASON_UFUNC_OVERLAP,
-    _ffi.NDM_COPY_REASON_COPYTO_OVERLAP, _ffi.NDM_COPY_REASON_OPERAND_CONVERSION,
-    _ffi.NDM_COPY_REASON_REDUCTION_RESULT)}
+# The reason codes and names as the library states them (codes past the last are "unknown").
+REASONS = {code: name for code in range(_ffi.NDM_COPY_REASON_SLOTS)
+           if (name := lib.ndm_copy_reason_name(code).decode()) != "unknown reason"}
 POLICIES = {"allow": _ffi.NDM_COPY_POLICY_ALLOW, "warn": _ffi.NDM_COPY_POLICY_WARN,
             "forbid": _ffi.NDM_COPY_POLICY_FORBID}
 
