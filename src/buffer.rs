@@ -14,10 +14,11 @@
 use crate::accounting::{self, Origin};
 use crate::bail;
 use crate::error::{Error, ErrorKind, Result};
+use crate::sync::{Mutex, MutexGuard};
 use aligned_vec::{AVec, ConstAlign};
 use std::mem::MaybeUninit;
 use std::ptr::NonNull;
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 
 /// Alignment of every owned buffer, in bytes.
 pub const BUFFER_ALIGN: usize = 64;
@@ -60,10 +61,10 @@ pub struct Mapping {
 /// just past the last mapped byte) of each. A file under a live mapping must not be shrunk or
 /// replaced: reading a mapped page beyond the file's end kills the process with SIGBUS. Writers
 /// in this library ask [`live_maps`] first; other processes are outside its control.
-static LIVE_MAPS: std::sync::Mutex<Vec<((u64, u64), u64)>> = std::sync::Mutex::new(Vec::new());
+static LIVE_MAPS: Mutex<Vec<((u64, u64), u64)>> = Mutex::new(Vec::new());
 
-fn live_maps_lock() -> std::sync::MutexGuard<'static, Vec<((u64, u64), u64)>> {
-    LIVE_MAPS.lock().unwrap_or_else(|p| p.into_inner())
+fn live_maps_lock() -> MutexGuard<'static, Vec<((u64, u64), u64)>> {
+    LIVE_MAPS.lock()
 }
 
 /// How many live mappings of the file `file_id` (device, inode) this process has, and the
@@ -422,12 +423,12 @@ impl Buffer {
 
     /// The buffer's tag and allocation site.
     pub fn notes(&self) -> Notes {
-        self.notes.lock().unwrap_or_else(|p| p.into_inner()).clone()
+        self.notes.lock().clone()
     }
 
     /// Names the buffer in reports (`None` removes the name).
     pub fn set_tag(&self, tag: Option<&str>) {
-        self.notes.lock().unwrap_or_else(|p| p.into_inner()).tag = tag.map(Arc::from);
+        self.notes.lock().tag = tag.map(Arc::from);
     }
 }
 

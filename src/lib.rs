@@ -33,6 +33,7 @@ pub mod npy;
 pub mod overlap;
 pub mod retention;
 pub mod select;
+pub mod sync;
 pub mod transfer;
 pub mod ufunc;
 pub mod view;

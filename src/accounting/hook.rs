@@ -6,8 +6,8 @@
 //! return, so once it returns the old functions are never called again (the Python binding
 //! removes its hook at interpreter exit and relies on this).
 
+use crate::sync::Mutex;
 use std::sync::atomic::{AtomicPtr, AtomicUsize, Ordering::*};
-use std::sync::Mutex;
 
 /// Told that `size` bytes at `ptr` were allocated; `ctx` is the word given to [`set`].
 pub type TrackFn = fn(ctx: usize, ptr: usize, size: usize);
@@ -23,7 +23,7 @@ static SETTING: Mutex<()> = Mutex::new(());
 /// Installs `hooks` (`None`: no hook) with the context word `ctx`. Returns once no call of
 /// the previous hook is running.
 pub fn set(hooks: Option<(TrackFn, UntrackFn)>, ctx: usize) {
-    let _one_at_a_time = SETTING.lock().unwrap_or_else(|p| p.into_inner());
+    let _one_at_a_time = SETTING.lock();
     TRACK.store(std::ptr::null_mut(), SeqCst);
     UNTRACK.store(std::ptr::null_mut(), SeqCst);
     while IN_FLIGHT.load(SeqCst) != 0 {

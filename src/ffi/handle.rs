@@ -14,12 +14,12 @@
 
 use crate::bail;
 use crate::error::Result;
+use crate::sync::{self, Mutex};
 use std::cell::UnsafeCell;
 use std::collections::VecDeque;
 use std::mem::MaybeUninit;
 use std::ptr;
 use std::sync::atomic::{AtomicPtr, AtomicU32, Ordering};
-use std::sync::Mutex;
 
 /// Opaque handle to an array (a view of a buffer). Release with `ndm_array_free`.
 pub struct ndm_array {
@@ -80,13 +80,13 @@ impl<T: Send + Sync + 'static> Pool<T> {
 
     /// How many handles of this pool are live.
     pub fn live(&self) -> usize {
-        self.state.lock().unwrap_or_else(|p| p.into_inner()).live
+        self.state.lock().live
     }
 
     /// Calls `f` on the value of every live handle, while no handle of this pool can be freed
     /// (a free running meanwhile waits before it drops its value).
     pub fn for_each_live(&self, mut f: impl FnMut(&T)) {
-        let st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let st = self.state.lock();
         for k in 0..st.chunks {
             let base = self.chunks[k].load(Ordering::Acquire);
             let used = if k + 1 == st.chunks {
@@ -99,6 +99,7 @@ impl<T: Send + Sync + 'static> Pool<T> {
                 // SAFETY: so the reference is to a live `Slot`.
                 let slot = unsafe { &*base.add(i) };
                 if slot.state.load(Ordering::Acquire) == LIVE {
+                    sync::acquire(slot);
                     // The slot is LIVE, so its value was written before it was published; a
                     // `remove` that wins the LIVE -> FREE race now takes the value out only
                     // under the lock this function holds.
@@ -121,6 +122,7 @@ impl<T: Send + Sync + 'static> Pool<T> {
             if base.is_null() {
                 break;
             }
+            sync::acquire(chunk);
             let start = base as usize;
             let end = start + Self::chunk_len(k) * size;
             if (start..end).contains(&addr) && (addr - start) % size == 0 {
@@ -133,7 +135,7 @@ impl<T: Send + Sync + 'static> Pool<T> {
 
     /// Stores `value` in a slot and returns the slot's address as the handle.
     pub fn insert(&self, value: T) -> *mut u8 {
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        let mut st = self.state.lock();
         st.live += 1;
         let addr = if st.free.len() > QUARANTINE {
             st.free.pop_front().expect("non-empty free list")
@@ -148,6 +150,7 @@ impl<T: Send + Sync + 'static> Pool<T> {
                     })
                     .collect();
                 let base = Box::leak(chunk).as_mut_ptr();
+                sync::release(&self.chunks[st.chunks]);
                 self.chunks[st.chunks].store(base, Ordering::Release);
                 st.chunks += 1;
                 st.used_in_last = 0;
@@ -162,6 +165,7 @@ impl<T: Send + Sync + 'static> Pool<T> {
         // The slot is FREE and was taken from the pool under the lock.
         // SAFETY: so no other thread reads or writes its value until it is published as LIVE.
         unsafe { (*slot.value.get()).write(value) };
+        sync::release(slot);
         slot.state.store(LIVE, Ordering::Release);
         addr as *mut u8
     }
@@ -185,6 +189,7 @@ impl<T: Send + Sync + 'static> Pool<T> {
                 self.kind
             );
         }
+        sync::acquire(slot);
         // SAFETY: the slot is LIVE, so its value was initialised before the state was published.
         Ok(unsafe { (*slot.value.get()).assume_init_ref() })
     }
@@ -212,7 +217,8 @@ impl<T: Send + Sync + 'static> Pool<T> {
                 self.kind
             );
         }
-        let mut st = self.state.lock().unwrap_or_else(|p| p.into_inner());
+        sync::acquire(slot);
+        let mut st = self.state.lock();
         st.live -= 1;
         // This thread won the LIVE -> FREE transition, so it alone takes the value, and under
         // the lock, so `for_each_live` is not reading it.

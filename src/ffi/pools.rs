@@ -5,8 +5,9 @@ use super::handle::Pool;
 use crate::array::Array;
 use crate::dtype::{Dtype, FieldSpec};
 use crate::retention;
+use crate::sync::Mutex;
 use std::ffi::CString;
-use std::sync::{Arc, Mutex, Once};
+use std::sync::{Arc, Once};
 
 /// The value that a handle to an array holds.
 pub type ArrayRef = Arc<Array>;

@@ -10,8 +10,8 @@ use super::status::ndm_status;
 use crate::bail;
 use crate::dtype::{ByteOrder, Dtype, FieldSpec, NewOrder, Record};
 use crate::error::Result;
+use crate::sync::Mutex;
 use std::ffi::{c_char, CString};
-use std::sync::Mutex;
 
 /// Opaque handle to a record dtype under construction.
 #[allow(non_camel_case_types)]
@@ -130,7 +130,7 @@ pub unsafe extern "C" fn ndm_dtype_record_add_field_ex(
             o if o >= 0 => Some(o as usize),
             o => bail!(InvalidArg, "offset {o} cannot be negative (use -1 to lay out in order)"),
         };
-        let mut specs = b.lock().unwrap_or_else(|p| p.into_inner());
+        let mut specs = b.lock();
         let name = if name.is_empty() { format!("f{}", specs.len()) } else { name };
         specs.push(FieldSpec { name, title, dtype, shape: dims, levels: Vec::new(), offset });
         Ok(())
@@ -150,7 +150,7 @@ pub unsafe extern "C" fn ndm_dtype_record_finish(
 ) -> ndm_status {
     boundary! {
         let out = args::out(out, "out")?;
-        let specs = self::builder(builder)?.lock().unwrap_or_else(|p| p.into_inner()).clone();
+        let specs = self::builder(builder)?.lock().clone();
         let itemsize = match itemsize {
             0 => None,
             n if n > 0 => Some(n as usize),

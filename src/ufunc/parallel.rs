@@ -68,17 +68,28 @@ pub fn split(n: usize, elem: usize, f: impl Fn(usize, usize) + Sync) {
     // Work done on a worker counts in the memory scopes of the thread it is done for.
     let scopes = &crate::accounting::scope::inherit();
     std::thread::scope(|s| {
+        let mut workers = Vec::with_capacity(threads - 1);
         for k in 1..threads {
             let (lo, hi) = ((k * per).min(n), ((k + 1) * per).min(n));
             let piece = move || {
                 let _counted_for_caller = scopes.enter();
                 f(lo, hi)
             };
-            if lo < hi && std::thread::Builder::new().spawn_scoped(s, piece).is_err() {
-                f(lo, hi);
+            if lo < hi {
+                match std::thread::Builder::new().spawn_scoped(s, piece) {
+                    Ok(w) => workers.push(w),
+                    Err(_) => f(lo, hi),
+                }
             }
         }
         f(0, per.min(n));
+        // Joined one by one (pthread_join), not only by the scope's end: a join is the
+        // synchronisation that race detectors such as helgrind see.
+        for w in workers {
+            if let Err(panic) = w.join() {
+                std::panic::resume_unwind(panic);
+            }
+        }
     });
 }
 
