@@ -6,9 +6,9 @@
 //! thread-stress test), ndmem tells helgrind about each ordering it relies on through Valgrind's
 //! client requests: [`Mutex`] for its locks, [`release`]/[`acquire`] around the handle pools'
 //! atomic publication. Without the feature both are free (inlined to nothing), so a release
-//! build is unchanged. What remains unseen is the standard library's own synchronisation (`Arc`
-//! reference counts, `Once`, the stack-guard table of its threads), which
-//! `c_tests/helgrind.supp` names one by one.
+//! build is unchanged. What remains unseen is the standard library's own synchronisation (its
+//! threads' stack-guard table, `Arc` reference counts, `Once`); `c_tests/helgrind.supp` names
+//! what of it shows up in the stress test, one entry per mechanism.
 
 use std::ops::{Deref, DerefMut};
 

@@ -28,7 +28,10 @@ importlib.import_module("conftest")  # the suite's hypothesis profiles (derandom
 OK = (TypeError, ValueError, OverflowError, IndexError, KeyError, MemoryError, ZeroDivisionError,
       OSError, ndmem.TooHardError, ndmem.Error)
 hostile = st.one_of(
-    st.none(), st.booleans(), st.integers(-2**70, 2**70), st.floats(allow_nan=True, allow_infinity=True),
+    st.none(), st.booleans(), st.integers(-2**70, 2**70),
+    st.sampled_from([2**63 - 1, -2**63, 2**63, 2**62, -2**62, 2**31, 2**32 + 1]),  # int64's edges
+    st.lists(st.sampled_from([2**63 - 1, -2**63, 2**62, -1, 0, 8]), min_size=1, max_size=3),  # strides
+    st.floats(allow_nan=True, allow_infinity=True),
     st.text(max_size=4), st.binary(max_size=4), st.lists(st.integers(-2**65, 2**65), max_size=4),
     st.tuples(st.integers(-2**65, 2**65), st.integers(-2**65, 2**65)), st.just(Ellipsis), st.just(object()),
     st.just(slice(None, None, 0)), st.just({"a": 1}), st.just(np.float64("nan")), st.just(ndmem.zeros(2)),
