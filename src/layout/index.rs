@@ -134,7 +134,10 @@ pub fn apply(src: &Strided, items: &[IndexItem]) -> Result<Strided> {
                 let (start, step) = if len == 0 { (0, 1) } else { (start, step) };
                 out.offset += start * s;
                 out.shape.push(len);
-                out.strides.push(s * step);
+                // `s * step` as NumPy computes it. It can only overflow when `len` <= 1 (two
+                // elements that far apart would not fit in memory), where the stride is never
+                // used to address anything: the axis's own stride then stands in.
+                out.strides.push(s.checked_mul(step).unwrap_or(s));
                 axis += 1;
             }
             IndexItem::Ellipsis => unreachable!("expanded above"),
@@ -169,6 +172,21 @@ mod tests {
         assert_eq!(slice_indices(5, Some(3), Some(1), 1).unwrap(), (3, 1, 0));
         assert_eq!(slice_indices(3, Some(5), None, 1).unwrap(), (3, 3, 0));
         assert!(slice_indices(3, None, None, 0).is_err());
+    }
+
+    #[test]
+    fn a_one_element_slice_of_a_huge_stride_does_not_overflow() {
+        // as_strided can give a length-1 axis any stride; `s * step` would overflow (found by
+        // the c_api_calls fuzz target, fuzz/regressions/c_api_calls/index_slice_stride_overflow).
+        let src = Strided {
+            offset: 0,
+            shape: vec![1],
+            strides: vec![1 << 62],
+        };
+        let v = apply(&src, &[sl(None, None, i64::MIN + 1)]).unwrap();
+        assert_eq!((v.shape, v.strides, v.offset), (vec![1], vec![1 << 62], 0));
+        let v = apply(&src, &[sl(None, None, 2)]).unwrap();
+        assert_eq!(v.strides, vec![1 << 62]);
     }
 
     #[test]
