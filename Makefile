@@ -1,7 +1,8 @@
 # ndmem front door. Two commands matter:
 #   make demo   builds the library and runs the examples
 #   make test   everything: cargo tests (incl. the C tests), fmt, clippy, header and binding
-#               checks, the C tests under valgrind, and the Python suite against NumPy
+#               checks, the C tests under valgrind (the thread-stress test under helgrind too),
+#               and the Python suite against NumPy
 # Both install what they need (a Python venv with the pinned numpy, pytest, hypothesis of
 # bindings/python/requirements-test.txt; valgrind through
 # apt when missing and we are root) or stop with a message saying what to install.
@@ -20,7 +21,7 @@ PY     := $(VENV)/bin/python
 RELEASE_LIB := $(CURDIR)/target/release/libndmem.so
 PYENV  := NDMEM_LIBRARY=$(RELEASE_LIB) PYTHONPATH=$(CURDIR)/bindings/python
 
-.PHONY: demo test test-explore bench build tools fmt-check clippy cargo-test header ffi-check valgrind fortran fortran-objs fortran-test pytest clean
+.PHONY: demo test test-explore bench build tools fmt-check clippy cargo-test header ffi-check valgrind helgrind fortran fortran-objs fortran-test pytest fuzz sanitize clean
 
 build: tools
 	$(CARGO) build --release
@@ -67,7 +68,7 @@ demo: build $(VENV)/.ready fortran-objs
 	@echo "--- C: a 64 MiB .npy written and summed block by block through a memory map ---"
 	./build/large_file_sum build/demo_64mib.npy 64 && rm -f build/demo_64mib.npy
 
-test: tools fmt-check clippy cargo-test ffi-check valgrind fortran-test pytest demo
+test: tools fmt-check clippy cargo-test ffi-check valgrind helgrind fortran-test pytest demo
 	@echo "make test: all checks passed"
 
 # Benchmarks (not part of `make test`): criterion benches, then ndmem vs NumPy in one run.
@@ -86,7 +87,7 @@ fmt-check:
 	$(CARGO) fmt --check
 
 clippy:
-	$(CARGO) clippy --all-targets -- -D warnings
+	$(CARGO) clippy --all-targets --all-features -- -D warnings
 
 # Builds the library (debug), runs the Rust unit tests and tests/c_api.rs, which compiles
 # c_tests/*.c against include/ndmem.h and libndmem.so and runs them.
@@ -114,6 +115,28 @@ valgrind: cargo-test
 	        $$t >/dev/null || { echo "valgrind: errors or leaks in $$t"; exit 1; }; \
 	    echo "valgrind: $$t: no errors, no leaks"; \
 	done
+
+# The thread-stress test (c_tests/test_threads.c) under helgrind, against a library built to
+# tell helgrind about its own synchronisation (feature `helgrind`, src/sync.rs); what of Rust's
+# standard library helgrind cannot see is listed, with why, in c_tests/helgrind.supp. Any
+# report fails.
+helgrind: valgrind
+	$(CARGO) build --features helgrind --target-dir target/helgrind
+	$(CC) -std=c11 -Wall -Wextra -Werror -g -Iinclude c_tests/test_threads.c -Ltarget/helgrind/debug \
+	    -Wl,-rpath,$(CURDIR)/target/helgrind/debug -lndmem -lm -pthread -o target/helgrind/test_threads
+	valgrind -q --tool=helgrind --error-exitcode=1 --suppressions=c_tests/helgrind.supp \
+	    target/helgrind/test_threads >/dev/null
+	@echo "helgrind: test_threads: no races"
+
+# Not in `make test` (nightly Rust): the C, C++ and Fortran tests under AddressSanitizer, the
+# thread-stress test under ThreadSanitizer (c_tests/sanitize.sh).
+sanitize: tools fortran
+	CC=$(CC) CXX=$(CXX) FC=$(FC) sh c_tests/sanitize.sh
+
+# Not in `make test` (nightly Rust, cargo-fuzz): each fuzz target for FUZZ_SECONDS (default 180)
+# seconds (fuzz/run.sh). `make test` replays the committed corpora (tests/fuzz_replay.rs).
+fuzz:
+	sh fuzz/run.sh
 
 # gfortran >= 12 (assumed-rank/assumed-type dummies and ISO_Fortran_binding.h), installed through
 # apt when missing and we are root.
@@ -149,8 +172,8 @@ fortran-test: fortran-objs
 	    grep -q "INTENT" $(FBUILD)/must_fail.log || { cat $(FBUILD)/must_fail.log; \
 	        echo "error: $$f failed to compile for another reason"; exit 1; }; \
 	done; echo "fortran-test: ndm_wrap refuses temporaries (vector subscripts, expressions)"
-	$(FC) -std=f2018 -Wall -Werror -g -I$(FBUILD) -J $(FBUILD) bindings/fortran/tests/test_fortran.f90 \
-	    $(FOBJS) $(FLINK) -o $(FBUILD)/test_fortran
+	$(FC) -std=f2018 -Wall -Werror -g -cpp -ffree-line-length-none -DNDM_TEST_DATA="'$(CURDIR)/tests/data'" \
+	    -I$(FBUILD) -J $(FBUILD) bindings/fortran/tests/test_fortran.f90 $(FOBJS) $(FLINK) -o $(FBUILD)/test_fortran
 	$(FBUILD)/test_fortran
 	valgrind -q --error-exitcode=1 --leak-check=full --errors-for-leak-kinds=definite,indirect,possible --suppressions=c_tests/valgrind.supp \
 	    $(FBUILD)/test_fortran >/dev/null

@@ -7,6 +7,12 @@
 #include <string.h>
 #include "ndmem.h"
 
+/* The test data directory: the builds pass its absolute path, so that the tests run from any
+ * directory (make sanitize runs them elsewhere). */
+#ifndef NDM_TEST_DATA
+#define NDM_TEST_DATA "tests/data"
+#endif
+
 static int checks_passed;
 static int checks_failed;
 

@@ -2,8 +2,7 @@
  * values and are written back byte for byte; maps in every mode (r, r+, c, w+, raw with an
  * unaligned offset), flush, release_pages, views outliving their base; 40 hostile files that
  * must fail with NDM_ERR_FORMAT / NDM_ERR_IO and a precise message; and the kept fuzz corpus
- * (tests/data/npy_fuzz), every file of which must load or fail cleanly. Run from the
- * repository root (cargo test and make valgrind do). */
+ * (tests/data/npy_fuzz), every file of which must load or fail cleanly. */
 #define _DEFAULT_SOURCE
 #include <dirent.h>
 #include <errno.h>
@@ -19,7 +18,7 @@ static char tmpdir[64];
 #define TRUSTED INT64_MAX
 
 static const char *tmp(const char *name) {
-    static char path[256];
+    static char path[4096];
     snprintf(path, sizeof path, "%s/%s", tmpdir, name);
     return path;
 }
@@ -75,8 +74,8 @@ static void test_vectors(void) {
     static unsigned char want[100000], got[100000];
     for (size_t i = 0; i < sizeof vectors / sizeof vectors[0]; i++) {
         const struct vector *v = &vectors[i];
-        char path[256];
-        snprintf(path, sizeof path, "tests/data/npy/%s", v->file);
+        char path[4096];
+        snprintf(path, sizeof path, NDM_TEST_DATA "/npy/%s", v->file);
         ndm_array *a = NULL;
         CHECK_OK(ndm_load_npy_ex(path, TRUSTED, &a));
         if (!a) continue;
@@ -137,14 +136,14 @@ static void test_vectors(void) {
     }
     /* Values of two of them. */
     ndm_array *a = NULL;
-    CHECK_OK(ndm_load_npy("tests/data/npy/f_i4_3x2.npy", &a));
+    CHECK_OK(ndm_load_npy(NDM_TEST_DATA "/npy/f_i4_3x2.npy", &a));
     if (a) {
         const int32_t *p = ndm_data(a); /* F order: column 0 is 0, 2, 4 */
         CHECK(p[0] == 0 && p[1] == 2 && p[2] == 4 && p[3] == 1 && p[4] == 3 && p[5] == 5);
         CHECK(ndm_strides(a)[0] == 4 && ndm_strides(a)[1] == 12);
     }
     ndm_array_free(a);
-    CHECK_OK(ndm_load_npy("tests/data/npy/scalar0d.npy", &a));
+    CHECK_OK(ndm_load_npy(NDM_TEST_DATA "/npy/scalar0d.npy", &a));
     if (a) CHECK(*(const double *)ndm_data(a) == 3.25);
     ndm_array_free(a);
 }
@@ -283,7 +282,7 @@ static void test_maps(void) {
     CHECK(ndm_last_errno() == 0); /* not an OS failure */
 
     /* NumPy's max_header_size: 10,000 by default, refused before the header is read. */
-    const char *big_header = "tests/data/npy/big_header_v2.npy"; /* a 72,116-byte header */
+    const char *big_header = NDM_TEST_DATA "/npy/big_header_v2.npy"; /* a 72,116-byte header */
     CHECK_ERR(ndm_load_npy(big_header, &raw), NDM_ERR_FORMAT, "Header info length (72116) is large");
     CHECK_ERR(ndm_open_memmap(big_header, "r", NULL, 0, NULL, false, 0, &raw), NDM_ERR_FORMAT,
               "max_header_size");
@@ -296,7 +295,7 @@ static void test_maps(void) {
     CHECK_ERR(ndm_load_npy_ex(big_header, -1, &raw), NDM_ERR_INVALID_ARG, "negative");
     CHECK_ERR(ndm_open_memmap_ex(big_header, "r", NULL, 0, NULL, false, 0, -1, &raw), NDM_ERR_INVALID_ARG,
               "negative");
-    CHECK_ERR(ndm_load_npy_ex("tests/data/npy/f_i4_3x2.npy", 10, &raw), NDM_ERR_FORMAT, "(118)");
+    CHECK_ERR(ndm_load_npy_ex(NDM_TEST_DATA "/npy/f_i4_3x2.npy", 10, &raw), NDM_ERR_FORMAT, "(118)");
     CHECK_ERR(ndm_load_npy(tmp("map.npy"), NULL), NDM_ERR_NULL_ARG, "out");
     CHECK_ERR(ndm_save_npy(tmp("no/such/dir.npy"), plain, 0, NULL), NDM_ERR_IO, "cannot create");
     CHECK_ERR(ndm_save_npy(tmp("v.npy"), plain, 4, NULL), NDM_ERR_INVALID_ARG, "version");
@@ -462,15 +461,15 @@ static void test_hostile(void) {
 
 /* ---- the kept fuzz corpus ----------------------------------------------------------------- */
 static void test_corpus(void) {
-    DIR *dir = opendir("tests/data/npy_fuzz");
+    DIR *dir = opendir(NDM_TEST_DATA "/npy_fuzz");
     CHECK(dir != NULL);
     if (!dir) return;
     int files = 0, loaded = 0;
     struct dirent *e;
     while ((e = readdir(dir)) != NULL) {
         if (!strstr(e->d_name, ".npy")) continue;
-        char path[512];
-        snprintf(path, sizeof path, "tests/data/npy_fuzz/%s", e->d_name);
+        char path[4096];
+        snprintf(path, sizeof path, NDM_TEST_DATA "/npy_fuzz/%s", e->d_name);
         ndm_array *a = NULL;
         ndm_status s = ndm_load_npy_ex(path, TRUSTED, &a);
         files++;

@@ -44,6 +44,11 @@ fn compiler(cpp: bool) -> Command {
     // cc adds flags for building objects for Rust (-ffunction-sections, -fPIC, ...): harmless.
     cmd.args(["-Wall", "-Wextra", "-Wpedantic", "-Werror", "-g"]);
     cmd.arg(format!("-I{}", root().join("include").display()));
+    // The test data directory as an absolute path: the programs run from any directory.
+    cmd.arg(format!(
+        "-DNDM_TEST_DATA=\"{}\"",
+        root().join("tests/data").display()
+    ));
     cmd
 }
 
@@ -142,7 +147,8 @@ fn build_and_run(name: &str, src: &Path) -> String {
         .arg(format!("-L{}", lib.display()))
         .arg(format!("-Wl,-rpath,{}", lib.display()))
         .arg("-lndmem")
-        .arg("-lm");
+        .arg("-lm")
+        .arg("-pthread");
     run(cmd, &format!("compiling {}", src.display()));
     // cargo puts target/<profile> (with a possibly stale copy from an earlier `cargo build`)
     // on LD_LIBRARY_PATH, which would win over the runpath: run as a user would, without it.
@@ -294,6 +300,11 @@ fn c_test_errors() {
 #[test]
 fn c_test_records() {
     c_program("test_records");
+}
+
+#[test]
+fn c_test_threads() {
+    c_program("test_threads");
 }
 
 /// Every function of the C API is reachable from C++ without raw handles: ndmem.hpp (with the

@@ -1,7 +1,11 @@
 ! Tests of the Fortran binding: a strided section of a Fortran array updated in place by an
 ! ndmem ufunc and seen by Fortran; ndmem arrays read through Fortran pointers (reversed axes,
 ! negative strides); a record array read as a bind(C) derived type; error paths; optional
-! arguments standing for C's NULL; the shim's own error messages.
+! arguments standing for C's NULL; the shim's own error messages. Compiled with -cpp: the build
+! passes the test data directory as NDM_TEST_DATA (the test runs from any directory).
+#ifndef NDM_TEST_DATA
+#define NDM_TEST_DATA 'tests/data'
+#endif
 module test_fortran_copies
   use, intrinsic :: iso_c_binding
   implicit none
@@ -147,7 +151,7 @@ program test_fortran
   call ndm_check(ndm_array_free(arr))
   call check(ndm_load_npy(ndm_cstr('/nonexistent/x.npy'), res) == ndm_err_io)
   call check(ndm_last_errno() == 2)  ! ENOENT
-  call check(ndm_load_npy_ex(ndm_cstr('tests/data/npy/f_i4_3x2.npy'), 10_c_int64_t, res) == ndm_err_format)
+  call check(ndm_load_npy_ex(ndm_cstr(NDM_TEST_DATA // '/npy/f_i4_3x2.npy'), 10_c_int64_t, res) == ndm_err_format)
   call check(index(ndm_message(), 'max_header_size') > 0)  ! NumPy's header limit, here 10 bytes
 
   ! 6. intent(in) data is wrapped read-only (ndm_wrap needs intent(inout): no temporaries).
