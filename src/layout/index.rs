@@ -50,7 +50,8 @@ pub fn slice_indices(
             0
         }
     } else if start > stop {
-        (start - stop - 1) / (-step) + 1
+        // Unsigned: `-step` overflows for i64::MIN (found by the c_api_calls fuzz target).
+        ((start - stop - 1) as u64 / step.unsigned_abs()) as i64 + 1
     } else {
         0
     };
@@ -172,6 +173,8 @@ mod tests {
         assert_eq!(slice_indices(5, Some(3), Some(1), 1).unwrap(), (3, 1, 0));
         assert_eq!(slice_indices(3, Some(5), None, 1).unwrap(), (3, 3, 0));
         assert!(slice_indices(3, None, None, 0).is_err());
+        assert_eq!(slice_indices(5, None, None, i64::MIN).unwrap(), (4, -1, 1));
+        assert_eq!(slice_indices(5, None, None, i64::MAX).unwrap(), (0, 5, 1));
     }
 
     #[test]

@@ -46,6 +46,17 @@ pub fn resolve(op: BinaryOp, a: &Dtype, b: &Dtype, forced: Option<&Dtype>) -> Re
         }
         None => promote(a, b)?,
     };
+    if input.scalar_kind().is_none() {
+        // `dtype=` naming bytes, str, void or a record: no loop computes in those.
+        bail!(
+            Dtype,
+            "ufunc '{}' did not contain a loop with signature matching types ({}, {}) -> {}",
+            op.name(),
+            a.repr_name(),
+            b.repr_name(),
+            input.repr_name()
+        );
+    }
     if input.scalar_kind() == Some(ScalarKind::Bool) && op == BinaryOp::Subtract {
         bail!(
             Casting,

@@ -456,3 +456,15 @@ print(grown, bool(np.array_equal(a, expect)))
     grown_kb, same = res.stdout.split()
     assert same == "True"
     assert int(grown_kb) < 32 * 1024, grown_kb  # one copy would be 262,144 KB
+
+
+@pytest.mark.parametrize("forced", ["S3", "U2", "V8", [("a", "<f8")]])
+def test_dtype_naming_no_numeric_loop_is_a_type_error_like_numpy(forced):
+    # Found by the c_api_calls fuzz target: a binary ufunc with dtype='S3' reached an internal
+    # error (a missing loop) instead of NumPy's TypeError.
+    x = np.arange(3.0)
+    with pytest.raises(TypeError):
+        np.add(x, x, dtype=forced)
+    for f in (ndmem.add, ndmem.equal, ndmem.maximum):
+        with pytest.raises(TypeError, match="did not contain a loop"):
+            f(ndmem.asarray(x), ndmem.asarray(x), dtype=forced)
