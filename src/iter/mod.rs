@@ -96,8 +96,12 @@ impl<const N: usize> Plan<N> {
         let mut merged: Vec<(usize, [isize; N])> = Vec::with_capacity(axes.len());
         for &(n, st) in axes.iter().rev() {
             if let Some((inner_n, inner_st)) = merged.last_mut() {
-                if (0..N).all(|k| st[k] == inner_st[k] * *inner_n as isize) {
-                    *inner_n *= n;
+                // Checked: an empty array may have any strides, and products that overflow
+                // (found by the c_api_calls fuzz target) cannot describe contiguous axes.
+                let contiguous =
+                    (0..N).all(|k| inner_st[k].checked_mul(*inner_n as isize) == Some(st[k]));
+                if let Some(len) = inner_n.checked_mul(n).filter(|_| contiguous) {
+                    *inner_n = len;
                     continue;
                 }
             }
