@@ -20,7 +20,7 @@ command -v cargo-fuzz >/dev/null 2>&1 || cargo +nightly install cargo-fuzz --loc
 cd "$root/fuzz"
 for t in $targets; do
     corpus=$root/target/fuzz/corpus/$t
-    mkdir -p "$corpus" "regressions/$t"
+    mkdir -p "$corpus" "seeds/$t" "regressions/$t"
     extra=""
     [ "$t" = npy_file ] && extra="$root/tests/data/npy $root/tests/data/npy_fuzz"
     dict=""
