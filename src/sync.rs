@@ -46,9 +46,10 @@ fn client_request(request: usize, arg: usize) {
     let words: [usize; 6] = [request, arg, 0, 0, 0, 0];
     // Outside Valgrind the four rotations turn rdi by 128 bits in all (declared clobbered
     // anyway) and `xchg rbx, rbx` exchanges rbx with itself: nothing changes but the flags.
-    // Under Valgrind the sequence reads `words` (alive across the asm) and writes rdx.
-    // SAFETY: so it touches no memory but `words`, which it only reads (no `readonly` option:
-    // the implied memory clobber keeps the accesses the request orders on their side of it).
+    // Under Valgrind the sequence reads `words` (alive across the asm) and writes rdx. No
+    // `readonly` option: the implied memory clobber keeps the accesses the request orders on
+    // their side of it.
+    // SAFETY: so the asm touches no memory but `words`, which it only reads.
     unsafe {
         std::arch::asm!(
             "rol rdi, 3", "rol rdi, 13", "rol rdi, 61", "rol rdi, 51", "xchg rbx, rbx",
