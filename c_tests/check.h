@@ -63,13 +63,14 @@ static inline int check_report(const char *name) {
     ndm_mem_counts m = {.size = sizeof m};
     CHECK_OK(ndm_mem_stats(&m));
     if (m.live_arrays == 0 && m.live_dtypes == 0 && m.live_record_builders == 0 &&
-        m.live_buffers == 0) {
+        m.live_growables == 0 && m.live_buffers == 0) {
         checks_passed++;
     } else {
         checks_failed++;
-        fprintf(stderr, "%s: %llu array, %llu dtype, %llu record builder handles and %llu buffers live at the end\n",
+        fprintf(stderr, "%s: %llu array, %llu dtype, %llu record builder, %llu growable handles and %llu buffers live at the end\n",
                 name, (unsigned long long)m.live_arrays, (unsigned long long)m.live_dtypes,
-                (unsigned long long)m.live_record_builders, (unsigned long long)m.live_buffers);
+                (unsigned long long)m.live_record_builders, (unsigned long long)m.live_growables,
+                (unsigned long long)m.live_buffers);
         ndm_mem_leak_report();
     }
     printf("%s: %d passed, %d failed\n", name, checks_passed, checks_failed);

@@ -265,6 +265,17 @@
 #define NDM_FLAG_WRITEABLE 1024
 
 /**
+ * `ndm_growable_set_policy`: when an append must move rows that live views still refer to,
+ * move them (the views keep the old buffer). The default.
+ */
+#define NDM_GROW_MOVE 0
+
+/**
+ * `ndm_growable_set_policy`: refuse such a move with `NDM_ERR_IN_USE`.
+ */
+#define NDM_GROW_REFUSE 1
+
+/**
  * Origin code (`ndm_mem_counts.live_*_by_origin` index, `ndm_buffer_info.origin`): heap memory
  * ndmem allocated.
  */
@@ -324,6 +335,12 @@
  * dtype or overlapping the input, a mean into `out`, a float16 mean, a mean's `where` counts).
  */
 #define NDM_COPY_REASON_REDUCTION_RESULT 5
+
+/**
+ * Reason: a growable array outgrew its capacity while views kept its buffer, so its rows moved to a new
+ * buffer (`ndm_append`; without views the pages move without a copy and nothing is counted).
+ */
+#define NDM_COPY_REASON_GROWTH 6
 
 /**
  * Entries of the by-reason arrays of `ndm_mem_counts` (room for reasons added later).
@@ -681,6 +698,12 @@ typedef struct ndm_array ndm_array;
 typedef struct ndm_dtype ndm_dtype;
 
 /**
+ * Opaque handle to a growable array (rows appended in memory or to an `.npy` file). Release
+ * with `ndm_growable_free`. Not thread-safe: calls on one growable must not overlap.
+ */
+typedef struct ndm_growable ndm_growable;
+
+/**
  * Opaque handle to a record dtype under construction.
  */
 typedef struct ndm_record_builder ndm_record_builder;
@@ -802,6 +825,10 @@ typedef struct {
      * Live `ndm_record_builder` handles (0 for a scope).
      */
     uint64_t live_record_builders;
+    /**
+     * Live `ndm_growable` handles (0 for a scope).
+     */
+    uint64_t live_growables;
 } ndm_mem_counts;
 
 /**
@@ -1074,6 +1101,12 @@ typedef struct {
  * A bug in ndmem: a panic was caught at the boundary (the message has its text).
  */
 #define NDM_ERR_INTERNAL 17
+
+/**
+ * A growable array would have to move memory that live views still refer to, and its policy
+ * (`NDM_GROW_REFUSE`) forbids that (the message gives the number of views).
+ */
+#define NDM_ERR_IN_USE 18
 
 
 
@@ -1459,6 +1492,113 @@ ndm_status ndm_base(const ndm_array *a, ndm_array **out);
  * Every element of every view lies inside it.
  */
 ndm_status ndm_buffer_range(const ndm_array *a, void **start, size_t *len_bytes);
+
+/**
+ * A new growable array in memory: `ndim` axes of lengths `shape` (the growing axis holds the
+ * initial rows, uninitialised, usually 0), room for at least `capacity` rows. `order`
+ * `NDM_ORDER_C` grows axis 0, `NDM_ORDER_F` the last axis; each row is contiguous. A 0-d shape,
+ * a negative capacity or length is `NDM_ERR_SHAPE`.
+ */
+ndm_status ndm_empty_growable(const ndm_dtype *dtype,
+                              int32_t ndim,
+                              const int64_t *shape,
+                              int64_t capacity,
+                              int32_t order,
+                              ndm_growable **out);
+
+/**
+ * Opens the `.npy` file `path` for appending rows in place. An existing file keeps its rows;
+ * `dtype` (NULL: the file's), the row shape (`ndim` < 0: the file's) and `order`
+ * (`NDM_ORDER_A`: the file's) must match it, and its header must have room for a longer
+ * length (files written by ndmem or NumPy 1.24 and later have it; `NDM_ERR_FORMAT` otherwise).
+ * A missing or empty file is created with no rows, which needs `dtype` and the row shape
+ * (`NDM_ORDER_A` then means C). After `ndm_growable_flush` (and `ndm_growable_free`) the file
+ * is a complete `.npy` file; if the process dies in between, it loads with the rows of the
+ * last flush.
+ */
+ndm_status ndm_open_append(const char *path,
+                           const ndm_dtype *dtype,
+                           int32_t ndim,
+                           const int64_t *row_shape,
+                           int32_t order,
+                           ndm_growable **out);
+
+/**
+ * Appends `values`: with as many dimensions as the array, a block of rows (as many as its
+ * length along the growing axis), else one row; other axes broadcast to the row shape and
+ * values are cast with `same_kind` (NumPy's assignment), all checked before anything moves.
+ * `values` may be a view of the growable itself.
+ */
+ndm_status ndm_append(ndm_growable *g, const ndm_array *values);
+
+/**
+ * Appends `nrows` rows stored contiguously at `data` in the array's dtype and order (one row
+ * is `ndm_growable_row_bytes` bytes, copied as they are). The fast path: one value per call
+ * costs a few nanoseconds. `data` may be NULL when `nrows` is 0.
+ */
+ndm_status ndm_append_raw(ndm_growable *g, const void *data, int64_t nrows);
+
+/**
+ * Makes room for at least `rows` rows in all (never shrinks). Moving rows that live views
+ * refer to is an explicit copy (the caller asked), refused under `NDM_GROW_REFUSE`.
+ */
+ndm_status ndm_reserve(ndm_growable *g, int64_t rows);
+
+/**
+ * Gives back the room past the last row, when no view refers to the buffer (in memory) or
+ * maps the file (on disk); with views alive it does nothing (moving would only add a buffer).
+ */
+ndm_status ndm_shrink_to_fit(ndm_growable *g);
+
+/**
+ * Rows that fit before the next move (-1 on error).
+ */
+int64_t ndm_capacity(const ndm_growable *g);
+
+/**
+ * Rows in the array (-1 on error).
+ */
+int64_t ndm_growable_len(const ndm_growable *g);
+
+/**
+ * The axis rows are appended along: 0 in C order, the last in F order (-1 on error).
+ */
+int32_t ndm_growable_axis(const ndm_growable *g);
+
+/**
+ * Bytes of one row (-1 on error).
+ */
+int64_t ndm_growable_row_bytes(const ndm_growable *g);
+
+/**
+ * Live array handles that view the growable's current buffer (-1 on error).
+ */
+int64_t ndm_growable_live_views(const ndm_growable *g);
+
+/**
+ * A new array handle viewing the current rows (writeable, no copy). It stays valid after the
+ * growable grows or is freed; see the file comment for what it sees then.
+ */
+ndm_status ndm_growable_view(const ndm_growable *g, ndm_array **out);
+
+/**
+ * Sets what an append does when it must move rows that live views refer to: `NDM_GROW_MOVE`
+ * (the default) or `NDM_GROW_REFUSE`.
+ */
+ndm_status ndm_growable_set_policy(ndm_growable *g, int32_t policy);
+
+/**
+ * For a growable opened with `ndm_open_append`: writes the rows to disk, then makes the
+ * file's header count them (in that order, so the file always loads). A no-op in memory.
+ */
+ndm_status ndm_growable_flush(ndm_growable *g);
+
+/**
+ * Releases a growable: a file is flushed and cut to its rows (unless views still map it).
+ * Arrays from `ndm_growable_view` stay valid. The handle is freed even when the flush fails
+ * (its error is returned). NULL is a no-op.
+ */
+ndm_status ndm_growable_free(ndm_growable *g);
 
 /**
  * Reads the element at `index` (`nindex` == ndim entries; negative entries count from the end)

@@ -8,6 +8,9 @@
 //!   exactly once, when the last array referring to the buffer is dropped.
 //! - **Mapped**: a memory map of part of a file, unmapped when the last array goes. The file
 //!   descriptor is not kept: a mapping stays valid after its descriptor is closed.
+//! - **Resizable**: anonymous pages (zero-filled, page-aligned) that [`Buffer::resize`] grows or
+//!   shrinks without copying while nothing else refers to the buffer (the kernel moves the
+//!   pages: `mremap`). Growable arrays use them.
 //!
 //! Arrays share a buffer through `Arc<Buffer>`, and every element they can reach lies inside it.
 
@@ -33,6 +36,7 @@ enum Owner {
     Owned(#[allow(dead_code)] AVec<MaybeUninit<u8>, ConstAlign<BUFFER_ALIGN>>),
     Foreign(Option<Release>),
     Mapped(Mapping),
+    Resizable,
 }
 
 /// How the pages of a file mapping relate to the file.
@@ -179,6 +183,68 @@ impl Buffer {
     /// bytes for as long as the buffer lives, i.e. until `release` is called.
     pub unsafe fn foreign(ptr: NonNull<u8>, len: usize, release: Option<Release>) -> Buffer {
         Buffer::counted(ptr, len, Owner::Foreign(release), Origin::Foreign)
+    }
+
+    /// Allocates `len` zero-filled bytes that [`Buffer::resize`] can resize in place: anonymous
+    /// pages, page-aligned (so 64-byte aligned too). Huge pages are advised from
+    /// [`HUGE_PAGE_THRESHOLD`] on. An `Alloc` error when the system refuses.
+    pub fn allocate_resizable(len: usize) -> Result<Buffer> {
+        let pages = resizable_span(len)?;
+        // SAFETY: an anonymous private mapping with a null hint touches no existing memory.
+        let p = unsafe {
+            libc::mmap(
+                std::ptr::null_mut(),
+                pages,
+                libc::PROT_READ | libc::PROT_WRITE,
+                libc::MAP_PRIVATE | libc::MAP_ANONYMOUS,
+                -1,
+                0,
+            )
+        };
+        if p == libc::MAP_FAILED {
+            bail!(Alloc, "unable to allocate {}", accounting::human_bytes(len));
+        }
+        let ptr = NonNull::new(p.cast::<u8>()).expect("mmap never returns null on success");
+        if len >= HUGE_PAGE_THRESHOLD {
+            advise_huge_pages(ptr.as_ptr(), pages);
+        }
+        Ok(Buffer::counted(
+            ptr,
+            len,
+            Owner::Resizable,
+            resizable_origin(len),
+        ))
+    }
+
+    /// Resizes a buffer from [`Buffer::allocate_resizable`] to `len` bytes, keeping the first
+    /// `min(old, new)` bytes (bytes added hold unspecified values). The address may change,
+    /// which is why this takes `&mut self`: no array can refer to the buffer meanwhile. Returns
+    /// false, changing nothing, for buffers of any other kind or when the system has no room
+    /// (the caller then copies into a new buffer).
+    pub fn resize(&mut self, len: usize) -> bool {
+        if !matches!(self.owner, Owner::Resizable) {
+            return false;
+        }
+        let (Ok(old), Ok(new)) = (resizable_span(self.len), resizable_span(len)) else {
+            return false;
+        };
+        let mut ptr = self.ptr;
+        if old != new {
+            // SAFETY: [ptr, ptr + old) is exactly this buffer's mapping; `&mut self` means no
+            // array refers to it, so moving it invalidates no pointer anyone holds.
+            let p = unsafe { libc::mremap(ptr.as_ptr().cast(), old, new, libc::MREMAP_MAYMOVE) };
+            if p == libc::MAP_FAILED {
+                return false;
+            }
+            ptr = NonNull::new(p.cast::<u8>()).expect("mremap never returns null on success");
+            if len >= HUGE_PAGE_THRESHOLD {
+                advise_huge_pages(ptr.as_ptr(), new);
+            }
+        }
+        accounting::buffer_dropped(self.origin, self.ptr.as_ptr(), self.len);
+        (self.ptr, self.len, self.origin) = (ptr, len, resizable_origin(len));
+        accounting::buffer_created(self.origin, ptr.as_ptr(), len);
+        true
     }
 
     /// A buffer counted as live from now until its drop (`accounting`).
@@ -413,7 +479,7 @@ impl Buffer {
 
     /// True when the bytes were allocated by ndmem (false for foreign memory and mappings).
     pub fn is_owned(&self) -> bool {
-        matches!(self.owner, Owner::Owned(_))
+        matches!(self.owner, Owner::Owned(_) | Owner::Resizable)
     }
 
     /// Where the bytes come from.
@@ -489,8 +555,34 @@ impl Drop for Buffer {
                     maps.swap_remove(i);
                 }
             }
+            Owner::Resizable => {
+                let pages = resizable_span(self.len).expect("checked when allocated");
+                // SAFETY: ptr/pages are exactly the anonymous mapping this buffer owns, and this
+                // is its last reference.
+                unsafe { libc::munmap(self.ptr.as_ptr().cast(), pages) };
+            }
             Owner::Owned(_) => {}
         }
+    }
+}
+
+/// The bytes of pages a resizable buffer of `len` bytes spans (at least one page).
+fn resizable_span(len: usize) -> Result<usize> {
+    match len.max(1).checked_next_multiple_of(page_size()) {
+        Some(n) if n <= isize::MAX as usize => Ok(n),
+        _ => bail!(
+            Alloc,
+            "cannot allocate {len} bytes: larger than the address space allows"
+        ),
+    }
+}
+
+/// How a resizable buffer of `len` bytes is counted.
+fn resizable_origin(len: usize) -> Origin {
+    if len >= HUGE_PAGE_THRESHOLD {
+        Origin::HugePage
+    } else {
+        Origin::Heap
     }
 }
 

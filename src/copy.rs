@@ -104,7 +104,7 @@ pub fn astype(
 }
 
 /// NumPy's casting check and message (it says "scalar" for 0-d sources).
-fn check_cast(src: &Array, to: &Dtype, casting: Casting) -> Result<()> {
+pub fn check_cast(src: &Array, to: &Dtype, casting: Casting) -> Result<()> {
     let from = src.dtype();
     if !can_cast(from, to, casting) {
         bail!(

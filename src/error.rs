@@ -42,6 +42,9 @@ pub enum ErrorKind {
     Format = 16,
     /// A bug in ndmem (a caught panic).
     Internal = 17,
+    /// Memory that live views still refer to would have to move (a growable array whose
+    /// policy refuses moves).
+    InUse = 18,
 }
 
 /// An error with its kind and a human-readable message with context.

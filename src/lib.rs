@@ -25,6 +25,7 @@ pub mod dtype;
 pub mod element;
 pub mod ffi;
 pub mod fields;
+pub mod grow;
 
 pub mod iter;
 pub mod layout;

@@ -303,6 +303,11 @@ fn c_test_records() {
 }
 
 #[test]
+fn c_test_grow() {
+    c_program("test_grow");
+}
+
+#[test]
 fn c_test_threads() {
     c_program("test_threads");
 }
@@ -410,7 +415,7 @@ fn status_codes_agree_with_the_header_everywhere() {
             (name, value.trim().parse().expect("a number"))
         })
         .collect();
-    assert_eq!(codes.len(), 17, "{codes:?}");
+    assert_eq!(codes.len(), 18, "{codes:?}");
     for (name, value) in codes {
         // SAFETY: ndm_status_str returns a static NUL-terminated string for any number.
         let text = unsafe { std::ffi::CStr::from_ptr(ndmem::ffi::status::ndm_status_str(value)) };

@@ -934,6 +934,97 @@ private:
     ndm_array *h_;
 };
 
+/// A growable array (move-only): rows appended along axis 0 (C order) or the last axis (F
+/// order) in amortised O(row size), in memory or at the end of an .npy file. Unlike a
+/// std::vector's iterators, arrays taken with view() never dangle: each keeps the memory it
+/// views, with the rows it was made with (ndm_growable_view says exactly what it sees later).
+/// Not thread-safe, like std::vector.
+class Growable {
+public:
+    /// Adopts a handle (freed, and a file flushed, by the destructor).
+    explicit Growable(ndm_growable *handle) : h_(handle), row_bytes_(ndm_growable_row_bytes(handle)) {}
+    Growable(Growable &&o) noexcept : h_(std::exchange(o.h_, nullptr)), row_bytes_(o.row_bytes_) {}
+    Growable &operator=(Growable &&o) noexcept {
+        std::swap(h_, o.h_);
+        std::swap(row_bytes_, o.row_bytes_);
+        return *this;
+    }
+    Growable(const Growable &) = delete;
+    Growable &operator=(const Growable &) = delete;
+    /// Frees the growable; a flush error is lost here: call close() to see it.
+    ~Growable() { ndm_growable_free(h_); }
+
+    /// A growable array of `shape` in memory (its growing axis holds the initial, uninitialised
+    /// rows, usually 0) with room for `capacity` rows.
+    static Growable empty(const std::vector<int64_t> &shape, const Dtype &dtype, int64_t capacity = 0,
+                          int32_t order = NDM_ORDER_C) {
+        ndm_growable *out = nullptr;
+        check(ndm_empty_growable(dtype.handle(), static_cast<int32_t>(shape.size()), shape.data(), capacity,
+                                 order, &out));
+        return Growable(out);
+    }
+    /// Opens an .npy file for appending (ndm_open_append): a missing file is created with rows of
+    /// `row_shape` and `dtype`; an existing one must match where they are given.
+    static Growable open_append(const std::string &path, const Dtype *dtype = nullptr,
+                                const std::vector<int64_t> *row_shape = nullptr, int32_t order = NDM_ORDER_A) {
+        ndm_growable *out = nullptr;
+        check(ndm_open_append(path.c_str(), dtype ? dtype->handle() : nullptr,
+                              row_shape ? static_cast<int32_t>(row_shape->size()) : -1,
+                              row_shape ? row_shape->data() : nullptr, order, &out));
+        return Growable(out);
+    }
+
+    /// Appends one row of one element (a growable of T with no row axes, e.g. made with
+    /// shape {0}); a few nanoseconds.
+    template <class T> void push_back(const T &value) {
+        static_assert(std::is_trivially_copyable_v<T>, "ndmem: push_back needs a trivially copyable type");
+        if (sizeof(T) != static_cast<std::size_t>(row_bytes_))
+            fail(NDM_ERR_DTYPE, "ndmem: push_back of a " + std::to_string(sizeof(T)) + "-byte value onto rows of " +
+                                    std::to_string(row_bytes_) + " bytes");
+        check(ndm_append_raw(h_, &value, 1));
+    }
+    /// Appends `nrows` rows stored contiguously at `rows`, in the array's dtype and order.
+    void append(const void *rows, int64_t nrows) { check(ndm_append_raw(h_, rows, nrows)); }
+    /// Appends one row or a block of rows (values broadcast to the row shape, cast same_kind).
+    void append(const Array &values) { check(ndm_append(h_, values.handle())); }
+    /// Makes room for at least `rows` rows in all.
+    void reserve(int64_t rows) { check(ndm_reserve(h_, rows)); }
+    /// Gives back the room past the last row when no view holds it.
+    void shrink_to_fit() { check(ndm_shrink_to_fit(h_)); }
+    /// Rows that fit before the next move.
+    int64_t capacity() const { return live(ndm_capacity(h_)); }
+    /// Rows in the array.
+    int64_t size() const { return live(ndm_growable_len(h_)); }
+    /// The axis rows are appended along.
+    int32_t axis() const { return live(ndm_growable_axis(h_)); }
+    /// Bytes of one row.
+    int64_t row_bytes() const { return row_bytes_; }
+    /// Live array handles viewing the current memory.
+    int64_t live_views() const { return live(ndm_growable_live_views(h_)); }
+    /// An array viewing the current rows (no copy); valid whatever the growable does next.
+    Array view() const {
+        ndm_array *out = nullptr;
+        check(ndm_growable_view(h_, &out));
+        return Array(out);
+    }
+    /// NDM_GROW_MOVE (views keep the old memory when the array must move) or NDM_GROW_REFUSE.
+    void set_policy(int32_t policy) { check(ndm_growable_set_policy(h_, policy)); }
+    /// For a file: writes the rows, then makes the header count them.
+    void flush() { check(ndm_growable_flush(h_)); }
+    /// Flushes a file and frees the growable, reporting a failure (the handle is freed anyway).
+    void close() { check(ndm_growable_free(std::exchange(h_, nullptr))); }
+    /// The C handle (still owned by this object).
+    ndm_growable *handle() const noexcept { return h_; }
+
+private:
+    template <class N> N live(N n) const {
+        if (n < 0) throw Error(h_ ? NDM_ERR_BAD_HANDLE : NDM_ERR_NULL_ARG, ndm_last_error());
+        return n;
+    }
+    ndm_growable *h_;
+    int64_t row_bytes_;
+};
+
 /// NumPy's `copyto(dst, src, casting)`.
 inline void copyto(const Array &dst, const Array &src, int32_t casting = NDM_CASTING_SAME_KIND) {
     dst.assign(src, casting);

@@ -55,6 +55,8 @@ module ndmem_c
   integer(c_int32_t), parameter :: ndm_flag_owndata = 4_c_int32_t
   integer(c_int32_t), parameter :: ndm_flag_aligned = 256_c_int32_t
   integer(c_int32_t), parameter :: ndm_flag_writeable = 1024_c_int32_t
+  integer(c_int32_t), parameter :: ndm_grow_move = 0_c_int32_t
+  integer(c_int32_t), parameter :: ndm_grow_refuse = 1_c_int32_t
   integer(c_int32_t), parameter :: ndm_origin_heap = 0_c_int32_t
   integer(c_int32_t), parameter :: ndm_origin_huge_page = 1_c_int32_t
   integer(c_int32_t), parameter :: ndm_origin_foreign = 2_c_int32_t
@@ -66,6 +68,7 @@ module ndmem_c
   integer(c_int32_t), parameter :: ndm_copy_reason_copyto_overlap = 3_c_int32_t
   integer(c_int32_t), parameter :: ndm_copy_reason_operand_conversion = 4_c_int32_t
   integer(c_int32_t), parameter :: ndm_copy_reason_reduction_result = 5_c_int32_t
+  integer(c_int32_t), parameter :: ndm_copy_reason_growth = 6_c_int32_t
   integer(c_int32_t), parameter :: ndm_copy_reason_slots = 16_c_int32_t
   integer(c_int32_t), parameter :: ndm_copy_policy_allow = 0_c_int32_t
   integer(c_int32_t), parameter :: ndm_copy_policy_warn = 1_c_int32_t
@@ -152,6 +155,7 @@ module ndmem_c
   integer(c_int32_t), parameter :: ndm_err_io = 15_c_int32_t
   integer(c_int32_t), parameter :: ndm_err_format = 16_c_int32_t
   integer(c_int32_t), parameter :: ndm_err_internal = 17_c_int32_t
+  integer(c_int32_t), parameter :: ndm_err_in_use = 18_c_int32_t
 
   type, bind(C) :: ndm_map_info
     integer(c_int32_t) :: mode
@@ -179,6 +183,7 @@ module ndmem_c
     integer(c_int64_t) :: live_arrays
     integer(c_int64_t) :: live_dtypes
     integer(c_int64_t) :: live_record_builders
+    integer(c_int64_t) :: live_growables
   end type ndm_mem_counts
 
   type, bind(C) :: ndm_buffer_info
@@ -552,6 +557,99 @@ module ndmem_c
       type(c_ptr), value :: a
       type(c_ptr), intent(out) :: start
       type(c_ptr), value :: len_bytes
+    end function
+    function ndm_empty_growable(dtype, ndim, shape, capacity, order, out) bind(C, &
+        name='ndm_empty_growable') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: dtype
+      integer(c_int32_t), value :: ndim
+      integer(c_int64_t), dimension(*), intent(in) :: shape
+      integer(c_int64_t), value :: capacity
+      integer(c_int32_t), value :: order
+      type(c_ptr), intent(out) :: out
+    end function
+    function ndm_open_append(path, dtype, ndim, row_shape, order, out) bind(C, &
+        name='ndm_open_append') result(r)
+      import
+      integer(c_int32_t) :: r
+      character(kind=c_char), dimension(*), intent(in) :: path
+      type(c_ptr), value :: dtype
+      integer(c_int32_t), value :: ndim
+      integer(c_int64_t), dimension(*), intent(in) :: row_shape
+      integer(c_int32_t), value :: order
+      type(c_ptr), intent(out) :: out
+    end function
+    function ndm_append(g, values) bind(C, name='ndm_append') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: g
+      type(c_ptr), value :: values
+    end function
+    function ndm_append_raw(g, data, nrows) bind(C, name='ndm_append_raw') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: g
+      type(c_ptr), value :: data
+      integer(c_int64_t), value :: nrows
+    end function
+    function ndm_reserve(g, rows) bind(C, name='ndm_reserve') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: g
+      integer(c_int64_t), value :: rows
+    end function
+    function ndm_shrink_to_fit(g) bind(C, name='ndm_shrink_to_fit') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: g
+    end function
+    function ndm_capacity(g) bind(C, name='ndm_capacity') result(r)
+      import
+      integer(c_int64_t) :: r
+      type(c_ptr), value :: g
+    end function
+    function ndm_growable_len(g) bind(C, name='ndm_growable_len') result(r)
+      import
+      integer(c_int64_t) :: r
+      type(c_ptr), value :: g
+    end function
+    function ndm_growable_axis(g) bind(C, name='ndm_growable_axis') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: g
+    end function
+    function ndm_growable_row_bytes(g) bind(C, name='ndm_growable_row_bytes') result(r)
+      import
+      integer(c_int64_t) :: r
+      type(c_ptr), value :: g
+    end function
+    function ndm_growable_live_views(g) bind(C, name='ndm_growable_live_views') result(r)
+      import
+      integer(c_int64_t) :: r
+      type(c_ptr), value :: g
+    end function
+    function ndm_growable_view(g, out) bind(C, name='ndm_growable_view') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: g
+      type(c_ptr), intent(out) :: out
+    end function
+    function ndm_growable_set_policy(g, policy) bind(C, name='ndm_growable_set_policy') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: g
+      integer(c_int32_t), value :: policy
+    end function
+    function ndm_growable_flush(g) bind(C, name='ndm_growable_flush') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: g
+    end function
+    function ndm_growable_free(g) bind(C, name='ndm_growable_free') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: g
     end function
     function ndm_get_item(a, index, nindex, kind, value) bind(C, name='ndm_get_item') result(r)
       import

@@ -68,10 +68,13 @@ pub enum Reason {
     /// A reduction computed into a temporary of the result's size, then copied into the result
     /// (a different output dtype, or an `out` that overlaps the input).
     ReductionResult = 5,
+    /// A growable array outgrew its capacity while views kept its buffer: its rows moved to a
+    /// new buffer (without views the pages are moved, not copied, and nothing is counted).
+    Growth = 6,
 }
 
 /// The number of [`Reason`]s.
-pub const REASONS: usize = 6;
+pub const REASONS: usize = 7;
 
 impl Reason {
     /// Every reason, in discriminant order.
@@ -82,6 +85,7 @@ impl Reason {
         Reason::CopytoOverlap,
         Reason::OperandConversion,
         Reason::ReductionResult,
+        Reason::Growth,
     ];
 
     /// The name used in messages and reports.
@@ -93,6 +97,7 @@ impl Reason {
             Reason::CopytoOverlap => "source overlaps destination",
             Reason::OperandConversion => "operand converted whole",
             Reason::ReductionResult => "reduction result temporary",
+            Reason::Growth => "growth moved rows that views keep",
         }
     }
 }

@@ -26,6 +26,12 @@ pub struct ndm_array {
     _opaque: [u8; 0],
 }
 
+/// Opaque handle to a growable array (rows appended in memory or to an `.npy` file). Release
+/// with `ndm_growable_free`. Not thread-safe: calls on one growable must not overlap.
+pub struct ndm_growable {
+    _opaque: [u8; 0],
+}
+
 /// Opaque handle to a data type. Release with `ndm_dtype_free`.
 pub struct ndm_dtype {
     _opaque: [u8; 0],

@@ -41,6 +41,9 @@ pub const NDM_COPY_REASON_OPERAND_CONVERSION: i32 = 4;
 /// Reason: a reduction accumulates in a temporary of the result's size (an `out` of another
 /// dtype or overlapping the input, a mean into `out`, a float16 mean, a mean's `where` counts).
 pub const NDM_COPY_REASON_REDUCTION_RESULT: i32 = 5;
+/// Reason: a growable array outgrew its capacity while views kept its buffer, so its rows moved to a new
+/// buffer (`ndm_append`; without views the pages move without a copy and nothing is counted).
+pub const NDM_COPY_REASON_GROWTH: i32 = 6;
 /// Entries of the by-reason arrays of `ndm_mem_counts` (room for reasons added later).
 pub const NDM_COPY_REASON_SLOTS: usize = 16;
 
@@ -71,6 +74,7 @@ same_code!(
     NDM_COPY_REASON_COPYTO_OVERLAP = Reason::CopytoOverlap,
     NDM_COPY_REASON_OPERAND_CONVERSION = Reason::OperandConversion,
     NDM_COPY_REASON_REDUCTION_RESULT = Reason::ReductionResult,
+    NDM_COPY_REASON_GROWTH = Reason::Growth,
     NDM_COPY_POLICY_ALLOW = CopyPolicy::Allow,
     NDM_COPY_POLICY_WARN = CopyPolicy::Warn,
     NDM_COPY_POLICY_FORBID = CopyPolicy::Forbid,
@@ -128,6 +132,8 @@ pub struct ndm_mem_counts {
     pub live_dtypes: u64,
     /// Live `ndm_record_builder` handles (0 for a scope).
     pub live_record_builders: u64,
+    /// Live `ndm_growable` handles (0 for a scope).
+    pub live_growables: u64,
 }
 
 fn with_counts(c: &Counts) -> ndm_mem_counts {
@@ -193,7 +199,12 @@ pub unsafe extern "C" fn ndm_mem_stats(out: *mut ndm_mem_counts) -> ndm_status {
         s.live_bytes_by_origin[..ORIGINS].copy_from_slice(&bytes);
         s.live_buffers = buffers.iter().sum();
         s.live_bytes = bytes.iter().sum();
-        (s.live_arrays, s.live_dtypes, s.live_record_builders) = super::pools::live();
+        (
+            s.live_arrays,
+            s.live_dtypes,
+            s.live_record_builders,
+            s.live_growables,
+        ) = super::pools::live();
         deliver(out, s)
     })
 }

@@ -31,6 +31,7 @@ pub mod dtype;
 pub mod fields;
 pub mod file;
 pub mod getters;
+pub mod grow;
 pub mod handle;
 pub mod item;
 pub mod memory;

@@ -47,6 +47,9 @@ pub const NDM_ERR_IO: ndm_status = 15;
 pub const NDM_ERR_FORMAT: ndm_status = 16;
 /// A bug in ndmem: a panic was caught at the boundary (the message has its text).
 pub const NDM_ERR_INTERNAL: ndm_status = 17;
+/// A growable array would have to move memory that live views still refer to, and its policy
+/// (`NDM_GROW_REFUSE`) forbids that (the message gives the number of views).
+pub const NDM_ERR_IN_USE: ndm_status = 18;
 
 /// Checks at compile time that each C constant equals the core's code for it (a `#[repr(i32)]`
 /// enum's discriminant), so every number is stated once: `same_code!(NDM_X = Kind::X, ...)`.
@@ -76,6 +79,7 @@ same_code!(
     NDM_ERR_IO = ErrorKind::Io,
     NDM_ERR_FORMAT = ErrorKind::Format,
     NDM_ERR_INTERNAL = ErrorKind::Internal,
+    NDM_ERR_IN_USE = ErrorKind::InUse,
 );
 
 thread_local! {
@@ -218,6 +222,7 @@ pub extern "C" fn ndm_status_str(status: ndm_status) -> *const c_char {
         NDM_ERR_IO => b"NDM_ERR_IO\0",
         NDM_ERR_FORMAT => b"NDM_ERR_FORMAT\0",
         NDM_ERR_INTERNAL => b"NDM_ERR_INTERNAL\0",
+        NDM_ERR_IN_USE => b"NDM_ERR_IN_USE\0",
         _ => b"NDM_ERR_UNKNOWN\0",
     };
     s.as_ptr().cast()

@@ -3,7 +3,9 @@
 //! - [`header`]: the magic string, version, length and dict text, both ways.
 //! - [`read`]: loading a file into a new array, checking every length against the file first.
 //! - [`write`]: saving an array; non-contiguous views stream through a small block buffer.
+//! - [`append`]: a file that grows at its end, in place and crash-safe.
 
+pub mod append;
 pub mod header;
 pub mod read;
 pub mod write;

@@ -9,6 +9,8 @@
 #include <cmath>
 #include <cstdio>
 #include <cstring>
+#include <cstdlib>
+#include <unistd.h>
 #include <numeric>
 #include <vector>
 
@@ -495,8 +497,62 @@ static void memory_accounting() {
     CHECK(after.live_arrays == before.live_arrays && after.live_buffers == before.live_buffers);
 }
 
+static void growable_arrays() {
+    using ndmem::Growable;
+    Growable g = Growable::empty({0}, Dtype::of<double>());
+    for (int i = 0; i < 1000; i++) g.push_back(i * 0.25);
+    CHECK(g.size() == 1000 && g.capacity() >= 1000 && g.axis() == 0 && g.row_bytes() == 8);
+    CHECK(throws([&] { g.push_back(1.0f); }, NDM_ERR_DTYPE, "4-byte value"));
+    Array before = g.view();
+    const double *p = before.span<double>().data();
+    g.reserve(g.capacity() + 1);  // a move: `before` keeps the old memory and values
+    CHECK(before.span<double>().data() == p && before.span<double>()[999] == 999 * 0.25);
+    CHECK(g.view().span<double>().data() != p);
+    CHECK(g.live_views() == 0);
+    {
+        Array now = g.view();
+        g.set_policy(NDM_GROW_REFUSE);
+        CHECK(throws([&] { g.reserve(1 << 20); }, NDM_ERR_IN_USE, "1 live view(s)"));
+        g.set_policy(NDM_GROW_MOVE);
+    }
+    g.append(Array::full<double>({3}, 7.0));  // a block of 3 rows
+    g.shrink_to_fit();
+    CHECK(g.size() == 1003 && g.capacity() == 1003 && g.view().get<double>({1002}) == 7.0);
+
+    Growable rows = Growable::empty({0, 2}, Dtype::of<int32_t>(), 4);
+    int32_t two[4] = {1, 2, 3, 4};
+    rows.append(two, 2);
+    rows.append(Array::full<int16_t>({}, 9));  // a scalar row, cast same_kind
+    CHECK(rows.view().get<int32_t>({2, 1}) == 9 && rows.view().get<int32_t>({1, 0}) == 3);
+    CHECK(throws([&] { rows.append(Array::full<double>({2}, 1.0)); }, NDM_ERR_CASTING, "same_kind"));
+
+    char dir[] = "/tmp/ndm_cpp_grow_XXXXXX";
+    CHECK(mkdtemp(dir) != nullptr);
+    std::string path = std::string(dir) + "/rows.npy";
+    Dtype f8 = Dtype::of<double>();
+    std::vector<int64_t> row = {2};
+    Growable file = Growable::open_append(path, &f8, &row);
+    double values[6] = {1, 2, 3, 4, 5, 6};
+    file.append(values, 3);
+    file.flush();
+    CHECK(Array::load(path).shape() == std::vector<int64_t>({3, 2}));
+    file.append(values, 1);
+    file.close();
+    Array loaded = Array::load(path);
+    CHECK(loaded.shape() == std::vector<int64_t>({4, 2}) && loaded.get<double>({3, 1}) == 2);
+    Growable again = Growable::open_append(path);
+    CHECK(again.size() == 4);
+    again.close();
+    CHECK(throws([&] { (void)Growable::open_append(std::string(dir) + "/new.npy"); }, NDM_ERR_INVALID_ARG,
+                 "needs the dtype"));
+    std::remove(path.c_str());
+    std::remove((std::string(dir) + "/new.npy").c_str());
+    rmdir(dir);
+}
+
 int main() {
     weak_scalars_of_every_type();
+    growable_arrays();
     flags_buffers_and_dead_handles();
     zero_copy_with_vector();
     views_and_strided();
@@ -509,7 +565,8 @@ int main() {
     views_copies_and_free_functions();
     memory_accounting();
     ndm_mem_counts end = ndmem::mem_stats();  // every handle and buffer is gone
-    CHECK(end.live_arrays == 0 && end.live_dtypes == 0 && end.live_buffers == 0 && end.live_record_builders == 0);
+    CHECK(end.live_arrays == 0 && end.live_dtypes == 0 && end.live_buffers == 0 && end.live_record_builders == 0 &&
+          end.live_growables == 0);
     if (end.live_arrays) ndmem::leak_report();
     std::printf("test_cpp: %d passed, %d failed\n", passed, failed);
     return failed == 0 ? 0 : 1;

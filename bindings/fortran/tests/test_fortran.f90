@@ -288,6 +288,47 @@ program test_fortran
     if (s%live_arrays /= 0) call ndm_check(ndm_mem_leak_report())
   end block
 
+  ! Growable arrays: rows appended to a C-order (n, 3) array are the columns of the Fortran
+  ! pointer m(3, n) (ndm_pointer reverses the axes), which stays valid, with its values, when
+  ! the array moves; then the same to an .npy file.
+  block
+    type(c_ptr) :: g, gv, gd, loaded
+    real(c_double), target :: col(3)
+    real(c_double), pointer :: m(:, :)
+    integer(c_int64_t) :: k
+    call ndm_check(ndm_dtype_parse(ndm_cstr('<f8'), gd))
+    call ndm_check(ndm_empty_growable(gd, 2, [0_c_int64_t, 3_c_int64_t], 0_c_int64_t, ndm_order_c, g), 'grow')
+    do k = 1, 100
+      col = [real(k, c_double), 2 * real(k, c_double), 3 * real(k, c_double)]
+      call ndm_check(ndm_append_raw(g, c_loc(col), 1_c_int64_t), 'append')
+    end do
+    call check(ndm_growable_len(g) == 100 .and. ndm_capacity(g) >= 100 .and. ndm_growable_axis(g) == 0)
+    call ndm_check(ndm_growable_view(g, gv))
+    call ndm_check(ndm_pointer(gv, m), 'pointer')
+    call check(size(m, 1) == 3 .and. size(m, 2) == 100 .and. m(2, 50) == 100 .and. m(3, 100) == 300)
+    call check(ndm_growable_live_views(g) == 1)
+    call ndm_check(ndm_growable_set_policy(g, ndm_grow_refuse))
+    call check(ndm_reserve(g, 1000_c_int64_t) == ndm_err_in_use)
+    call check(index(ndm_message(), '1 live view(s)') > 0)
+    call ndm_check(ndm_growable_set_policy(g, ndm_grow_move))
+    call ndm_check(ndm_reserve(g, 1000_c_int64_t))
+    call check(m(3, 100) == 300 .and. ndm_growable_live_views(g) == 0 .and. ndm_capacity(g) >= 1000)
+    call ndm_check(ndm_array_free(gv))
+    call ndm_check(ndm_growable_free(g))
+    call ndm_check(ndm_open_append(ndm_cstr('/tmp/ndm_test_fortran_grow.npy'), gd, 1, [3_c_int64_t], &
+                                   ndm_order_c, g), 'open_append')
+    call ndm_check(ndm_append_raw(g, c_loc(col), 1_c_int64_t))
+    call ndm_check(ndm_append_raw(g, c_loc(col), 1_c_int64_t))
+    call ndm_check(ndm_growable_free(g))
+    call ndm_check(ndm_load_npy(ndm_cstr('/tmp/ndm_test_fortran_grow.npy'), loaded))
+    call ndm_check(ndm_pointer(loaded, m))
+    call check(size(m, 1) == 3 .and. size(m, 2) == 2 .and. m(3, 2) == 300)
+    call ndm_check(ndm_array_free(loaded))
+    call ndm_check(ndm_dtype_free(gd))
+    open(unit=11, file='/tmp/ndm_test_fortran_grow.npy')
+    close(11, status='delete')
+  end block
+
   print '(a, i0, a, i0, a)', 'test_fortran: ', passed, ' passed, ', failed, ' failed'
   if (failed > 0) error stop 1
 contains

@@ -55,6 +55,8 @@ NDM_FLAG_F_CONTIGUOUS = 2
 NDM_FLAG_OWNDATA = 4
 NDM_FLAG_ALIGNED = 256
 NDM_FLAG_WRITEABLE = 1024
+NDM_GROW_MOVE = 0
+NDM_GROW_REFUSE = 1
 NDM_ORIGIN_HEAP = 0
 NDM_ORIGIN_HUGE_PAGE = 1
 NDM_ORIGIN_FOREIGN = 2
@@ -66,6 +68,7 @@ NDM_COPY_REASON_UFUNC_OVERLAP = 2
 NDM_COPY_REASON_COPYTO_OVERLAP = 3
 NDM_COPY_REASON_OPERAND_CONVERSION = 4
 NDM_COPY_REASON_REDUCTION_RESULT = 5
+NDM_COPY_REASON_GROWTH = 6
 NDM_COPY_REASON_SLOTS = 16
 NDM_COPY_POLICY_ALLOW = 0
 NDM_COPY_POLICY_WARN = 1
@@ -152,6 +155,7 @@ NDM_ERR_TOO_HARD = 14
 NDM_ERR_IO = 15
 NDM_ERR_FORMAT = 16
 NDM_ERR_INTERNAL = 17
+NDM_ERR_IN_USE = 18
 
 ndm_status = ctypes.c_int32
 
@@ -189,6 +193,7 @@ class ndm_mem_counts(ctypes.Structure):
         ('live_arrays', ctypes.c_uint64),
         ('live_dtypes', ctypes.c_uint64),
         ('live_record_builders', ctypes.c_uint64),
+        ('live_growables', ctypes.c_uint64),
     ]
 
 
@@ -307,6 +312,21 @@ FUNCTIONS = {
     'ndm_array_dtype': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_base': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_buffer_range': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p), ctypes.POINTER(ctypes.c_size_t)]),
+    'ndm_empty_growable': (ndm_status, [ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_int64, ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_open_append': (ndm_status, [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_append': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p]),
+    'ndm_append_raw': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]),
+    'ndm_reserve': (ndm_status, [ctypes.c_void_p, ctypes.c_int64]),
+    'ndm_shrink_to_fit': (ndm_status, [ctypes.c_void_p]),
+    'ndm_capacity': (ctypes.c_int64, [ctypes.c_void_p]),
+    'ndm_growable_len': (ctypes.c_int64, [ctypes.c_void_p]),
+    'ndm_growable_axis': (ctypes.c_int32, [ctypes.c_void_p]),
+    'ndm_growable_row_bytes': (ctypes.c_int64, [ctypes.c_void_p]),
+    'ndm_growable_live_views': (ctypes.c_int64, [ctypes.c_void_p]),
+    'ndm_growable_view': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_growable_set_policy': (ndm_status, [ctypes.c_void_p, ctypes.c_int32]),
+    'ndm_growable_flush': (ndm_status, [ctypes.c_void_p]),
+    'ndm_growable_free': (ndm_status, [ctypes.c_void_p]),
     'ndm_get_item': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_int32, ctypes.c_void_p]),
     'ndm_set_item': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.c_int32, ctypes.c_void_p]),
     'ndm_mem_stats': (ndm_status, [ctypes.POINTER(ndm_mem_counts)]),
@@ -379,6 +399,8 @@ FUNCTIONS = {
 
 # The functions that report their outcome as an ndm_status (checked after every call).
 CHECKED = frozenset([
+    'ndm_append',
+    'ndm_append_raw',
     'ndm_arange',
     'ndm_array_dtype',
     'ndm_array_free',
@@ -411,6 +433,7 @@ CHECKED = frozenset([
     'ndm_dtype_record_free',
     'ndm_dtype_record_new',
     'ndm_empty',
+    'ndm_empty_growable',
     'ndm_empty_like',
     'ndm_expand_dims',
     'ndm_field',
@@ -420,6 +443,10 @@ CHECKED = frozenset([
     'ndm_from_ptr',
     'ndm_full',
     'ndm_get_item',
+    'ndm_growable_flush',
+    'ndm_growable_free',
+    'ndm_growable_set_policy',
+    'ndm_growable_view',
     'ndm_index',
     'ndm_is_self_overlapping',
     'ndm_load_npy',
@@ -435,12 +462,14 @@ CHECKED = frozenset([
     'ndm_memmap_info',
     'ndm_memmap_raw',
     'ndm_moveaxis',
+    'ndm_open_append',
     'ndm_open_memmap',
     'ndm_open_memmap_ex',
     'ndm_ravel',
     'ndm_reduce',
     'ndm_release_pages',
     'ndm_repack',
+    'ndm_reserve',
     'ndm_reshape',
     'ndm_save_npy',
     'ndm_set_alloc_hook',
@@ -451,6 +480,7 @@ CHECKED = frozenset([
     'ndm_set_tag',
     'ndm_set_thread_copy_policy',
     'ndm_shares_memory',
+    'ndm_shrink_to_fit',
     'ndm_sliding_window_view',
     'ndm_squeeze',
     'ndm_swapaxes',
