@@ -82,6 +82,9 @@ bench: build $(VENV)/.ready
 	CC=$(CC) PY=$(PY) PYENV="$(PYENV)" sh benches/large_file.sh
 	$(CC) -O2 -Iinclude benches/c/small_call.c -Ltarget/release -lndmem \
 		-Wl,-rpath,$(CURDIR)/target/release -o target/small_call && target/small_call
+	$(PYENV) $(PY) benches/compare_grow.py
+	$(CC) -O2 -Iinclude benches/c/append.c -Ltarget/release -lndmem \
+		-Wl,-rpath,$(CURDIR)/target/release -o target/append && target/append
 
 fmt-check:
 	$(CARGO) fmt --check

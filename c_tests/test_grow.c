@@ -6,7 +6,10 @@
 #define _DEFAULT_SOURCE
 #include <stdint.h>
 #include <stdlib.h>
+#include <signal.h>
+#include <sys/resource.h>
 #include <sys/stat.h>
+#include <sys/wait.h>
 #include <unistd.h>
 #include "check.h"
 
@@ -60,6 +63,44 @@ static void test_push_values(void) {
     CHECK(ndm_growable_live_views(g) == 0);
     CHECK_OK(ndm_shrink_to_fit(g));
     CHECK(ndm_capacity(g) == 100000);
+    CHECK_OK(ndm_growable_free(g));
+    CHECK_OK(ndm_dtype_free(f8));
+}
+
+/* The space/commit path: values written in place, committed in parts, never beyond. */
+static void test_space_commit(void) {
+    ndm_dtype *f8 = dt("<f8");
+    ndm_growable *g = NULL;
+    CHECK_OK(ndm_empty_growable(f8, 1, (int64_t[]){0}, 0, NDM_ORDER_C, &g));
+    double *room = NULL;
+    CHECK_OK(ndm_append_space(g, 100, (void **)&room));
+    CHECK(room != NULL && ndm_capacity(g) >= 100 && ndm_growable_len(g) == 0);
+    for (int i = 0; i < 60; i++) room[i] = i;
+    CHECK_OK(ndm_append_commit(g, 50));
+    CHECK_OK(ndm_append_commit(g, 10));
+    CHECK_ERR(ndm_append_commit(g, 41), NDM_ERR_INVALID_ARG, "holds 40 more");
+    ndm_array *a = NULL;
+    CHECK_OK(ndm_growable_view(g, &a));
+    CHECK(ndm_shape(a)[0] == 60 && f8_at(a, 59) == 59 && ndm_data(a) == (void *)room);
+    double v = -1;
+    CHECK_OK(ndm_append_raw(g, &v, 1)); /* another call forgets the space */
+    CHECK_ERR(ndm_append_commit(g, 1), NDM_ERR_INVALID_ARG, "holds 0 more");
+    /* With a view alive, room past the capacity moves the rows: the view keeps the old ones. */
+    uint64_t copies = growth_copies();
+    CHECK_OK(ndm_append_space(g, 1000, (void **)&room));
+    CHECK(growth_copies() == copies + 1 && room != (double *)ndm_data(a) + 61);
+    room[0] = 7;
+    CHECK_OK(ndm_append_commit(g, 1));
+    CHECK(ndm_growable_len(g) == 62 && ndm_shape(a)[0] == 60 && f8_at(a, 0) == 0);
+    CHECK_ERR(ndm_append_space(g, -1, (void **)&room), NDM_ERR_SHAPE, "negative");
+    CHECK_ERR(ndm_append_space(g, 1, NULL), NDM_ERR_NULL_ARG, "rows");
+    CHECK_ERR(ndm_append_commit(g, -1), NDM_ERR_SHAPE, "negative");
+    CHECK_ERR(ndm_append_space(g, INT64_MAX, (void **)&room), NDM_ERR_SHAPE, "would overflow");
+    CHECK_ERR(ndm_append_space(g, INT64_MAX / 16, (void **)&room), NDM_ERR_ALLOC, "allocate");
+    CHECK_OK(ndm_array_free(a));
+    CHECK_OK(ndm_growable_view(g, &a));
+    CHECK(f8_at(a, 60) == -1 && f8_at(a, 61) == 7);
+    CHECK_OK(ndm_array_free(a));
     CHECK_OK(ndm_growable_free(g));
     CHECK_OK(ndm_dtype_free(f8));
 }
@@ -275,6 +316,66 @@ static void test_files(void) {
     CHECK_OK(ndm_dtype_free(i4));
 }
 
+/* A copy callback that frees the growable whose append is copying: refused, not a crash. */
+static ndm_status freed_from_callback;
+static void free_in_callback(int32_t reason, uint64_t bytes, const char *op, void *g) {
+    (void)reason, (void)bytes, (void)op;
+    freed_from_callback = ndm_growable_free(g);
+}
+
+static void test_reentrant_free(void) {
+    ndm_dtype *f8 = dt("<f8");
+    ndm_growable *g = NULL;
+    ndm_array *v = NULL;
+    double x = 1;
+    CHECK_OK(ndm_empty_growable(f8, 1, (int64_t[]){0}, 1, NDM_ORDER_C, &g));
+    CHECK_OK(ndm_append_raw(g, &x, 1));
+    CHECK_OK(ndm_growable_view(g, &v)); /* so the next growth copies, under WARN: the callback */
+    CHECK_OK(ndm_set_copy_callback(free_in_callback, g));
+    CHECK_OK(ndm_set_copy_policy(NDM_COPY_POLICY_WARN));
+    CHECK_OK(ndm_append_raw(g, &x, 1));
+    CHECK_OK(ndm_set_copy_policy(NDM_COPY_POLICY_ALLOW));
+    CHECK_OK(ndm_set_copy_callback(NULL, NULL));
+    CHECK(freed_from_callback == NDM_ERR_INVALID_ARG && ndm_growable_len(g) == 2);
+    CHECK_OK(ndm_array_free(v));
+    CHECK_OK(ndm_growable_free(g));
+    CHECK_OK(ndm_dtype_free(f8));
+}
+
+/* A file that cannot grow (here: a file size limit; a full disk takes the same path) is an
+ * NDM_ERR_IO when the room is made, never a SIGBUS when rows are written through the map. */
+static void test_file_cannot_grow(void) {
+    pid_t child = fork();
+    if (child == 0) {
+        signal(SIGXFSZ, SIG_IGN);
+        struct rlimit small = {1 << 20, 1 << 20};
+        setrlimit(RLIMIT_FSIZE, &small);
+        ndm_dtype *f8 = dt("<f8");
+        ndm_growable *g = NULL;
+        ndm_array *row = NULL;
+        int ok = ndm_open_append(tmp("limited.npy"), f8, 1, (int64_t[]){64}, NDM_ORDER_C, &g) == NDM_OK &&
+                 ndm_reserve(g, 10000) == NDM_ERR_IO && strstr(ndm_last_error(), "cannot resize") &&
+                 ndm_arange(0, 64, 1, f8, &row) == NDM_OK;
+        for (int i = 0; ok && i < 2000; i++) {
+            ndm_status s = ndm_append(g, row); /* through the mapping */
+            if (s != NDM_OK) {
+                ok = s == NDM_ERR_IO && i > 1000 && ndm_growable_len(g) == i;
+                break;
+            }
+        }
+        ndm_array_free(row);
+        ok = ok && ndm_growable_free(g) == NDM_OK;
+        ndm_dtype_free(f8);
+        _exit(ok ? 0 : 1);
+    }
+    int status = 0;
+    CHECK(waitpid(child, &status, 0) == child && WIFEXITED(status) && WEXITSTATUS(status) == 0);
+    ndm_array *a = NULL;
+    CHECK_OK(ndm_load_npy(tmp("limited.npy"), &a));
+    CHECK(ndm_ndim(a) == 2 && ndm_shape(a)[0] > 1000 && ndm_shape(a)[0] < 2048);
+    CHECK_OK(ndm_array_free(a));
+}
+
 /* Bad arguments: status and message, never a crash. */
 static void test_errors(void) {
     ndm_dtype *f8 = dt("<f8");
@@ -315,12 +416,15 @@ int main(void) {
     snprintf(tmpdir, sizeof tmpdir, "/tmp/ndm_grow_XXXXXX");
     if (!mkdtemp(tmpdir)) return 1;
     test_push_values();
+    test_space_commit();
     test_views_survive_moves();
     test_append_arrays();
     test_files();
+    test_reentrant_free();
+    test_file_cannot_grow();
     test_errors();
-    const char *names[] = {"grow.npy", "grow_f.npy", "old.npy", "zero_d.npy", "new.npy"};
-    for (int i = 0; i < 5; i++) unlink(tmp(names[i]));
+    const char *names[] = {"grow.npy", "grow_f.npy", "old.npy", "zero_d.npy", "new.npy", "limited.npy"};
+    for (int i = 0; i < 6; i++) unlink(tmp(names[i]));
     rmdir(tmpdir);
     return check_report("test_grow");
 }

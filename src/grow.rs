@@ -6,8 +6,8 @@
 //! axis; either way each row is one contiguous block, and row `i` starts `i * row_bytes` after
 //! row 0. Appending within capacity writes after the last row and moves nothing. Past it, the
 //! capacity at least doubles:
-//! - **No view** of the buffer is alive: the pages are moved by the kernel (`mremap`), not
-//!   copied, and nothing is counted.
+//! - **No view** of the buffer is alive: it is resized with `realloc` (in place when it can;
+//!   large blocks move by remapping their pages, not by copying), and nothing is counted.
 //! - **Views are alive** (arrays made by [`Growable::array`], their views, exported pointers):
 //!   they keep the old buffer, unchanged, and the rows are copied to a new one. The copy is an
 //!   implicit copy (`Reason::Growth`) that the copy policy may forbid, and the growable's own
@@ -68,6 +68,8 @@ pub struct Growable {
     /// Byte offset of row 0 in `buffer` (the header's length in a file, else 0).
     start: usize,
     policy: MovePolicy,
+    /// Rows past the last that [`Growable::space`] handed out and not yet committed.
+    granted: usize,
     counter: Option<ViewCounter>,
     disk: Option<AppendFile>,
 }
@@ -137,6 +139,7 @@ impl Growable {
             buffer,
             start,
             policy: MovePolicy::Move,
+            granted: 0,
             counter: None,
             disk: None,
         })
@@ -298,10 +301,52 @@ impl Growable {
             }
             // `make_room` gave room for `rows` more rows inside the buffer; `src` is readable
             // for `n` bytes (the caller's precondition) and may lie in this very buffer (a
-            // view's pointer), so the copy is a memmove.
+            // view's pointer), so the copy is a memmove (one load, then one store, for the
+            // common one-value rows: a call to memmove would cost as much as the rest).
             // SAFETY: so both ranges are valid for the copy.
-            None => unsafe { std::ptr::copy(src, self.buffer.as_ptr().add(at), n) },
+            None => unsafe {
+                let dst = self.buffer.as_ptr().add(at);
+                match n {
+                    8 => dst
+                        .cast::<u64>()
+                        .write_unaligned(src.cast::<u64>().read_unaligned()),
+                    4 => dst
+                        .cast::<u32>()
+                        .write_unaligned(src.cast::<u32>().read_unaligned()),
+                    16 => dst
+                        .cast::<u128>()
+                        .write_unaligned(src.cast::<u128>().read_unaligned()),
+                    _ => std::ptr::copy(src, dst, n),
+                }
+            },
         }
+        self.grew(rows);
+        Ok(())
+    }
+
+    /// Room for `rows` more rows after the last one, and the address where they go, for the
+    /// caller to fill in the array's dtype and order; [`Growable::commit`] makes them rows.
+    /// The address is valid until the next call on this growable other than `commit` (which
+    /// may move the memory, as `std::vector` invalidates its iterators); until committed, the
+    /// rows are not part of the array (views do not see them, any other call forgets them).
+    pub fn space(&mut self, rows: usize) -> Result<*mut u8> {
+        self.make_room(rows)?;
+        self.granted = rows;
+        let at = self.start + self.len * self.row_bytes;
+        Ok(self.buffer.as_ptr().wrapping_add(at))
+    }
+
+    /// Makes the first `rows` rows of the last [`Growable::space`] part of the array (the rest
+    /// of that space stays available to further commits).
+    pub fn commit(&mut self, rows: usize) -> Result<()> {
+        if rows > self.granted {
+            bail!(
+                InvalidArg,
+                "cannot commit {rows} rows: the space given since the last other call holds {} more",
+                self.granted
+            );
+        }
+        self.granted -= rows;
         self.grew(rows);
         Ok(())
     }
@@ -313,6 +358,7 @@ impl Growable {
 
     /// Makes room for `extra` more rows, at least doubling the capacity when it must grow.
     fn make_room(&mut self, extra: usize) -> Result<()> {
+        self.granted = 0;
         let need = match self.len.checked_add(extra) {
             Some(n) if n <= i64::MAX as usize => n,
             _ => bail!(
@@ -336,6 +382,7 @@ impl Growable {
 
     /// Makes room for at least `rows` rows in all (NumPy-style `reserve`); never shrinks.
     pub fn reserve(&mut self, rows: i64) -> Result<()> {
+        self.granted = 0;
         if rows < 0 {
             bail!(Shape, "cannot reserve {rows} rows: negative");
         }
@@ -349,6 +396,7 @@ impl Growable {
     /// maps the file (on disk): then the capacity becomes the length. With views alive it does
     /// nothing: moving would only add a second buffer while they keep the first.
     pub fn shrink_to_fit(&mut self) -> Result<()> {
+        self.granted = 0;
         if self.capacity == self.len || self.row_bytes == 0 || self.live_views() > 0 {
             return Ok(());
         }
@@ -356,12 +404,12 @@ impl Growable {
         match &self.disk {
             Some(file) => {
                 if file.live_maps() == 1 {
-                    // Only this growable's mapping reaches past the rows, and it is replaced
-                    // before anything reads it again.
+                    // Only this growable's mapping reaches past the rows: replace it by one of
+                    // the rows, then cut the file (a failure to cut leaves spare room, unused).
                     let end = (self.start + bytes) as u64;
-                    file.set_len(end)?;
                     self.buffer = Arc::new(file.map(end)?);
                     self.capacity = self.len;
+                    file.set_len(end)?;
                 }
             }
             None => {
@@ -423,7 +471,12 @@ impl Growable {
     /// [`AppendFile::commit`]). A no-op in memory.
     pub fn flush(&mut self) -> Result<()> {
         match &mut self.disk {
-            Some(file) => file.commit(self.len),
+            Some(file) => {
+                // Rows written through the mapping are written back first (`msync`; Linux's
+                // fdatasync in `commit` would cover them, POSIX does not promise it).
+                self.buffer.flush(self.start, self.len * self.row_bytes)?;
+                file.commit(self.len)
+            }
             None => Ok(()),
         }
     }
@@ -434,9 +487,11 @@ impl Growable {
         self.flush()?;
         if let Some(file) = &self.disk {
             if self.live_views() == 0 && file.live_maps() == 1 && self.capacity > self.len {
-                // Only this growable's mapping reaches the spare room, and it is not read again.
-                file.set_len((self.start + self.len * self.row_bytes) as u64)?;
+                // Only this growable's mapping reaches the spare room, which nothing writes
+                // from now on (the capacity says so before the cut).
                 self.capacity = self.len;
+                self.granted = 0;
+                file.set_len((self.start + self.len * self.row_bytes) as u64)?;
             }
         }
         Ok(())

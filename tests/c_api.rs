@@ -436,20 +436,28 @@ fn c_test_memory() {
     c_program("test_memory");
 }
 
-#[test]
-fn readme_memory_example_compiles_and_prints_what_it_says() {
+/// The ```c block of the README section `title` compiles, runs and prints the block after it.
+fn readme_example_prints_what_it_says(title: &str, name: &str) {
     let readme = std::fs::read_to_string(root().join("README.md")).expect("read README.md");
-    let section = readme
-        .find("## Where did my memory go?")
-        .expect("a memory section in README.md");
+    let section = readme.find(title).expect("the section in README.md");
     let start = section + readme[section..].find("```c\n").expect("a ```c block") + 5;
     let len = readme[start..].find("```").expect("end of the ```c block");
-    let src = out_dir().join("readme_memory.c");
+    let src = out_dir().join(format!("{name}.c"));
     std::fs::write(&src, &readme[start..start + len]).expect("write example");
-    let text = build_and_run("readme_memory", &src);
+    let text = build_and_run(name, &src);
     let shown = start + readme[start..].find("prints\n\n```\n").expect("its output") + 12;
     let end = readme[shown..]
         .find("```")
         .expect("end of the output block");
     assert_eq!(text, &readme[shown..shown + end]);
+}
+
+#[test]
+fn readme_memory_example_compiles_and_prints_what_it_says() {
+    readme_example_prints_what_it_says("## Where did my memory go?", "readme_memory");
+}
+
+#[test]
+fn readme_growth_example_compiles_and_prints_what_it_says() {
+    readme_example_prints_what_it_says("## Growing arrays", "readme_growth");
 }

@@ -8,8 +8,9 @@
 use std::collections::BTreeMap;
 use std::path::Path;
 
-const PATTERNS: [&str; 12] = [
+const PATTERNS: [&str; 13] = [
     "Array::allocate(",
+    "Buffer::allocate_resizable(",
     "Array::empty(",
     "Array::zeros(",
     "Buffer::allocate(",
@@ -35,6 +36,8 @@ const SITES: &[(&str, &str, usize, &str)] = &[
     ("src/create.rs", "Array::allocate(", 2, "empty/zeros: results, not copies"),
     ("src/create.rs", "Array::empty(", 2, "full and arange: results (arange swaps byte order in place, no temporary)"),
     ("src/create.rs", "Buffer::allocate(", 1, "Array::allocate: every array allocation, counted by Buffer"),
+    ("src/grow.rs", "Buffer::allocate_resizable(", 2, "empty: the growable's buffer (a result); relocate: the move past the capacity while views live (implicit Growth for an append, explicit for reserve)"),
+    ("src/grow.rs", "copyto(", 1, "append: the values into the new rows (the operation's result)"),
     ("src/npy/read.rs", "Array::allocate(", 1, "load: the result"),
     ("src/npy/read.rs", "Buffer::allocate(", 1, "load of an empty array: the result"),
     ("src/npy/read.rs", "vec![0u8;", 1, "the header text (not elements)"),

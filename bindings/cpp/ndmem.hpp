@@ -25,6 +25,7 @@
 #include <complex>
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <functional>
 #include <initializer_list>
 #include <memory>
@@ -938,21 +939,33 @@ private:
 /// order) in amortised O(row size), in memory or at the end of an .npy file. Unlike a
 /// std::vector's iterators, arrays taken with view() never dangle: each keeps the memory it
 /// views, with the rows it was made with (ndm_growable_view says exactly what it sees later).
-/// Not thread-safe, like std::vector.
+/// push_back is inline: a store into room from ndm_append_space, committed before any other
+/// call. Not thread-safe, like std::vector.
 class Growable {
 public:
     /// Adopts a handle (freed, and a file flushed, by the destructor).
-    explicit Growable(ndm_growable *handle) : h_(handle), row_bytes_(ndm_growable_row_bytes(handle)) {}
-    Growable(Growable &&o) noexcept : h_(std::exchange(o.h_, nullptr)), row_bytes_(o.row_bytes_) {}
+    explicit Growable(ndm_growable *handle)
+        : h_(handle), row_bytes_(ndm_growable_row_bytes(handle)), kind_(kind_of_rows(handle)) {}
+    Growable(Growable &&o) noexcept
+        : h_(std::exchange(o.h_, nullptr)), row_bytes_(o.row_bytes_), kind_(o.kind_),
+          next_(std::exchange(o.next_, nullptr)), end_(std::exchange(o.end_, nullptr)),
+          pending_(std::exchange(o.pending_, 0)) {}
     Growable &operator=(Growable &&o) noexcept {
         std::swap(h_, o.h_);
         std::swap(row_bytes_, o.row_bytes_);
+        std::swap(kind_, o.kind_);
+        std::swap(next_, o.next_);
+        std::swap(end_, o.end_);
+        std::swap(pending_, o.pending_);
         return *this;
     }
     Growable(const Growable &) = delete;
     Growable &operator=(const Growable &) = delete;
-    /// Frees the growable; a flush error is lost here: call close() to see it.
-    ~Growable() { ndm_growable_free(h_); }
+    /// Commits pushed rows and frees the growable; a failure is lost here: call close() to see it.
+    ~Growable() {
+        if (pending_) ndm_append_commit(h_, pending_);
+        ndm_growable_free(h_);
+    }
 
     /// A growable array of `shape` in memory (its growing axis holds the initial, uninitialised
     /// rows, usually 0) with room for `capacity` rows.
@@ -975,54 +988,93 @@ public:
     }
 
     /// Appends one row of one element (a growable of T with no row axes, e.g. made with
-    /// shape {0}); a few nanoseconds.
+    /// shape {0}; T a number of the array's dtype, or a struct of a record row's size): an
+    /// inline store, about a nanosecond.
     template <class T> void push_back(const T &value) {
         static_assert(std::is_trivially_copyable_v<T>, "ndmem: push_back needs a trivially copyable type");
-        if (sizeof(T) != static_cast<std::size_t>(row_bytes_))
-            fail(NDM_ERR_DTYPE, "ndmem: push_back of a " + std::to_string(sizeof(T)) + "-byte value onto rows of " +
-                                    std::to_string(row_bytes_) + " bytes");
-        check(ndm_append_raw(h_, &value, 1));
+        if (sizeof(T) != static_cast<std::size_t>(row_bytes_) || (has_kind<T>::value && kind_of_number<T>() != kind_))
+            fail(NDM_ERR_DTYPE, "ndmem: push_back of a " + std::to_string(sizeof(T)) +
+                                    "-byte value of another type onto rows of " + std::to_string(row_bytes_) +
+                                    " bytes");
+        if (next_ == end_) refill();
+        std::memcpy(next_, &value, sizeof(T));
+        next_ += sizeof(T);
+        ++pending_;
     }
     /// Appends `nrows` rows stored contiguously at `rows`, in the array's dtype and order.
-    void append(const void *rows, int64_t nrows) { check(ndm_append_raw(h_, rows, nrows)); }
+    void append(const void *rows, int64_t nrows) { check(ndm_append_raw(sync(), rows, nrows)); }
     /// Appends one row or a block of rows (values broadcast to the row shape, cast same_kind).
-    void append(const Array &values) { check(ndm_append(h_, values.handle())); }
+    void append(const Array &values) { check(ndm_append(sync(), values.handle())); }
     /// Makes room for at least `rows` rows in all.
-    void reserve(int64_t rows) { check(ndm_reserve(h_, rows)); }
+    void reserve(int64_t rows) { check(ndm_reserve(sync(), rows)); }
     /// Gives back the room past the last row when no view holds it.
-    void shrink_to_fit() { check(ndm_shrink_to_fit(h_)); }
+    void shrink_to_fit() { check(ndm_shrink_to_fit(sync())); }
     /// Rows that fit before the next move.
-    int64_t capacity() const { return live(ndm_capacity(h_)); }
+    int64_t capacity() const { return live(ndm_capacity(sync())); }
     /// Rows in the array.
-    int64_t size() const { return live(ndm_growable_len(h_)); }
+    int64_t size() const { return live(ndm_growable_len(sync())); }
     /// The axis rows are appended along.
     int32_t axis() const { return live(ndm_growable_axis(h_)); }
     /// Bytes of one row.
     int64_t row_bytes() const { return row_bytes_; }
     /// Live array handles viewing the current memory.
-    int64_t live_views() const { return live(ndm_growable_live_views(h_)); }
+    int64_t live_views() const { return live(ndm_growable_live_views(sync())); }
     /// An array viewing the current rows (no copy); valid whatever the growable does next.
     Array view() const {
         ndm_array *out = nullptr;
-        check(ndm_growable_view(h_, &out));
+        check(ndm_growable_view(sync(), &out));
         return Array(out);
     }
     /// NDM_GROW_MOVE (views keep the old memory when the array must move) or NDM_GROW_REFUSE.
     void set_policy(int32_t policy) { check(ndm_growable_set_policy(h_, policy)); }
     /// For a file: writes the rows, then makes the header count them.
-    void flush() { check(ndm_growable_flush(h_)); }
+    void flush() { check(ndm_growable_flush(sync())); }
     /// Flushes a file and frees the growable, reporting a failure (the handle is freed anyway).
-    void close() { check(ndm_growable_free(std::exchange(h_, nullptr))); }
-    /// The C handle (still owned by this object).
-    ndm_growable *handle() const noexcept { return h_; }
+    void close() {
+        sync();
+        check(ndm_growable_free(std::exchange(h_, nullptr)));
+    }
+    /// The C handle (still owned by this object), with the rows pushed so far committed.
+    ndm_growable *handle() const { return sync(); }
 
 private:
+    static constexpr int64_t room_rows = 4096;
+    template <class T, class = void> struct has_kind : std::false_type {};
+    template <class T> struct has_kind<T, std::void_t<decltype(kind_of<T>::value)>> : std::true_type {};
+    template <class T> static int32_t kind_of_number() {
+        if constexpr (has_kind<T>::value) return kind_of<T>::value;
+        return -1;
+    }
+    /// The dtype kind of the rows (NDM_KIND_*), for push_back's check.
+    static int32_t kind_of_rows(ndm_growable *g) {
+        ndm_array *v = nullptr;
+        check(ndm_growable_view(g, &v));
+        return Array(v).dtype().kind();
+    }
     template <class N> N live(N n) const {
         if (n < 0) throw Error(h_ ? NDM_ERR_BAD_HANDLE : NDM_ERR_NULL_ARG, ndm_last_error());
         return n;
     }
+    /// Commits the rows push_back wrote and forgets the room (any other call may move it).
+    ndm_growable *sync() const {
+        next_ = end_ = nullptr;
+        if (pending_) check(ndm_append_commit(h_, std::exchange(pending_, 0)));
+        return h_;
+    }
+    /// Room for the next pushes: what the capacity holds (nothing moves), else room_rows more.
+    void refill() {
+        int64_t free_rows = capacity() - size();
+        int64_t rows = free_rows > 0 ? free_rows : room_rows;
+        void *room = nullptr;
+        check(ndm_append_space(sync(), rows, &room));
+        next_ = static_cast<unsigned char *>(room);
+        end_ = next_ + rows * row_bytes_;
+    }
     ndm_growable *h_;
     int64_t row_bytes_;
+    int32_t kind_;
+    mutable unsigned char *next_ = nullptr, *end_ = nullptr;
+    mutable int64_t pending_ = 0;
 };
 
 /// NumPy's `copyto(dst, src, casting)`.

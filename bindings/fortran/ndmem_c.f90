@@ -593,6 +593,19 @@ module ndmem_c
       type(c_ptr), value :: data
       integer(c_int64_t), value :: nrows
     end function
+    function ndm_append_space(g, nrows, rows) bind(C, name='ndm_append_space') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: g
+      integer(c_int64_t), value :: nrows
+      type(c_ptr), intent(out) :: rows
+    end function
+    function ndm_append_commit(g, nrows) bind(C, name='ndm_append_commit') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: g
+      integer(c_int64_t), value :: nrows
+    end function
     function ndm_reserve(g, rows) bind(C, name='ndm_reserve') result(r)
       import
       integer(c_int32_t) :: r

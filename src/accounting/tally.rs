@@ -69,7 +69,7 @@ pub enum Reason {
     /// (a different output dtype, or an `out` that overlaps the input).
     ReductionResult = 5,
     /// A growable array outgrew its capacity while views kept its buffer: its rows moved to a
-    /// new buffer (without views the pages are moved, not copied, and nothing is counted).
+    /// new buffer (without views the buffer is resized by `realloc` and nothing is counted).
     Growth = 6,
 }
 

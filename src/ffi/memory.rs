@@ -41,8 +41,9 @@ pub const NDM_COPY_REASON_OPERAND_CONVERSION: i32 = 4;
 /// Reason: a reduction accumulates in a temporary of the result's size (an `out` of another
 /// dtype or overlapping the input, a mean into `out`, a float16 mean, a mean's `where` counts).
 pub const NDM_COPY_REASON_REDUCTION_RESULT: i32 = 5;
-/// Reason: a growable array outgrew its capacity while views kept its buffer, so its rows moved to a new
-/// buffer (`ndm_append`; without views the pages move without a copy and nothing is counted).
+/// Reason: a growable array outgrew its capacity while views kept its buffer, so its rows
+/// moved to a new buffer (`ndm_append`; without views the buffer is resized by `realloc` and
+/// nothing is counted).
 pub const NDM_COPY_REASON_GROWTH: i32 = 6;
 /// Entries of the by-reason arrays of `ndm_mem_counts` (room for reasons added later).
 pub const NDM_COPY_REASON_SLOTS: usize = 16;

@@ -76,6 +76,11 @@ impl GrowCell {
         }
     }
 
+    /// Whether a call on the growable is running (as far as this thread can see).
+    pub fn is_busy(&self) -> bool {
+        self.busy.load(Ordering::Relaxed)
+    }
+
     /// Runs `f` with the growable, refusing a call that overlaps another one it notices.
     pub fn with<R>(&self, f: impl FnOnce(&mut Growable) -> Result<R>) -> Result<R> {
         struct Idle<'a>(&'a AtomicBool);
@@ -84,10 +89,10 @@ impl GrowCell {
                 self.0.store(false, Ordering::Release);
             }
         }
-        if self.busy.load(Ordering::Relaxed) {
+        if self.is_busy() {
             bail!(
                 InvalidArg,
-                "the growable array is in use by another call: a growable array must be used by one thread at a time"
+                "the growable array is in use by another call: a growable array must be used by one thread at a time, and not from a callback of a call on it"
             );
         }
         self.busy.store(true, Ordering::Relaxed);

@@ -46,6 +46,9 @@ impl AppendFile {
     /// file is created with no rows (which needs `expect.dtype` and `expect.row_shape`).
     /// Returns the file and the length of the file in bytes.
     pub fn open(path: &Path, expect: &Expect, max_header: usize) -> Result<(AppendFile, u64)> {
+        if std::fs::metadata(path).map_or(true, |m| m.len() == 0) {
+            new_shape(path, expect)?; // checked before a file is made
+        }
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
         let mut file = super::open_file(path, &options)?;
@@ -95,23 +98,7 @@ impl AppendFile {
     }
 
     fn create(file: File, path: &Path, expect: &Expect) -> Result<(AppendFile, u64)> {
-        let (Some(dtype), Some(row_shape)) = (expect.dtype, expect.row_shape) else {
-            bail!(
-                InvalidArg,
-                "'{}' does not exist or is empty: creating it needs the dtype and row shape",
-                path.display()
-            );
-        };
-        let order = expect.order.unwrap_or(MemOrder::C);
-        let mut shape = row_shape.to_vec();
-        let axis = growing_axis(shape.len() + 1, order).expect("at least one axis");
-        shape.insert(axis, 0);
-        crate::layout::check_shape(&shape, dtype.itemsize())?;
-        let header = Header {
-            dtype: dtype.clone(),
-            shape,
-            fortran_order: order == MemOrder::F,
-        };
+        let header = new_shape(path, expect)?;
         let (bytes, major) = header.encode(None)?;
         let f = AppendFile {
             file,
@@ -161,20 +148,21 @@ impl AppendFile {
         &self.path
     }
 
-    /// Sets the file's length to `len` bytes (extending with zeros, or cutting): the caller
-    /// checked that no live mapping reaches past `len`.
+    /// Sets the file's length to `len` bytes: extending allocates the blocks (a full disk is an
+    /// error here, never a fault when the mapping is written); cutting needs the caller to know
+    /// that no live mapping reaches past `len`.
     pub fn set_len(&self, len: u64) -> Result<()> {
         let old = self
             .file
             .metadata()
             .map_err(|e| io_error("cannot stat", &self.path, e))?
             .len();
-        if len > old {
-            buffer::reserve_file_space(&self.file, old, len - old);
-        }
-        self.file
-            .set_len(len)
-            .map_err(|e| io_error("cannot resize", &self.path, e))
+        let done = if len > old {
+            buffer::extend_file(&self.file, old, len - old)
+        } else {
+            self.file.set_len(len)
+        };
+        done.map_err(|e| io_error("cannot resize", &self.path, e))
     }
 
     /// Maps the first `len` bytes of the file (at least the header), read-write and shared.
@@ -228,6 +216,27 @@ impl AppendFile {
             .and_then(|m| buffer::live_maps((m.dev(), m.ino())))
             .map_or(0, |(n, _)| n)
     }
+}
+
+/// The header of a new file of no rows for `expect` (which must give the dtype and row shape).
+fn new_shape(path: &Path, expect: &Expect) -> Result<Header> {
+    let (Some(dtype), Some(row_shape)) = (expect.dtype, expect.row_shape) else {
+        bail!(
+            InvalidArg,
+            "'{}' does not exist or is empty: creating it needs the dtype and row shape",
+            path.display()
+        );
+    };
+    let order = expect.order.unwrap_or(MemOrder::C);
+    let mut shape = row_shape.to_vec();
+    let axis = growing_axis(shape.len() + 1, order).expect("at least one axis");
+    shape.insert(axis, 0);
+    crate::layout::check_shape(&shape, dtype.itemsize())?;
+    Ok(Header {
+        dtype: dtype.clone(),
+        shape,
+        fortran_order: order == MemOrder::F,
+    })
 }
 
 /// The axis rows are appended along: 0 in C order, the last in F order; `None` for 0-d.

@@ -503,6 +503,13 @@ static void growable_arrays() {
     for (int i = 0; i < 1000; i++) g.push_back(i * 0.25);
     CHECK(g.size() == 1000 && g.capacity() >= 1000 && g.axis() == 0 && g.row_bytes() == 8);
     CHECK(throws([&] { g.push_back(1.0f); }, NDM_ERR_DTYPE, "4-byte value"));
+    CHECK(throws([&] { g.push_back(int64_t{1}); }, NDM_ERR_DTYPE, "of another type"));
+    struct Pair {
+        float a, b;
+    };
+    Growable pairs = Growable::empty({0}, Dtype::parse("f4,f4"));
+    pairs.push_back(Pair{1, 2});  // a struct of the record's size
+    CHECK(pairs.size() == 1);
     Array before = g.view();
     const double *p = before.span<double>().data();
     g.reserve(g.capacity() + 1);  // a move: `before` keeps the old memory and values
@@ -513,11 +520,16 @@ static void growable_arrays() {
         Array now = g.view();
         g.set_policy(NDM_GROW_REFUSE);
         CHECK(throws([&] { g.reserve(1 << 20); }, NDM_ERR_IN_USE, "1 live view(s)"));
+        int64_t room = g.capacity() - g.size();
+        for (int64_t i = 0; i < room; i++) g.push_back(1.5);  // within capacity: nothing moves
+        CHECK(g.view().span<double>().data() == now.span<double>().data());
+        CHECK(throws([&] { g.push_back(1.5); }, NDM_ERR_IN_USE, "1 live view(s)"));
         g.set_policy(NDM_GROW_MOVE);
     }
+    int64_t n = g.size();
     g.append(Array::full<double>({3}, 7.0));  // a block of 3 rows
     g.shrink_to_fit();
-    CHECK(g.size() == 1003 && g.capacity() == 1003 && g.view().get<double>({1002}) == 7.0);
+    CHECK(g.size() == n + 3 && g.capacity() == n + 3 && g.view().get<double>({n + 2}) == 7.0);
 
     Growable rows = Growable::empty({0, 2}, Dtype::of<int32_t>(), 4);
     int32_t two[4] = {1, 2, 3, 4};

@@ -45,16 +45,18 @@ def _owner(x):
 
 
 def _held(base):
-    """How a view holds its base. An ndmem array that owns its data and is writeable, weakly:
+    """How a view holds its base. A writeable ndmem array whose memory only handles hold (it
+    owns its data, or views memory of no Python object: the rows of a growable array), weakly:
     the view's own handle keeps the memory alive, so a small view never keeps a large base
-    *array* reachable, and the retention report and `explain` say what really holds the
-    memory. Anything else strongly, as NumPy does: a memory-mapped root (it pickles by file
-    reference), a read-only base (`flags.writeable = True` on the view asks it), foreign
-    objects (NumPy arrays, buffers)."""
-    if isinstance(base, ArrayBase) and base._file is None \
-            and lib.ndm_flags(base._h) & _ffi.NDM_FLAG_OWNDATA \
-            and lib.ndm_flags(base._h) & _ffi.NDM_FLAG_WRITEABLE:
-        return weakref.ref(base)
+    *array* reachable, and the retention report, `explain` and a growable's count of live
+    views say what really holds the memory. Anything else strongly, as NumPy does: a
+    memory-mapped root (it pickles by file reference), a read-only base (`flags.writeable =
+    True` on the view asks it), foreign objects (NumPy arrays, buffers)."""
+    if isinstance(base, ArrayBase) and base._file is None:
+        flags = lib.ndm_flags(base._h)
+        only_handles = flags & _ffi.NDM_FLAG_OWNDATA or base._base is None
+        if only_handles and flags & _ffi.NDM_FLAG_WRITEABLE:
+            return weakref.ref(base)
     return base
 
 

@@ -316,6 +316,8 @@ FUNCTIONS = {
     'ndm_open_append': (ndm_status, [ctypes.c_char_p, ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.c_int32, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_append': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p]),
     'ndm_append_raw': (ndm_status, [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_int64]),
+    'ndm_append_space': (ndm_status, [ctypes.c_void_p, ctypes.c_int64, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_append_commit': (ndm_status, [ctypes.c_void_p, ctypes.c_int64]),
     'ndm_reserve': (ndm_status, [ctypes.c_void_p, ctypes.c_int64]),
     'ndm_shrink_to_fit': (ndm_status, [ctypes.c_void_p]),
     'ndm_capacity': (ctypes.c_int64, [ctypes.c_void_p]),
@@ -400,7 +402,9 @@ FUNCTIONS = {
 # The functions that report their outcome as an ndm_status (checked after every call).
 CHECKED = frozenset([
     'ndm_append',
+    'ndm_append_commit',
     'ndm_append_raw',
+    'ndm_append_space',
     'ndm_arange',
     'ndm_array_dtype',
     'ndm_array_free',

@@ -3,6 +3,7 @@ casting as NumPy's assignment) equal `np.concatenate` of the same rows; NumPy vi
 memory; views taken before a move keep their values (a hypothesis state machine against a list
 model); moves are counted, refused when asked; `.npy` files appended in place load with NumPy
 after every flush, also when the writer is killed at random points."""
+import ctypes
 import gc
 import os
 import signal
@@ -130,6 +131,85 @@ def test_no_copy_without_views_and_refusals():
         x.on_move = "sometimes"
 
 
+def test_space_and_commit_through_the_c_functions():
+    x = ndmem.empty(0, "i4", capacity=0)
+    x._rows = None  # its own snapshot would count as a live view (and go stale)
+    room = ctypes.c_void_p()
+    ndmem.lib.ndm_append_space(x._g, 5, ctypes.byref(room))
+    values = np.arange(5, dtype="i4")
+    ctypes.memmove(room, values.ctypes.data, values.nbytes)
+    ndmem.lib.ndm_append_commit(x._g, 3)
+    with pytest.raises(ValueError, match="holds 2 more"):
+        ndmem.lib.ndm_append_commit(x._g, 3)
+    with pytest.raises(ValueError, match="negative"):
+        ndmem.lib.ndm_append_space(x._g, -1, ctypes.byref(room))
+    x._rows = None  # rows committed behind its back
+    np.testing.assert_array_equal(np.asarray(x), [0, 1, 2])
+
+
+def test_results_are_plain_arrays_and_nothing_leaks():
+    before = ndmem.memory_stats().live_arrays
+    x = ndmem.empty((0, 2), "f4", capacity=8)
+    x.extend([[1, 2], [3, 4]])
+    results = [x.copy(), x.astype("f8"), x.view("i4"), x.byteswap(), ndmem.array(x),
+               ndmem.asarray(x), x + 1, x.sum(axis=0), x.T, x[1], ndmem.add(x, 1)]
+    for r in results:
+        assert type(r) is ndmem.Array
+    np.testing.assert_array_equal(np.asarray(results[-1]), [[2, 3], [4, 5]])
+    y = x
+    x += 1  # in place on the rows; x stays the growable array
+    assert x is y and isinstance(x, ndmem.GrowableArray)
+    np.testing.assert_array_equal(np.asarray(x), [[2, 3], [4, 5]])
+    del results, r
+    x.close()
+    gc.collect()
+    assert ndmem.memory_stats().live_arrays == before
+
+
+def test_appending_itself_and_python_values():
+    x = ndmem.empty(0, "u1", capacity=0)
+    x.append(7)  # a Python int into uint8, as NumPy's assignment converts it
+    x.extend([1, 2])
+    x.append(x)  # np.append(a, a): its own rows, read before they grow
+    x.extend(x)
+    np.testing.assert_array_equal(np.asarray(x), [7, 1, 2] * 4)
+    with pytest.raises(OverflowError) as ours:
+        x.append(300)
+    with pytest.raises(OverflowError) as theirs:
+        np.empty(1, "u1")[0] = 300
+    assert str(ours.value) == str(theirs.value)
+    f = ndmem.empty(0, "i8", capacity=0)
+    f.append(2.75)  # a Python float into int64 truncates, as NumPy's assignment does
+    assert f[0] == 2
+
+
+def test_reading_while_another_thread_appends():
+    x = ndmem.empty((0, 3), "i8", capacity=0)
+    stop = threading.Event()
+    seen, errors = [], []
+
+    def read():
+        try:
+            while not stop.is_set():
+                a = np.asarray(x)
+                n = x.shape[0]
+                assert a.shape[1] == 3 and 0 <= n < 10**6
+                assert (a[:, 0] == np.arange(len(a))).all()
+                seen.append(len(a))
+        except BaseException as e:  # reported by the main thread
+            errors.append(e)
+
+    readers = [threading.Thread(target=read) for _ in range(2)]
+    for t in readers:
+        t.start()
+    for i in range(3000):
+        x.append(np.array([i, i, i]))
+    stop.set()
+    for t in readers:
+        t.join()
+    assert errors == [] and len(x) == 3000 and seen
+
+
 def test_bad_arguments():
     with pytest.raises(ValueError, match="0-dimensional"):
         ndmem.empty((), "f8", capacity=3)
@@ -145,7 +225,7 @@ def test_bad_arguments():
     with pytest.raises(MemoryError):
         x.reserve(2**61)
     x.close()
-    with pytest.raises(ndmem.Error, match="released"):
+    with pytest.raises(ndmem.Error, match="closed"):
         x.append(1.0)
     with pytest.raises(ndmem.Error):
         x.shape
