@@ -409,6 +409,25 @@ static void test_errors(void) {
     CHECK_ERR(ndm_growable_free(g), NDM_ERR_BAD_HANDLE, "already freed");
     CHECK(ndm_growable_len(g) == -1 && ndm_growable_live_views(g) == -1);
     CHECK_OK(ndm_growable_free(NULL));
+    /* Every function, given NULL and a freed handle. */
+    ndm_growable *handles[2] = {NULL, g};
+    for (int i = 0; i < 2; i++) {
+        ndm_growable *h = handles[i];
+        ndm_status want = h ? NDM_ERR_BAD_HANDLE : NDM_ERR_NULL_ARG;
+        void *room = NULL;
+        ndm_array *out = NULL;
+        CHECK_STATUS(ndm_append(h, NULL), want == NDM_ERR_BAD_HANDLE ? NDM_ERR_NULL_ARG : want);
+        CHECK_STATUS(ndm_append_space(h, 1, &room), want);
+        CHECK_STATUS(ndm_append_commit(h, 0), want);
+        CHECK_STATUS(ndm_reserve(h, 1), want);
+        CHECK_STATUS(ndm_shrink_to_fit(h), want);
+        CHECK_STATUS(ndm_growable_view(h, &out), want);
+        CHECK_STATUS(ndm_growable_set_policy(h, NDM_GROW_MOVE), want);
+        CHECK_STATUS(ndm_growable_flush(h), want);
+        CHECK(ndm_capacity(h) == -1 && ndm_growable_len(h) == -1 && ndm_growable_row_bytes(h) == -1 &&
+              ndm_growable_axis(h) == -1 && ndm_growable_live_views(h) == -1 && ndm_last_status() == want);
+        CHECK(room == NULL && out == NULL);
+    }
     CHECK_OK(ndm_dtype_free(f8));
 }
 
