@@ -17,7 +17,7 @@ from hypothesis import given, settings, strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, precondition, rule
 
 import ndmem
-from conftest import ptr
+from conftest import numeric_dtypes, ptr, same_error, strided_views
 
 ROW_DTYPES = ["f8", "i4", "u1", "c8", "?", ">i2", "f2"]
 
@@ -52,6 +52,32 @@ def test_append_equals_numpy(order, dt):
     assert got.flags.f_contiguous == want.flags.f_contiguous and got.flags.writeable
     assert x.shape == want.shape and x.strides == want.strides and len(x) == len(want)
     assert x.capacity >= (x.shape[-1] if order == "F" else x.shape[0])
+
+
+@given(strided_views(max_dims=3), numeric_dtypes, st.sampled_from("CF"), st.integers(0, 3))
+def test_appending_any_layout_is_numpy_assignment(v, dt, order, rows_before):
+    """A block of any layout, dtype and byte order appended to a growable of any dtype: the new
+    rows are what `np.copyto(rows, block, casting='same_kind')` writes, or the same error and
+    nothing appended."""
+    if v.ndim == 0:
+        v = v[None]
+    fortran = order == "F" and v.ndim > 1
+    row = v.shape[:-1] if fortran else v.shape[1:]
+    start = (row + (rows_before,)) if fortran else ((rows_before,) + row)
+    x = ndmem.empty(start, dt, order, capacity=0)
+    x[...] = 0
+    before = np.asarray(x).copy()
+    want = np.zeros(v.shape, dt, order="F" if fortran else "C")
+    axis = -1 if fortran else 0
+    if not np.can_cast(v.dtype, dt, "same_kind"):
+        same_error(lambda: x.append(v), lambda: np.copyto(want, v, casting="same_kind"))
+        np.testing.assert_array_equal(np.asarray(x), before)
+        return
+    np.copyto(want, v, casting="same_kind")
+    x.append(v)
+    got = np.asarray(x)
+    np.testing.assert_array_equal(got, np.concatenate([before, want], axis=axis))
+    assert got.dtype == np.dtype(dt) and got.flags["F_CONTIGUOUS" if fortran else "C_CONTIGUOUS"]
 
 
 def test_numpy_sees_the_same_memory_and_writes_both_ways():
