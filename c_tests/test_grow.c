@@ -261,8 +261,13 @@ static void test_files(void) {
     CHECK_OK(ndm_array_free(a));
     CHECK_OK(ndm_array_free(view));
 
-    /* Reopen: dtype, row shape and order from the file; it is cut to its rows when closed. */
+    /* Reopen: dtype, row shape and order from the file; it is cut to its rows when closed.
+     * One writer at a time. */
     CHECK_OK(ndm_open_append(path, NULL, -1, NULL, NDM_ORDER_A, &g));
+    ndm_growable *second = NULL;
+    CHECK_ERR(ndm_open_append(path, NULL, -1, NULL, NDM_ORDER_A, &second), NDM_ERR_IO,
+              "open for appending already");
+    CHECK(second == NULL);
     CHECK(ndm_growable_len(g) == 1001);
     CHECK_OK(ndm_append_raw(g, rows, 1));
     CHECK_OK(ndm_growable_free(g));

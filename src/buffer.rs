@@ -589,6 +589,21 @@ pub fn extend_file(file: &std::fs::File, offset: u64, len: u64) -> std::io::Resu
     file.set_len(offset + len)
 }
 
+/// Takes the exclusive advisory lock of `file` (`flock`, held until the file is closed) if no
+/// other open of the file, in this process or another, holds it; false when one does.
+pub fn lock_exclusive(file: &std::fs::File) -> std::io::Result<bool> {
+    use std::os::fd::AsRawFd;
+    // SAFETY: flock only acts on the open descriptor; no memory is touched.
+    if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
+        return Ok(true);
+    }
+    let e = std::io::Error::last_os_error();
+    match e.raw_os_error() {
+        Some(libc::EWOULDBLOCK) => Ok(false),
+        _ => Err(e),
+    }
+}
+
 /// The size of a memory page (mapping offsets are multiples of it; NumPy's
 /// `mmap.ALLOCATIONGRANULARITY` on Linux).
 pub fn page_size() -> usize {

@@ -70,7 +70,9 @@ pub unsafe extern "C" fn ndm_empty_growable(
 /// (`NDM_ORDER_A`: the file's) must match it, and its header must have room for a longer
 /// length (files written by ndmem or NumPy 1.24 and later have it; `NDM_ERR_FORMAT` otherwise).
 /// A missing or empty file is created with no rows, which needs `dtype` and the row shape
-/// (`NDM_ORDER_A` then means C). After `ndm_growable_flush` (and `ndm_growable_free`) the file
+/// (`NDM_ORDER_A` then means C). One writer at a time: the file stays locked (`flock`) until
+/// `ndm_growable_free`; opening it for appending again meanwhile, from this process or another,
+/// is `NDM_ERR_IO`. After `ndm_growable_flush` (and `ndm_growable_free`) the file
 /// is a complete `.npy` file; if the process dies in between, it loads with the rows of the
 /// last flush.
 #[no_mangle]

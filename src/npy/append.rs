@@ -43,7 +43,9 @@ pub struct Expect<'a> {
 impl AppendFile {
     /// Opens `path` for appending: an existing `.npy` file keeps its rows (it must match what
     /// `expect` gives and have room in its header for a longer length); a missing or empty
-    /// file is created with no rows (which needs `expect.dtype` and `expect.row_shape`).
+    /// file is created with no rows (which needs `expect.dtype` and `expect.row_shape`). One
+    /// writer at a time: the file is locked (`flock`) until closed, and a second open for
+    /// appending is an `Io` error.
     /// Returns the file and the length of the file in bytes.
     pub fn open(path: &Path, expect: &Expect, max_header: usize) -> Result<(AppendFile, u64)> {
         if std::fs::metadata(path).map_or(true, |m| m.len() == 0) {
@@ -52,6 +54,16 @@ impl AppendFile {
         let mut options = OpenOptions::new();
         options.read(true).write(true).create(true).truncate(false);
         let mut file = super::open_file(path, &options)?;
+        // Two writers would overwrite each other's rows and header.
+        match buffer::lock_exclusive(&file) {
+            Ok(true) => {}
+            Ok(false) => bail!(
+                Io,
+                "cannot append to '{}': it is open for appending already (by this process or another); close that first",
+                path.display()
+            ),
+            Err(e) => return Err(io_error("cannot lock", path, e)),
+        }
         let len = file
             .metadata()
             .map_err(|e| io_error("cannot stat", path, e))?

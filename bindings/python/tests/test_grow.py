@@ -364,6 +364,8 @@ def test_open_append_loads_with_numpy(tmp_path, order):
     path = tmp_path / "rows.npy"
     with ndmem.open_append(path, "f4", (3,), order=order) as x:
         assert x.shape == ((0, 3) if order == "C" else (3, 0))
+        with pytest.raises(OSError, match="open for appending already"):
+            ndmem.open_append(path)  # one writer at a time
         np.testing.assert_array_equal(np.load(path), np.empty(x.shape, "f4"))
         parts = []
         for i in range(20):
