@@ -168,16 +168,6 @@ impl Growable {
         self.capacity
     }
 
-    /// The element type.
-    pub fn dtype(&self) -> &Dtype {
-        &self.dtype
-    }
-
-    /// The array's current shape.
-    pub fn shape(&self) -> &[i64] {
-        &self.shape
-    }
-
     /// The axis rows are appended along.
     pub fn axis(&self) -> usize {
         self.axis
@@ -193,11 +183,6 @@ impl Growable {
     /// Bytes of one row.
     pub fn row_bytes(&self) -> usize {
         self.row_bytes
-    }
-
-    /// The move policy.
-    pub fn policy(&self) -> MovePolicy {
-        self.policy
     }
 
     /// Sets the move policy.
@@ -219,11 +204,6 @@ impl Growable {
     /// Sets how views are counted: the C API counts its live array handles.
     pub fn set_view_counter(&mut self, counter: ViewCounter) {
         self.counter = Some(counter);
-    }
-
-    /// True when the rows are in an `.npy` file.
-    pub fn on_disk(&self) -> bool {
-        self.disk.is_some()
     }
 
     /// A writeable view of rows `[first, first + rows)` of the buffer (`rows` past `len` must
@@ -381,13 +361,10 @@ impl Growable {
     }
 
     /// Makes room for at least `rows` rows in all (NumPy-style `reserve`); never shrinks.
-    pub fn reserve(&mut self, rows: i64) -> Result<()> {
+    pub fn reserve(&mut self, rows: usize) -> Result<()> {
         self.granted = 0;
-        if rows < 0 {
-            bail!(Shape, "cannot reserve {rows} rows: negative");
-        }
-        if rows as usize > self.capacity {
-            self.relocate(rows as usize, Cause::Reserve)?;
+        if rows > self.capacity {
+            self.relocate(rows, Cause::Reserve)?;
         }
         Ok(())
     }
@@ -566,8 +543,8 @@ mod tests {
         g.set_policy(MovePolicy::Refuse);
         g.shrink_to_fit().unwrap();
         let w = g.array().unwrap();
-        g.reserve(g.capacity() as i64).unwrap();
-        let e = g.reserve(g.capacity() as i64 + 1).unwrap_err();
+        g.reserve(g.capacity()).unwrap();
+        let e = g.reserve(g.capacity() + 1).unwrap_err();
         assert_eq!(e.kind, crate::error::ErrorKind::InUse);
         assert!(e.message.contains("2 live view(s)"), "{}", e.message);
         drop((v, w, all));

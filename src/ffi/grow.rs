@@ -34,6 +34,14 @@ fn with<R>(g: *const ndm_growable, f: impl FnOnce(&mut Growable) -> Result<R>) -
     GROWABLES.get(g.cast(), "g")?.with(f)
 }
 
+/// A count of rows from C: never negative.
+fn count(n: i64, what: &str) -> Result<usize> {
+    if n < 0 {
+        bail!(Shape, "{what} {n} is negative");
+    }
+    Ok(n as usize)
+}
+
 fn produce(out: *mut *mut ndm_growable, make: impl FnOnce() -> Result<Growable>) -> Result<()> {
     let out = args::out(out, "out")?;
     let mut g = make()?;
@@ -128,9 +136,7 @@ pub unsafe extern "C" fn ndm_append_raw(
 ) -> ndm_status {
     boundary! {
         with(g, |g| {
-            if nrows < 0 {
-                bail!(Shape, "nrows {nrows} is negative");
-            }
+            let nrows = count(nrows, "nrows")?;
             if nrows == 0 {
                 return Ok(());
             }
@@ -139,7 +145,7 @@ pub unsafe extern "C" fn ndm_append_raw(
             }
             // The header's contract: `data` holds `nrows` rows of the array's dtype.
             // SAFETY: so it is readable for `nrows * row_bytes` bytes.
-            unsafe { g.append_raw(data.cast(), nrows as usize) }
+            unsafe { g.append_raw(data.cast(), nrows) }
         })
     }
 }
@@ -159,10 +165,8 @@ pub unsafe extern "C" fn ndm_append_space(
 ) -> ndm_status {
     boundary! {
         let rows = args::out(rows, "rows")?;
-        if nrows < 0 {
-            bail!(Shape, "nrows {nrows} is negative");
-        }
-        *rows = with(g, |g| g.space(nrows as usize))?.cast();
+        let nrows = count(nrows, "nrows")?;
+        *rows = with(g, |g| g.space(nrows))?.cast();
         Ok(())
     }
 }
@@ -173,10 +177,8 @@ pub unsafe extern "C" fn ndm_append_space(
 #[no_mangle]
 pub unsafe extern "C" fn ndm_append_commit(g: *mut ndm_growable, nrows: i64) -> ndm_status {
     boundary! {
-        if nrows < 0 {
-            bail!(Shape, "nrows {nrows} is negative");
-        }
-        with(g, |g| g.commit(nrows as usize))
+        let nrows = count(nrows, "nrows")?;
+        with(g, |g| g.commit(nrows))
     }
 }
 
@@ -184,7 +186,10 @@ pub unsafe extern "C" fn ndm_append_commit(g: *mut ndm_growable, nrows: i64) -> 
 /// refer to is an explicit copy (the caller asked), refused under `NDM_GROW_REFUSE`.
 #[no_mangle]
 pub unsafe extern "C" fn ndm_reserve(g: *mut ndm_growable, rows: i64) -> ndm_status {
-    boundary! { with(g, |g| g.reserve(rows)) }
+    boundary! {
+        let rows = count(rows, "rows")?;
+        with(g, |g| g.reserve(rows))
+    }
 }
 
 /// Gives back the room past the last row, when no view refers to the buffer (in memory) or
