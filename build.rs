@@ -32,12 +32,17 @@ fn main() {
         version
     );
 
-    let config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
+    let mut config = cbindgen::Config::from_file(crate_dir.join("cbindgen.toml"))
         .expect("cbindgen.toml is readable and valid");
+    // The version macros, then cbindgen.toml's own text after the includes (DLPack's structs).
+    let after_includes = format!(
+        "{macros}{}",
+        config.after_includes.take().unwrap_or_default()
+    );
     let bindings = match cbindgen::Builder::new()
         .with_crate(&crate_dir)
         .with_config(config)
-        .with_after_include(macros)
+        .with_after_include(after_includes)
         .generate()
     {
         Ok(b) => b,

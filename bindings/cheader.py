@@ -25,11 +25,16 @@ def split_params(text):
 def parse(text):
     """Returns (constants, opaque, structs, typedefs, functions):
     constants [(name, value text)] (object-like macros; function-like ones such as NDM_F64(x) and
-    brace initialisers such as NDM_ALL are skipped), opaque [handle type names], structs [(name, [(field, type)])]
+    brace initialisers such as NDM_ALL are skipped), opaque [handle type names, and DLPack's managed tensors, passed by address], structs [(name, [(field, type)])]
     (a fixed array field has type "element[LENGTH]"),
     typedefs [(name, type)] or [(name, (return type, [(type, name)]))] for function pointers, in
     header order, and functions [(name, return type, [(type, name)])]."""
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
+    # DLPack's structs, declared by hand under dlpack.h's include guard: the bindings pass the
+    # managed tensors by address only, like handles.
+    dlpack = re.search(r"#ifndef DLPACK_DLPACK_H_\n(.*?)\n#endif\n", text, flags=re.S)
+    text = text.replace(dlpack.group(0), "")
+    managed = re.findall(r"\} (DLManagedTensor\w*);", dlpack.group(1))
     constants = []
     for line in text.splitlines():
         m = re.match(r"#define\s+(NDM_\w+)\s+(.+)$", line.strip())
@@ -37,7 +42,7 @@ def parse(text):
             constants.append((m.group(1), m.group(2).strip()))
     body = "\n".join(l for l in text.splitlines() if not l.strip().startswith("#"))
     body = re.sub(r'extern\s+"C"\s*\{|\}\s*//\s*extern\s+"C"', "", body)
-    opaque = re.findall(r"typedef struct (\w+) \1;", body)
+    opaque = re.findall(r"typedef struct (\w+) \1;", body) + managed
     structs = []
     for m in re.finditer(r"typedef struct \{(.*?)\} (\w+);", body, flags=re.S):
         fields = []

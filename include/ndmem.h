@@ -19,6 +19,52 @@
 #define NDM_VERSION_MINOR 2
 #define NDM_VERSION_PATCH 0
 #define NDM_VERSION_STRING "0.2.0"
+/* DLPack 1.x (dmlc/dlpack): the declarations ndmem's DLPack functions use, field for field as
+ * in dlpack.h, under dlpack.h's own include guard. To use both, include dlpack.h (1.x) first:
+ * its declarations are then used and these are skipped. */
+#ifndef DLPACK_DLPACK_H_
+#define DLPACK_MAJOR_VERSION 1
+#define DLPACK_MINOR_VERSION 1
+/** The memory may not be written through this tensor. */
+#define DLPACK_FLAG_BITMASK_READ_ONLY (1UL << 0UL)
+/** The producer made a copy for this exchange: nobody else sees the memory. */
+#define DLPACK_FLAG_BITMASK_IS_COPIED (1UL << 1UL)
+/** Devices whose memory the CPU addresses (dlpack.h has the full list). */
+typedef enum { kDLCPU = 1, kDLCUDAHost = 3, kDLROCMHost = 11, kDLCUDAManaged = 13 } DLDeviceType;
+/** Element type codes. */
+typedef enum {
+    kDLInt = 0U, kDLUInt = 1U, kDLFloat = 2U, kDLOpaqueHandle = 3U, kDLBfloat = 4U,
+    kDLComplex = 5U, kDLBool = 6U
+} DLDataTypeCode;
+typedef struct { uint32_t major; uint32_t minor; } DLPackVersion;
+typedef struct { DLDeviceType device_type; int32_t device_id; } DLDevice;
+/** `code` a DLDataTypeCode, `bits` per lane, `lanes` per element. */
+typedef struct { uint8_t code; uint8_t bits; uint16_t lanes; } DLDataType;
+/** Element 0 is at `(char *)data + byte_offset`; `strides` in elements, NULL: C-contiguous. */
+typedef struct {
+    void *data;
+    DLDevice device;
+    int32_t ndim;
+    DLDataType dtype;
+    int64_t *shape;
+    int64_t *strides;
+    uint64_t byte_offset;
+} DLTensor;
+/** DLPack before 1.0: the consumer calls `deleter(self)` once when done. */
+typedef struct DLManagedTensor {
+    DLTensor dl_tensor;
+    void *manager_ctx;
+    void (*deleter)(struct DLManagedTensor *self);
+} DLManagedTensor;
+/** DLPack 1.x: as DLManagedTensor, with a version and DLPACK_FLAG_BITMASK_* flags. */
+typedef struct DLManagedTensorVersioned {
+    DLPackVersion version;
+    void *manager_ctx;
+    void (*deleter)(struct DLManagedTensorVersioned *self);
+    uint64_t flags;
+    DLTensor dl_tensor;
+} DLManagedTensorVersioned;
+#endif
 
 
 /**
@@ -93,6 +139,12 @@
  * list (no axis), never "all", so an empty C++ vector's `data()` means what it says.
  */
 #define NDM_ALL_AXES -1
+
+/**
+ * `ndm_to_dlpack` flag: export a C-contiguous copy in the native byte order (marked
+ * `DLPACK_FLAG_BITMASK_IS_COPIED`), which works for every numeric array.
+ */
+#define NDM_DLPACK_COPY 1
 
 /**
  * Element kind code: bool (`|b1`).
@@ -1109,6 +1161,12 @@ typedef struct {
  */
 #define NDM_ERR_IN_USE 18
 
+/**
+ * Memory DLPack cannot describe (a dtype, byte order, stride or device it has no words for; the
+ * message says which, and how a copy gets round it), or a foreign tensor ndmem cannot take.
+ */
+#define NDM_ERR_EXCHANGE 19
+
 
 
 #ifdef __cplusplus
@@ -1228,6 +1286,68 @@ ndm_status ndm_from_ptr(void *data,
  * `NDM_ERR_BAD_HANDLE` (nothing is freed twice).
  */
 ndm_status ndm_array_free(ndm_array *array);
+
+/**
+ * Hands `a` to another library as a DLPack 1.x tensor, without a copy: `*out` points to a
+ * `DLManagedTensorVersioned` (version 1.1) whose memory is `a`'s; `flags` 0 or
+ * `NDM_DLPACK_COPY`.
+ *
+ * The tensor keeps `a`'s buffer alive (freeing `a` is fine) until its `deleter` is called,
+ * which the consumer must do exactly once; the deleter needs no Python runtime and may run on
+ * any thread at any time. Element 0 is at `data` (`byte_offset` 0); `strides` is always given,
+ * in elements, exactly (negative and zero strides included); `DLPACK_FLAG_BITMASK_READ_ONLY` is
+ * set for a read-only array, `DLPACK_FLAG_BITMASK_IS_COPIED` for a copy.
+ *
+ * `NDM_ERR_EXCHANGE`, with the reason, for what DLPack cannot describe: a text, bytes, raw or
+ * record dtype, a non-native byte order, or a stride that is not a multiple of the itemsize
+ * (a record field view). `NDM_DLPACK_COPY` exports a C-contiguous native-order copy instead,
+ * which cures the last two.
+ */
+ndm_status ndm_to_dlpack(const ndm_array *a, uint32_t flags, DLManagedTensorVersioned **out);
+
+/**
+ * Like `ndm_to_dlpack`, as the unversioned `DLManagedTensor` of DLPack before 1.0, for older
+ * consumers. That struct cannot say "read-only", so a read-only array is `NDM_ERR_EXCHANGE`
+ * (export it with `ndm_to_dlpack`, or a copy).
+ */
+ndm_status ndm_to_dlpack_unversioned(const ndm_array *a, uint32_t flags, DLManagedTensor **out);
+
+/**
+ * Takes another library's DLPack 1.x tensor as an array, without a copy. On success the
+ * tensor is ndmem's: its `deleter` (if not NULL) is called exactly once, on whichever thread
+ * frees the last ndmem array over the memory (views included). On failure it is **not**
+ * called and the tensor stays the caller's (including a tensor of another major version, which
+ * DLPack says to free with its deleter without reading anything else).
+ *
+ * The array is read-only when the tensor has `DLPACK_FLAG_BITMASK_READ_ONLY`. The memory
+ * must be addressable by the CPU (`kDLCPU`, `kDLCUDAHost`, `kDLROCMHost`, `kDLCUDAManaged`),
+ * the type one of ndmem's (bool, int and uint of 8-64 bits, float of 16-64 bits, complex of
+ * 64 or 128 bits, one lane), else `NDM_ERR_EXCHANGE`; `strides` NULL means C-contiguous.
+ */
+ndm_status ndm_from_dlpack_versioned(DLManagedTensorVersioned *tensor, ndm_array **out);
+
+/**
+ * Like `ndm_from_dlpack_versioned`, for the unversioned `DLManagedTensor` of DLPack before
+ * 1.0. That struct cannot say whether the memory may be written, so the array is read-only,
+ * as NumPy makes it (wrap the memory with `ndm_from_ptr` if you know it may be written).
+ */
+ndm_status ndm_from_dlpack(DLManagedTensor *tensor, ndm_array **out);
+
+/**
+ * The name a Python DLPack capsule carries: `"dltensor"` / `"dltensor_versioned"` (`used`:
+ * `"used_..."`, the name a consumer gives a capsule it took). Static strings, so a capsule
+ * named with them never outlives its name, even during interpreter shutdown.
+ */
+const char *ndm_dlpack_capsule_name(bool versioned, bool used);
+
+/**
+ * A `PyCapsule_Destructor` for capsules named by `ndm_dlpack_capsule_name` that hold a
+ * tensor from `ndm_to_dlpack(_unversioned)`, for Python bindings without a compiler (ctypes):
+ * it calls the tensor's deleter only if no consumer took the capsule (renamed it `used_...`),
+ * and runs no Python code, so it is safe at any time, interpreter shutdown included. It finds
+ * CPython's capsule functions in the process (`dlsym`); where there are none it does nothing.
+ */
+void ndm_dlpack_capsule_destructor(void *capsule);
 
 /**
  * Builds a dtype from a kind code, a byte order code and, for `NDM_KIND_BYTES`/`NDM_KIND_VOID`,

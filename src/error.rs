@@ -45,6 +45,9 @@ pub enum ErrorKind {
     /// Memory that live views still refer to would have to move (a growable array whose
     /// policy refuses moves).
     InUse = 18,
+    /// Memory that an exchange format (DLPack) cannot describe (a dtype, byte order, stride or
+    /// device it has no words for), or a foreign tensor ndmem cannot take.
+    Exchange = 19,
 }
 
 /// An error with its kind and a human-readable message with context.

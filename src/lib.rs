@@ -21,6 +21,7 @@ pub mod buffer;
 pub mod byteswap;
 pub mod copy;
 pub mod create;
+pub mod dlpack;
 pub mod dtype;
 pub mod element;
 pub mod ffi;

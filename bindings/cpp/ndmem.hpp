@@ -402,6 +402,33 @@ template <class T> struct is_weak_scalar<std::complex<T>> : std::true_type {};
 
 class Array;
 
+/// A DLPack tensor in hand (`DLManagedTensorVersioned`, or the unversioned `DLManagedTensor`
+/// of DLPack before 1.0): move-only; calls the tensor's deleter when destroyed, unless
+/// `release()` handed it to a consumer (which then calls the deleter, once).
+template <class M> class DLPackTensor {
+public:
+    explicit DLPackTensor(M *tensor = nullptr) noexcept : t_(tensor) {}
+    DLPackTensor(DLPackTensor &&o) noexcept : t_(std::exchange(o.t_, nullptr)) {}
+    DLPackTensor &operator=(DLPackTensor &&o) noexcept {
+        std::swap(t_, o.t_);
+        return *this;
+    }
+    DLPackTensor(const DLPackTensor &) = delete;
+    DLPackTensor &operator=(const DLPackTensor &) = delete;
+    ~DLPackTensor() {
+        if (t_ != nullptr && t_->deleter != nullptr) t_->deleter(t_);
+    }
+    M *get() const noexcept { return t_; }
+    M *operator->() const noexcept { return t_; }
+    /// Gives the tensor up (to a consumer, who must call its deleter once).
+    M *release() noexcept { return std::exchange(t_, nullptr); }
+
+private:
+    M *t_;
+};
+using DLPack = DLPackTensor<DLManagedTensorVersioned>;
+using DLPackUnversioned = DLPackTensor<DLManagedTensor>;
+
 /// Optional ufunc arguments (NumPy's `casting=`, `dtype=`, `where=`); the defaults are NumPy's.
 /// Reductions cast with 'unsafe' whatever `casting` says, as NumPy's do.
 struct Options {
@@ -504,6 +531,36 @@ public:
             check(s);
         }
         owner.release();  // the array's now: release_vector frees it
+        return Array(out);
+    }
+
+    // --- DLPack ---
+    /// The array as a DLPack 1.x tensor over the same memory (`copy`: a C-contiguous copy in
+    /// the native byte order, marked IS_COPIED); keeps the memory alive until the tensor's
+    /// deleter runs. Throws (NDM_ERR_EXCHANGE) for what DLPack cannot describe.
+    DLPack to_dlpack(bool copy = false) const {
+        DLManagedTensorVersioned *t = nullptr;
+        check(ndm_to_dlpack(h_, copy ? NDM_DLPACK_COPY : 0, &t));
+        return DLPack(t);
+    }
+    /// As `to_dlpack`, for consumers of DLPack before 1.0 (a read-only array throws: that
+    /// struct cannot say so).
+    DLPackUnversioned to_dlpack_unversioned(bool copy = false) const {
+        DLManagedTensor *t = nullptr;
+        check(ndm_to_dlpack_unversioned(h_, copy ? NDM_DLPACK_COPY : 0, &t));
+        return DLPackUnversioned(t);
+    }
+    /// Another library's tensor as an array, without a copy. On success the array owns the
+    /// tensor (its deleter runs once, when the last view goes); on failure this throws and the
+    /// tensor stays in `t`. An unversioned tensor gives a read-only array (as in NumPy).
+    template <class M> static Array from_dlpack(DLPackTensor<M> &&t) {
+        ndm_array *out = nullptr;
+        if constexpr (std::is_same_v<M, DLManagedTensorVersioned>) {
+            check(ndm_from_dlpack_versioned(t.get(), &out));
+        } else {
+            check(ndm_from_dlpack(t.get(), &out));
+        }
+        t.release();
         return Array(out);
     }
 

@@ -22,6 +22,7 @@ module ndmem_c
   integer(c_int32_t), parameter :: ndm_copy_always = 1_c_int32_t
   integer(c_int32_t), parameter :: ndm_copy_never = 2_c_int32_t
   integer(c_int32_t), parameter :: ndm_all_axes = -1_c_int32_t
+  integer(c_int32_t), parameter :: ndm_dlpack_copy = 1_c_int32_t
   integer(c_int32_t), parameter :: ndm_kind_bool = 0_c_int32_t
   integer(c_int32_t), parameter :: ndm_kind_int8 = 1_c_int32_t
   integer(c_int32_t), parameter :: ndm_kind_int16 = 2_c_int32_t
@@ -156,6 +157,7 @@ module ndmem_c
   integer(c_int32_t), parameter :: ndm_err_format = 16_c_int32_t
   integer(c_int32_t), parameter :: ndm_err_internal = 17_c_int32_t
   integer(c_int32_t), parameter :: ndm_err_in_use = 18_c_int32_t
+  integer(c_int32_t), parameter :: ndm_err_exchange = 19_c_int32_t
 
   type, bind(C) :: ndm_map_info
     integer(c_int32_t) :: mode
@@ -323,6 +325,45 @@ module ndmem_c
       integer(c_int32_t) :: r
       type(c_ptr), value :: array
     end function
+    function ndm_to_dlpack(a, flags, out) bind(C, name='ndm_to_dlpack') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: a
+      integer(c_int32_t), value :: flags
+      type(c_ptr), intent(out) :: out
+    end function
+    function ndm_to_dlpack_unversioned(a, flags, out) bind(C, &
+        name='ndm_to_dlpack_unversioned') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: a
+      integer(c_int32_t), value :: flags
+      type(c_ptr), intent(out) :: out
+    end function
+    function ndm_from_dlpack_versioned(tensor, out) bind(C, &
+        name='ndm_from_dlpack_versioned') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: tensor
+      type(c_ptr), intent(out) :: out
+    end function
+    function ndm_from_dlpack(tensor, out) bind(C, name='ndm_from_dlpack') result(r)
+      import
+      integer(c_int32_t) :: r
+      type(c_ptr), value :: tensor
+      type(c_ptr), intent(out) :: out
+    end function
+    function ndm_dlpack_capsule_name(versioned, used) bind(C, &
+        name='ndm_dlpack_capsule_name') result(r)
+      import
+      type(c_ptr) :: r
+      logical(c_bool), value :: versioned
+      logical(c_bool), value :: used
+    end function
+    subroutine ndm_dlpack_capsule_destructor(capsule) bind(C, name='ndm_dlpack_capsule_destructor')
+      import
+      type(c_ptr), value :: capsule
+    end subroutine
     function ndm_dtype_new(kind, byteorder, itemsize, out) bind(C, name='ndm_dtype_new') result(r)
       import
       integer(c_int32_t) :: r

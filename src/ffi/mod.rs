@@ -27,6 +27,7 @@ macro_rules! boundary_value {
 pub mod args;
 pub mod copy;
 pub mod create;
+pub mod dlpack;
 pub mod dtype;
 pub mod fields;
 pub mod file;

@@ -50,6 +50,9 @@ pub const NDM_ERR_INTERNAL: ndm_status = 17;
 /// A growable array would have to move memory that live views still refer to, and its policy
 /// (`NDM_GROW_REFUSE`) forbids that (the message gives the number of views).
 pub const NDM_ERR_IN_USE: ndm_status = 18;
+/// Memory DLPack cannot describe (a dtype, byte order, stride or device it has no words for; the
+/// message says which, and how a copy gets round it), or a foreign tensor ndmem cannot take.
+pub const NDM_ERR_EXCHANGE: ndm_status = 19;
 
 /// Checks at compile time that each C constant equals the core's code for it (a `#[repr(i32)]`
 /// enum's discriminant), so every number is stated once: `same_code!(NDM_X = Kind::X, ...)`.
@@ -80,6 +83,7 @@ same_code!(
     NDM_ERR_FORMAT = ErrorKind::Format,
     NDM_ERR_INTERNAL = ErrorKind::Internal,
     NDM_ERR_IN_USE = ErrorKind::InUse,
+    NDM_ERR_EXCHANGE = ErrorKind::Exchange,
 );
 
 thread_local! {
@@ -223,6 +227,7 @@ pub extern "C" fn ndm_status_str(status: ndm_status) -> *const c_char {
         NDM_ERR_FORMAT => b"NDM_ERR_FORMAT\0",
         NDM_ERR_INTERNAL => b"NDM_ERR_INTERNAL\0",
         NDM_ERR_IN_USE => b"NDM_ERR_IN_USE\0",
+        NDM_ERR_EXCHANGE => b"NDM_ERR_EXCHANGE\0",
         _ => b"NDM_ERR_UNKNOWN\0",
     };
     s.as_ptr().cast()

@@ -562,8 +562,41 @@ static void growable_arrays() {
     rmdir(dir);
 }
 
+// DLPack: an export and import share memory; the RAII tensor frees what nobody took; a
+// refused import leaves the tensor with its owner; read-only travels.
+static void dlpack_round_trips() {
+    Array a = Array::arange(0, 12, 1, Dtype::of<double>()).reshape({3, 4});
+    Array t = a.transpose();
+    ndmem::DLPack x = t.to_dlpack();
+    CHECK(x->dl_tensor.data == t.data() && x->dl_tensor.strides[0] == 1 && x->dl_tensor.strides[1] == 4);
+    CHECK(x->flags == 0 && x->dl_tensor.dtype.code == kDLFloat && x->dl_tensor.dtype.bits == 64);
+    Array b = Array::from_dlpack(std::move(x));
+    CHECK(x.get() == nullptr && b.data() == t.data() && b.strides() == t.strides());
+    a.set<double>({2, 1}, -5);
+    CHECK(b.get<double>({1, 2}) == -5);  // the same memory
+
+    // Nobody consumes it: the destructor calls the deleter, and the memory is released.
+    { ndmem::DLPackUnversioned u = a.to_dlpack_unversioned(); }
+    // A refused import throws and leaves the tensor in hand (freed by its destructor).
+    ndmem::DLPack y = a.to_dlpack();
+    y->dl_tensor.device.device_type = static_cast<DLDeviceType>(2);
+    CHECK(throws([&] { (void)Array::from_dlpack(std::move(y)); }, NDM_ERR_EXCHANGE, "device type 2"));
+    CHECK(y.get() != nullptr);
+
+    // Read-only both ways; the unversioned struct refuses it; a copy is marked.
+    Array ro = a.with_writeable(false);
+    Array back = Array::from_dlpack(ro.to_dlpack());
+    CHECK(!back.writeable() && back.data() == a.data());
+    CHECK(throws([&] { (void)ro.to_dlpack_unversioned(); }, NDM_ERR_EXCHANGE, "read-only"));
+    ndmem::DLPack c = ro.to_dlpack(true);
+    CHECK(c->flags == DLPACK_FLAG_BITMASK_IS_COPIED && c->dl_tensor.data != a.data());
+    Array text = Array::zeros({2}, Dtype::parse("S3"));
+    CHECK(throws([&] { (void)text.to_dlpack(true); }, NDM_ERR_EXCHANGE, "DLPack cannot describe dtype"));
+}
+
 int main() {
     weak_scalars_of_every_type();
+    dlpack_round_trips();
     growable_arrays();
     flags_buffers_and_dead_handles();
     zero_copy_with_vector();

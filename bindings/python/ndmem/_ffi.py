@@ -22,6 +22,7 @@ NDM_COPY_IF_NEEDED = 0
 NDM_COPY_ALWAYS = 1
 NDM_COPY_NEVER = 2
 NDM_ALL_AXES = -1
+NDM_DLPACK_COPY = 1
 NDM_KIND_BOOL = 0
 NDM_KIND_INT8 = 1
 NDM_KIND_INT16 = 2
@@ -156,6 +157,7 @@ NDM_ERR_IO = 15
 NDM_ERR_FORMAT = 16
 NDM_ERR_INTERNAL = 17
 NDM_ERR_IN_USE = 18
+NDM_ERR_EXCHANGE = 19
 
 ndm_status = ctypes.c_int32
 
@@ -276,6 +278,12 @@ FUNCTIONS = {
     'ndm_arange': (ndm_status, [ctypes.c_double, ctypes.c_double, ctypes.c_double, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_from_ptr': (ndm_status, [ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int64, ctypes.c_void_p, ctypes.c_int32, ctypes.POINTER(ctypes.c_int64), ctypes.POINTER(ctypes.c_int64), ctypes.c_uint32, ndm_release_fn, ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_array_free': (ndm_status, [ctypes.c_void_p]),
+    'ndm_to_dlpack': (ndm_status, [ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_to_dlpack_unversioned': (ndm_status, [ctypes.c_void_p, ctypes.c_uint32, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_from_dlpack_versioned': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_from_dlpack': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
+    'ndm_dlpack_capsule_name': (ctypes.c_char_p, [ctypes.c_bool, ctypes.c_bool]),
+    'ndm_dlpack_capsule_destructor': (None, [ctypes.c_void_p]),
     'ndm_dtype_new': (ndm_status, [ctypes.c_int32, ctypes.c_int32, ctypes.c_size_t, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_dtype_parse': (ndm_status, [ctypes.c_char_p, ctypes.POINTER(ctypes.c_void_p)]),
     'ndm_dtype_clone': (ndm_status, [ctypes.c_void_p, ctypes.POINTER(ctypes.c_void_p)]),
@@ -444,6 +452,8 @@ CHECKED = frozenset([
     'ndm_fields',
     'ndm_flatten',
     'ndm_flush',
+    'ndm_from_dlpack',
+    'ndm_from_dlpack_versioned',
     'ndm_from_ptr',
     'ndm_full',
     'ndm_get_item',
@@ -489,6 +499,8 @@ CHECKED = frozenset([
     'ndm_squeeze',
     'ndm_swapaxes',
     'ndm_take',
+    'ndm_to_dlpack',
+    'ndm_to_dlpack_unversioned',
     'ndm_transpose',
     'ndm_ufunc_binary',
     'ndm_ufunc_scalar',

@@ -101,11 +101,13 @@ _BY_STATUS = {
     _ffi.NDM_ERR_FORMAT: _error_class("FormatError", ValueError),
     _ffi.NDM_ERR_INTERNAL: _error_class("InternalError", RuntimeError),
     _ffi.NDM_ERR_IN_USE: _error_class("InUseError", BufferError),
+    _ffi.NDM_ERR_EXCHANGE: _error_class("ExchangeError", BufferError),
 }
 for _status, _cls in _BY_STATUS.items():
     _cls.status = _status
 CopyRequiredError = _BY_STATUS[_ffi.NDM_ERR_COPY_REQUIRED]  # an implicit copy was forbidden
 InUseError = _BY_STATUS[_ffi.NDM_ERR_IN_USE]  # live views keep memory a growable must move
+ExchangeError = _BY_STATUS[_ffi.NDM_ERR_EXCHANGE]  # DLPack cannot describe it, or ndmem take it
 _IO_BY_ERRNO = {}
 
 
