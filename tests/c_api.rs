@@ -482,6 +482,11 @@ fn readme_memory_example_compiles_and_prints_what_it_says() {
 }
 
 #[test]
+fn readme_dlpack_example_compiles_and_prints_what_it_says() {
+    readme_example_prints_what_it_says("## DLPack", "readme_dlpack");
+}
+
+#[test]
 fn readme_growth_example_compiles_and_prints_what_it_says() {
     readme_example_prints_what_it_says("## Growing arrays", "readme_growth");
 }

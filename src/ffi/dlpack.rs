@@ -273,7 +273,7 @@ pub unsafe extern "C" fn ndm_to_dlpack_unversioned(
         if !a.is_writeable() {
             bail!(
                 Exchange,
-                "the unversioned DLManagedTensor cannot mark an array read-only, and this one is: export it with ndm_to_dlpack (DLPack 1.x), or a copy"
+                "the unversioned DLManagedTensor cannot mark an array read-only, and this one is: export it as DLPack 1.x (ndm_to_dlpack; max_version=(1, 0) in Python), or a copy"
             );
         }
         *out = export(a, |dl_tensor| DLManagedTensor {

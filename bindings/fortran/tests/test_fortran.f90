@@ -329,6 +329,35 @@ program test_fortran
     close(11, status='delete')
   end block
 
+  ! DLPack: a Fortran section handed out as a DLPack 1.x tensor (what another library would
+  ! consume) and taken back: the same memory, and the last free releases it.
+  block
+    type(c_ptr) :: wrapped, tensor, back
+    real(c_double), target :: grid(4, 5)
+    real(c_double), pointer :: g2(:, :)
+    type(ndm_mem_counts) :: before, after
+    grid = 1
+    call ndm_check(ndm_wrap(grid(2:4, 1:5:2), wrapped), 'wrap')
+    before%size = c_sizeof(before)
+    after%size = c_sizeof(after)
+    call ndm_check(ndm_mem_stats(before))
+    call ndm_check(ndm_to_dlpack(wrapped, 0, tensor), 'to_dlpack')
+    call ndm_check(ndm_array_free(wrapped))
+    call ndm_check(ndm_from_dlpack_versioned(tensor, back), 'from_dlpack')
+    call check(c_associated(ndm_data(back), c_loc(grid(2, 1))))
+    call ndm_check(ndm_pointer(back, g2))
+    g2(3, 3) = -7  ! through the imported array, into the Fortran section
+    call check(grid(4, 5) == -7 .and. size(g2, 1) == 3 .and. size(g2, 2) == 3)
+    call ndm_check(ndm_mem_stats(after))
+    call check(after%explicit_copies == before%explicit_copies .and. after%bytes_allocated == before%bytes_allocated)
+    call ndm_check(ndm_array_free(back))
+    call ndm_check(ndm_mem_stats(after))
+    call check(after%live_buffers == before%live_buffers - 1)
+    call ndm_check(ndm_wrap(grid, wrapped))
+    call check(ndm_to_dlpack(wrapped, 4, tensor) == ndm_err_invalid_arg)
+    call ndm_check(ndm_array_free(wrapped))
+  end block
+
   print '(a, i0, a, i0, a)', 'test_fortran: ', passed, ' passed, ', failed, ' failed'
   if (failed > 0) error stop 1
 contains

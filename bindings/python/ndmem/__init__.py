@@ -7,12 +7,13 @@ from ._array import Array
 from ._base import Flags
 from ._create import (arange, array, asarray, copy, copyto, empty_like, frombuffer, full,
                       full_like, newaxis, ones, ones_like, repack_fields, zeros, zeros_like)
+from ._dlpack import from_dlpack
 from ._dtype import can_cast, dtype
 from ._growable import GrowableArray, empty, open_append
 from ._file import (flush, iter_blocks, load, memmap, memmap_info, open_memmap,
                     release_pages, save)
-from ._lib import (AxisError, CopyRequiredError, CopyWarning, Error, InUseError, TooHardError,
-                   last_error, lib)
+from ._lib import (AxisError, CopyRequiredError, CopyWarning, Error, ExchangeError, InUseError,
+                   TooHardError, last_error, lib)
 from ._memory import (TRACEMALLOC_DOMAIN, copy_policy, explain, get_copy_policy, memory_report,
                       memory_stats, reset_peak, set_copy_policy, set_tag, set_tracking, track)
 from ._ufunc import (absolute, ceil, conj, conjugate, floor, invert, isfinite, isinf, isnan,
@@ -52,4 +53,5 @@ __all__ = [
     "CopyRequiredError", "CopyWarning", "TRACEMALLOC_DOMAIN", "copy_policy", "explain",
     "get_copy_policy", "memory_report", "memory_stats", "reset_peak", "set_copy_policy",
     "set_tag", "set_tracking", "track", "GrowableArray", "InUseError", "open_append",
+    "ExchangeError", "from_dlpack",
 ]

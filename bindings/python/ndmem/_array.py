@@ -5,7 +5,7 @@ interfaces, one-call copies) comes from `ArrayBase` (`_base`); views, operators,
 pickling and files delegate to the layers in between, which make their results as instances of
 this class (`_base.new_array`) without importing it.
 """
-from . import _file, _pickle, _reduce, _ufunc, _views
+from . import _dlpack, _file, _pickle, _reduce, _ufunc, _views
 from ._base import ArrayBase
 
 
@@ -34,6 +34,16 @@ class Array(ArrayBase):
         opened 'r' or 'r+' (or created 'w+'), the file reference: path, mode, offset, dtype,
         shape and strides; the unpickled array maps the same file. Never the handle."""
         return _pickle.reduce(self, protocol)
+
+    # --- DLPack (_dlpack) ---------------------------------------------------------------------
+    def __dlpack__(self, *, stream=None, max_version=None, dl_device=None, copy=None):
+        """A DLPack capsule over this array's memory, no copy (DLPack's Python protocol; what
+        `np.from_dlpack`, `torch.from_dlpack` and `jax.dlpack.from_dlpack` call)."""
+        return _dlpack.to_capsule(self, stream, max_version, dl_device, copy)
+
+    def __dlpack_device__(self):
+        """(kDLCPU, 0): ndmem's memory is the CPU's."""
+        return _dlpack.device(self)
 
     # --- indexing and views (_views) ----------------------------------------------------------
     def __getitem__(self, key):

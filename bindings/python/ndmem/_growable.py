@@ -108,6 +108,8 @@ class GrowableArray:
         return "ndmem.GrowableArray(" + repr(self.rows())[len("ndmem."):] + ")" \
             if numpy else f"ndmem.GrowableArray(shape={self.shape}, dtype={self.dtype})"
 
+    __dlpack__ = _on_rows("__dlpack__")  # the tensor keeps the rows it shows
+    __dlpack_device__ = _on_rows("__dlpack_device__")
     __len__ = _on_rows("__len__")
     __getitem__ = _on_rows("__getitem__")
     __setitem__ = _on_rows("__setitem__")

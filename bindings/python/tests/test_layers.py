@@ -14,7 +14,7 @@ PACKAGE = Path(ndmem.__file__).parent
 
 # Bottom to top: loading and errors -> codes -> dtype -> what a handle knows -> making arrays ->
 # views / ufuncs / reductions / files / pickles -> the Array class -> the package.
-LAYERS = ["_ffi", "_lib", "_codes", "_dtype", "_base", "_create", "_views", "_ufunc", "_reduce",
+LAYERS = ["_ffi", "_lib", "_codes", "_dtype", "_base", "_create", "_dlpack", "_views", "_ufunc", "_reduce",
           "_file", "_pickle", "_memory", "_array", "_growable", "__init__"]
 
 

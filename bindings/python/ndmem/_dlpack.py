@@ -1,0 +1,114 @@
+"""DLPack, the array ecosystem's zero-copy exchange (NumPy 2, PyTorch, JAX, CuPy, ...), both ways:
+`Array.__dlpack__` / `__dlpack_device__` (the producer side of DLPack's Python specification)
+and `from_dlpack` (the consumer side), over the C functions `ndm_to_dlpack` and
+`ndm_from_dlpack_versioned`.
+
+A capsule is made and read with CPython's capsule functions through ctypes. Its name and its
+destructor are the library's (`ndm_dlpack_capsule_name`, `ndm_dlpack_capsule_destructor`):
+static strings and a C function that runs no Python, so a capsule freed during interpreter
+shutdown never reaches freed memory or a torn-down module.
+"""
+import ctypes
+import threading
+
+from . import _ffi
+from ._base import new_array
+from ._lib import lib, new_handle
+
+KDLCPU = 1  # DLPack's device type of CPU memory: every ndmem array is there, device 0
+VERSION = (1, 1)  # the DLPack version ndmem produces (and the newest it asks producers for)
+
+_capsule_new = ctypes.pythonapi.PyCapsule_New
+_capsule_new.restype = ctypes.py_object
+_capsule_new.argtypes = [ctypes.c_void_p, ctypes.c_void_p, ctypes.c_void_p]
+_capsule_is_valid = ctypes.pythonapi.PyCapsule_IsValid
+_capsule_is_valid.restype = ctypes.c_int
+_capsule_is_valid.argtypes = [ctypes.py_object, ctypes.c_void_p]
+_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+_capsule_pointer.restype = ctypes.c_void_p
+_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_void_p]
+_capsule_rename = ctypes.pythonapi.PyCapsule_SetName
+_capsule_rename.restype = ctypes.c_int
+_capsule_rename.argtypes = [ctypes.py_object, ctypes.c_void_p]
+
+
+def _address(function):
+    return ctypes.cast(function, ctypes.c_void_p).value
+
+
+# The names as addresses (ctypes would turn a returned `char *` into a bytes copy).
+_name_of = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_bool, ctypes.c_bool)(
+    _address(lib.ndm_dlpack_capsule_name))
+_NAME = {(versioned, used): _name_of(versioned, used)
+         for versioned in (False, True) for used in (False, True)}
+_DESTRUCTOR = _address(lib.ndm_dlpack_capsule_destructor)
+_taking = threading.Lock()
+
+
+def device(a):
+    """`__dlpack_device__()`: (kDLCPU, 0)."""
+    a.ndim  # a released handle raises here, as every other method does
+    return (KDLCPU, 0)
+
+
+def _check_device(dl_device, error):
+    if dl_device is not None and tuple(dl_device) != (KDLCPU, 0) and dl_device != "cpu":
+        raise error(f"unsupported device requested: {dl_device!r}; ndmem's memory is the "
+                    f"CPU's, device (kDLCPU={KDLCPU}, 0)")
+
+
+def to_capsule(a, stream=None, max_version=None, dl_device=None, copy=None):
+    """`__dlpack__`: a capsule holding a DLPack tensor over `a`'s memory (a copy if `copy`).
+
+    `max_version` None or below (1, 0) gets the unversioned "dltensor" capsule of DLPack 0.x,
+    which cannot mark memory read-only, so a read-only array is then a BufferError; otherwise a
+    "dltensor_versioned" capsule (DLPack 1.1) whose read-only flag is the array's. What DLPack
+    cannot describe (text, bytes, records, a non-native byte order, strides that are not a
+    multiple of the itemsize) is a BufferError saying why; `copy=True` exports a native,
+    C-contiguous copy, which cures the last two."""
+    if stream is not None:
+        raise RuntimeError("ndmem only supports stream=None: its memory is the CPU's")
+    _check_device(dl_device, BufferError)
+    versioned = max_version is not None and max_version[0] >= VERSION[0]
+    export = lib.ndm_to_dlpack if versioned else lib.ndm_to_dlpack_unversioned
+    tensor = ctypes.c_void_p()
+    export(a._h, _ffi.NDM_DLPACK_COPY if copy else 0, ctypes.byref(tensor))  # ExchangeError
+    return _capsule_new(tensor.value, _NAME[versioned, False], _DESTRUCTOR)
+
+
+def from_dlpack(obj, *, copy=None, device=None):
+    """An ndmem array over the memory of `obj`, any object with `__dlpack__` (a NumPy array,
+    a PyTorch tensor, a JAX array, another ndmem array), without a copy unless `copy` is True
+    (False: never copy). The producer's memory stays alive until the last ndmem view of it is
+    freed. Read-only travels: a read-only tensor, or one from a producer that speaks only
+    DLPack 0.x (which cannot say), is a read-only array, as in NumPy."""
+    _check_device(device, ValueError)
+    if not hasattr(obj, "__dlpack__"):
+        raise TypeError(f"{type(obj).__name__!r} object does not implement the DLPack protocol "
+                        "(__dlpack__)")
+    copy_here = False
+    try:
+        kwargs = {"max_version": VERSION} if copy is None else {"max_version": VERSION, "copy": copy}
+        capsule = obj.__dlpack__(**kwargs)
+    except TypeError:  # a producer older than DLPack 1.0's Python protocol
+        capsule, copy_here = obj.__dlpack__(), bool(copy)
+    x = take(capsule)
+    return x.copy() if copy_here else x
+
+
+def take(capsule):
+    """The array of an unconsumed DLPack capsule, which this marks consumed ("used_...")."""
+    with _taking:  # two threads never take one capsule
+        for versioned in (True, False):
+            if _capsule_is_valid(capsule, _NAME[versioned, False]):
+                break
+        else:
+            raise ValueError("expected an unconsumed DLPack capsule (named 'dltensor_versioned' "
+                             "or 'dltensor'); a capsule a consumer took is renamed 'used_...', "
+                             "and may be taken only once")
+        tensor = _capsule_pointer(capsule, _NAME[versioned, False])
+        take_ = lib.ndm_from_dlpack_versioned if versioned else lib.ndm_from_dlpack
+        x = new_array(new_handle(take_, tensor))  # on failure the capsule keeps its tensor
+        _capsule_rename(capsule, _NAME[versioned, True])  # the tensor is ndmem's now
+    x._base = capsule  # as NumPy's from_dlpack: the base of the memory is the capsule
+    return x
