@@ -85,6 +85,9 @@ bench: build $(VENV)/.ready
 	$(PYENV) $(PY) benches/compare_grow.py
 	$(CC) -O2 -Iinclude benches/c/append.c -Ltarget/release -lndmem \
 		-Wl,-rpath,$(CURDIR)/target/release -o target/append && target/append
+	$(PYENV) $(PY) benches/compare_dlpack.py
+	$(CC) -O2 -Iinclude benches/c/dlpack.c -Ltarget/release -lndmem \
+		-Wl,-rpath,$(CURDIR)/target/release -o target/dlpack && target/dlpack
 
 fmt-check:
 	$(CARGO) fmt --check

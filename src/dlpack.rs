@@ -48,6 +48,28 @@ pub struct DataType {
 /// What ndmem would say after "cannot export": the cure, for every refusal.
 const CURE: &str = "export a copy instead (copy=True in Python, NDM_DLPACK_COPY in C)";
 
+/// DLPack's type code of each of ndmem's scalar kinds (its bits are the itemsize's).
+const CODES: [(ScalarKind, u8); 14] = [
+    (ScalarKind::Bool, CODE_BOOL),
+    (ScalarKind::Int8, CODE_INT),
+    (ScalarKind::Int16, CODE_INT),
+    (ScalarKind::Int32, CODE_INT),
+    (ScalarKind::Int64, CODE_INT),
+    (ScalarKind::UInt8, CODE_UINT),
+    (ScalarKind::UInt16, CODE_UINT),
+    (ScalarKind::UInt32, CODE_UINT),
+    (ScalarKind::UInt64, CODE_UINT),
+    (ScalarKind::Float16, CODE_FLOAT),
+    (ScalarKind::Float32, CODE_FLOAT),
+    (ScalarKind::Float64, CODE_FLOAT),
+    (ScalarKind::Complex64, CODE_COMPLEX),
+    (ScalarKind::Complex128, CODE_COMPLEX),
+];
+
+fn bits(kind: ScalarKind) -> u8 {
+    u8::try_from(kind.itemsize() * 8).expect("itemsize is at most 16 bytes")
+}
+
 /// DLPack's type for `d`, or why there is none.
 pub fn data_type(d: &Dtype) -> Result<DataType> {
     let Some(kind) = d.scalar_kind() else {
@@ -64,31 +86,24 @@ pub fn data_type(d: &Dtype) -> Result<DataType> {
             d.repr_name()
         );
     }
-    let code = match kind {
-        ScalarKind::Bool => CODE_BOOL,
-        k => match k.kind_char() {
-            'i' => CODE_INT,
-            'u' => CODE_UINT,
-            'f' => CODE_FLOAT,
-            _ => CODE_COMPLEX,
-        },
-    };
-    let bits = u8::try_from(kind.itemsize() * 8).expect("itemsize is at most 16 bytes");
+    let (_, code) = CODES
+        .into_iter()
+        .find(|&(k, _)| k == kind)
+        .expect("every kind has a code");
     Ok(DataType {
         code,
-        bits,
+        bits: bits(kind),
         lanes: 1,
     })
 }
 
 /// The native dtype of a DLPack type, or why ndmem has none.
 pub fn dtype_of(t: DataType) -> Result<Dtype> {
-    let kind = ScalarKind::ALL.into_iter().find(|&k| {
-        let native = Dtype::scalar(k);
-        data_type(&native).is_ok_and(|own| own == t)
-    });
-    match kind {
-        Some(k) => Ok(Dtype::scalar(k)),
+    let found = CODES
+        .into_iter()
+        .find(|&(k, code)| (code, bits(k), 1) == (t.code, t.bits, t.lanes));
+    match found {
+        Some((k, _)) => Ok(Dtype::scalar(k)),
         None => bail!(
             Exchange,
             "ndmem has no dtype for DLPack type code {} with {} bits and {} lanes (it takes bool (6, 8 bits), int (0) and uint (1) of 8-64 bits, float (2) of 16-64 bits and complex (5) of 64 or 128 bits, one lane each)",
@@ -99,22 +114,11 @@ pub fn dtype_of(t: DataType) -> Result<Dtype> {
     }
 }
 
-/// An array as DLPack describes it: element 0's address is `a.data_ptr()`.
-#[derive(Clone, Debug, PartialEq, Eq)]
-pub struct Described {
-    /// The element type.
-    pub dtype: DataType,
-    /// Lengths of the axes, as the array's.
-    pub shape: Vec<i64>,
-    /// Strides in elements (the array's byte strides divided by the itemsize).
-    pub strides: Vec<i64>,
-}
-
-/// Describes `a` for DLPack, or says why it cannot be: its dtype (see [`data_type`]), or a
+/// DLPack's type for `a`, or why `a` cannot be described: its dtype (see [`data_type`]), or a
 /// stride that is not a multiple of the itemsize along an axis of more than one element (the
 /// stride of an axis of length 1, or of an empty array, is never followed, and is divided
-/// rounding toward zero as NumPy does).
-pub fn describe(a: &Array) -> Result<Described> {
+/// rounding toward zero as NumPy does: see [`element_strides`]).
+pub fn describe(a: &Array) -> Result<DataType> {
     let dtype = data_type(a.dtype())?;
     let itemsize = a.itemsize() as i64;
     let followed = |&(&n, &s): &(&i64, &i64)| n > 1 && a.size() > 0 && s % itemsize != 0;
@@ -124,12 +128,13 @@ pub fn describe(a: &Array) -> Result<Described> {
             "DLPack counts strides in elements, and this array has a stride of {s} bytes for items of {itemsize} bytes (a record field view?); {CURE}"
         );
     }
-    let strides = a.strides().iter().map(|s| s / itemsize).collect();
-    Ok(Described {
-        dtype,
-        shape: a.shape().to_vec(),
-        strides,
-    })
+    Ok(dtype)
+}
+
+/// `a`'s strides in elements, as DLPack gives them (for an array [`describe`] accepts).
+pub fn element_strides(a: &Array) -> impl Iterator<Item = i64> + '_ {
+    let itemsize = a.itemsize() as i64;
+    a.strides().iter().map(move |s| s / itemsize)
 }
 
 /// A tensor handed over by another library, in ndmem's terms.
@@ -227,7 +232,8 @@ mod tests {
         let a =
             Arc::new(Array::zeros(Dtype::scalar(ScalarKind::Int32), &[3, 4], MemOrder::C).unwrap());
         let t = crate::view::transpose(&a, None).unwrap();
-        assert_eq!(describe(&t).unwrap().strides, vec![1, 4]);
+        describe(&t).unwrap();
+        assert_eq!(element_strides(&t).collect::<Vec<_>>(), vec![1, 4]);
         let rec = "[('a', '<i4'), ('b', '<f8')]".parse::<Dtype>().unwrap();
         let r = Arc::new(Array::zeros(rec, &[5], MemOrder::C).unwrap());
         let b = crate::fields::field(&r, "b").unwrap();

@@ -115,9 +115,17 @@ const IS_COPIED: u64 = 2;
 #[repr(C)]
 struct Exported<M> {
     managed: M,
-    shape: Vec<i64>,
-    strides: Vec<i64>,
-    _array: Arc<Array>,
+    /// The shape, then the strides in elements.
+    dims: Vec<i64>,
+    array: Arc<Array>,
+}
+
+/// The `manager_ctx` of every tensor ndmem exports: the address of this static, which no other
+/// library's tensor can have, tells an import of ndmem's own tensor.
+static EXPORTED_BY_NDMEM: u8 = 0;
+
+fn ndmem_ctx() -> *mut c_void {
+    std::ptr::addr_of!(EXPORTED_BY_NDMEM).cast_mut().cast()
 }
 
 /// Calls the deleter of a tensor, if it has one.
@@ -126,7 +134,7 @@ struct Exported<M> {
 /// `m` is NULL or a live managed tensor whose deleter has not been called.
 unsafe fn delete<M: Managed>(m: *mut M) {
     // SAFETY: the caller's contract.
-    if let Some(deleter) = unsafe { m.as_mut() }.and_then(|t| t.deleter()) {
+    if let Some(deleter) = unsafe { m.as_ref() }.and_then(|t| t.deleter()) {
         // SAFETY: the producer's deleter, called once with its own tensor.
         unsafe { deleter(m) }
     }
@@ -164,60 +172,97 @@ fn source(a: &Arc<Array>, flags: u32) -> Result<(Arc<Array>, bool)> {
     ))
 }
 
-/// The two managed structs: where their tensor and context are.
+/// The two managed structs: their tensor, context and deleter.
 trait Managed: Sized {
-    fn parts(&mut self) -> (&mut DLTensor, &mut *mut c_void);
+    fn tensor(&self) -> &DLTensor;
+    fn ctx(&self) -> *mut c_void;
     fn deleter(&self) -> Option<unsafe extern "C" fn(*mut Self)>;
 }
 
-impl Managed for DLManagedTensor {
-    fn parts(&mut self) -> (&mut DLTensor, &mut *mut c_void) {
-        (&mut self.dl_tensor, &mut self.manager_ctx)
-    }
-    fn deleter(&self) -> Option<unsafe extern "C" fn(*mut Self)> {
-        self.deleter
-    }
+macro_rules! managed {
+    ($($t:ty),*) => {$(
+        impl Managed for $t {
+            fn tensor(&self) -> &DLTensor {
+                &self.dl_tensor
+            }
+            fn ctx(&self) -> *mut c_void {
+                self.manager_ctx
+            }
+            fn deleter(&self) -> Option<unsafe extern "C" fn(*mut Self)> {
+                self.deleter
+            }
+        }
+    )*};
 }
-
-impl Managed for DLManagedTensorVersioned {
-    fn parts(&mut self) -> (&mut DLTensor, &mut *mut c_void) {
-        (&mut self.dl_tensor, &mut self.manager_ctx)
-    }
-    fn deleter(&self) -> Option<unsafe extern "C" fn(*mut Self)> {
-        self.deleter
-    }
-}
+managed!(DLManagedTensor, DLManagedTensorVersioned);
 
 /// Builds the tensor of `a` (element 0 at `data`, strides always given) inside the managed
-/// struct `wrap` makes, and leaks it: the consumer's call to the deleter frees it.
-fn export<M: Managed>(a: Arc<Array>, wrap: impl FnOnce(DLTensor) -> M) -> Result<*mut M> {
-    let d = dlpack::describe(&a)?;
-    let mut e = Box::new(Exported {
-        managed: wrap(DLTensor {
-            data: a.data_ptr().cast(),
-            device: DLDevice {
-                device_type: dlpack::DEVICE_CPU,
-                device_id: 0,
-            },
-            ndim: i32::try_from(d.shape.len()).expect("at most 64 axes"),
-            dtype: DLDataType {
-                code: d.dtype.code,
-                bits: d.dtype.bits,
-                lanes: d.dtype.lanes,
-            },
-            shape: std::ptr::null_mut(),
-            strides: std::ptr::null_mut(),
-            byte_offset: 0,
-        }),
-        shape: d.shape,
-        strides: d.strides,
-        _array: a,
-    });
-    let whole = std::ptr::addr_of_mut!(*e).cast::<c_void>();
-    let (shape, strides) = (e.shape.as_mut_ptr(), e.strides.as_mut_ptr());
-    let (tensor, ctx) = e.managed.parts();
-    (tensor.shape, tensor.strides, *ctx) = (shape, strides, whole);
-    Ok(Box::into_raw(e).cast::<M>())
+/// struct `wrap` makes (given the tensor, the context and the deleter), and leaks it: the
+/// consumer's call to the deleter frees it. One allocation besides the shape and strides.
+fn export<M: Managed>(
+    a: Arc<Array>,
+    wrap: impl FnOnce(DLTensor, *mut c_void, unsafe extern "C" fn(*mut M)) -> M,
+) -> Result<*mut M> {
+    let t = dlpack::describe(&a)?;
+    let mut dims = Vec::with_capacity(2 * a.ndim());
+    dims.extend_from_slice(a.shape());
+    dims.extend(dlpack::element_strides(&a));
+    let tensor = DLTensor {
+        data: a.data_ptr().cast(),
+        device: DLDevice {
+            device_type: dlpack::DEVICE_CPU,
+            device_id: 0,
+        },
+        ndim: i32::try_from(a.ndim()).expect("at most 64 axes"),
+        dtype: DLDataType {
+            code: t.code,
+            bits: t.bits,
+            lanes: t.lanes,
+        },
+        shape: dims.as_mut_ptr(),
+        strides: dims.as_mut_ptr().wrapping_add(a.ndim()),
+        byte_offset: 0,
+    };
+    let managed = wrap(tensor, ndmem_ctx(), delete_exported::<M>);
+    Ok(Box::into_raw(Box::new(Exported {
+        managed,
+        dims,
+        array: a,
+    }))
+    .cast::<M>())
+}
+
+/// The array of a tensor ndmem exported and nobody changed (every field as exported), if `m`
+/// is one: importing it is a view of that array, with no new buffer, and the tensor is freed
+/// at once.
+fn own_export<M: Managed>(m: &M) -> Option<&Arc<Array>> {
+    // A tensor whose deleter was replaced (a consumer interposing its own) takes the general
+    // road. Function addresses may differ between copies of one function, never match another
+    // library's: at worst an own tensor is wrapped like a foreign one, which is also right.
+    #[allow(unpredictable_function_pointer_comparisons)]
+    let ours = m.deleter() == Some(delete_exported::<M>);
+    if m.ctx() != ndmem_ctx() || !ours {
+        return None;
+    }
+    // SAFETY: only ndmem's exports have this context, and each is the first field of an
+    // `Exported<M>` that lives until its deleter runs (the caller owns the tensor until then).
+    let e = unsafe { &*std::ptr::from_ref(m).cast::<Exported<M>>() };
+    let (t, a, n) = (m.tensor(), &e.array, e.array.ndim());
+    let itemsize = a.itemsize() as i64;
+    let same = t.data == a.data_ptr().cast()
+        && t.device.device_type == dlpack::DEVICE_CPU
+        && (t.ndim, t.byte_offset) == (n as i32, 0)
+        && dlpack::data_type(a.dtype()).is_ok_and(|d| {
+            (d.code, d.bits, d.lanes) == (t.dtype.code, t.dtype.bits, t.dtype.lanes)
+        })
+        && std::ptr::eq(t.shape, e.dims.as_ptr())
+        && std::ptr::eq(t.strides, e.dims.as_ptr().wrapping_add(n))
+        && e.dims[..n] == *a.shape()
+        && e.dims[n..]
+            .iter()
+            .zip(a.strides())
+            .all(|(&d, &s)| d * itemsize == s);
+    same.then_some(a)
 }
 
 /// Hands `a` to another library as a DLPack 1.x tensor, without a copy: `*out` points to a
@@ -247,10 +292,10 @@ pub unsafe extern "C" fn ndm_to_dlpack(
         if copied {
             bits |= IS_COPIED;
         }
-        *out = export(a, |dl_tensor| DLManagedTensorVersioned {
+        *out = export(a, |dl_tensor, manager_ctx, deleter| DLManagedTensorVersioned {
             version: DLPackVersion { major: dlpack::VERSION.0, minor: dlpack::VERSION.1 },
-            manager_ctx: std::ptr::null_mut(),
-            deleter: Some(delete_exported::<DLManagedTensorVersioned>),
+            manager_ctx,
+            deleter: Some(deleter),
             flags: bits,
             dl_tensor,
         })?;
@@ -276,10 +321,10 @@ pub unsafe extern "C" fn ndm_to_dlpack_unversioned(
                 "the unversioned DLManagedTensor cannot mark an array read-only, and this one is: export it as DLPack 1.x (ndm_to_dlpack; max_version=(1, 0) in Python), or a copy"
             );
         }
-        *out = export(a, |dl_tensor| DLManagedTensor {
+        *out = export(a, |dl_tensor, manager_ctx, deleter| DLManagedTensor {
             dl_tensor,
-            manager_ctx: std::ptr::null_mut(),
-            deleter: Some(delete_exported::<DLManagedTensor>),
+            manager_ctx,
+            deleter: Some(deleter),
         })?;
         Ok(())
     }
@@ -357,6 +402,25 @@ fn deleter_of<M: 'static>(
     })
 }
 
+/// The array over the memory of `tensor` (NULL: an error), which is ndmem's on success.
+///
+/// # Safety
+/// `tensor` is NULL or a valid tensor whose deleter has not been called.
+unsafe fn take<M: Managed + 'static>(tensor: *mut M, read_only: bool) -> Result<Array> {
+    // SAFETY: the caller's contract.
+    let Some(m) = (unsafe { tensor.as_ref() }) else {
+        bail!(NullArg, "argument 'tensor' is NULL");
+    };
+    if let Some(a) = own_export(m) {
+        let view = a.view(a.strided(), a.is_writeable() && !read_only);
+        // SAFETY: the tensor is ndmem's now (nothing can fail past here), the view holds the
+        // memory, and neither `m` nor `a` is used again.
+        unsafe { delete(tensor) };
+        return Ok(view);
+    }
+    import(m.tensor(), read_only, deleter_of(m.deleter(), tensor))
+}
+
 /// Takes another library's DLPack 1.x tensor as an array, without a copy. On success the
 /// tensor is ndmem's: its `deleter` (if not NULL) is called exactly once, on whichever thread
 /// frees the last ndmem array over the memory (views included). On failure it is **not**
@@ -387,8 +451,8 @@ pub unsafe extern "C" fn ndm_from_dlpack_versioned(
                     dlpack::VERSION.0
                 );
             }
-            let read_only = m.flags & READ_ONLY != 0;
-            Ok(Arc::new(import(&m.dl_tensor, read_only, deleter_of(m.deleter, tensor))?))
+            // SAFETY: as above.
+            Ok(Arc::new(unsafe { take(tensor, m.flags & READ_ONLY != 0) }?))
         })
     }
 }
@@ -404,10 +468,7 @@ pub unsafe extern "C" fn ndm_from_dlpack(
     boundary! {
         args::produce(out, || {
             // SAFETY: the header's contract: `tensor` is NULL or points to a valid tensor.
-            let Some(m) = (unsafe { tensor.as_ref() }) else {
-                bail!(NullArg, "argument 'tensor' is NULL");
-            };
-            Ok(Arc::new(import(&m.dl_tensor, true, deleter_of(m.deleter, tensor))?))
+            Ok(Arc::new(unsafe { take(tensor, true) }?))
         })
     }
 }
