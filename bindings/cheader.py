@@ -32,7 +32,8 @@ def parse(text):
     text = re.sub(r"/\*.*?\*/", "", text, flags=re.S)
     # DLPack's structs, declared by hand under dlpack.h's include guard: the bindings pass the
     # managed tensors by address only, like handles.
-    dlpack = re.search(r"#ifndef DLPACK_DLPACK_H_\n(.*?)\n#endif\n", text, flags=re.S)
+    dlpack = re.search(r"#ifndef DLPACK_DLPACK_H_\n(.*?\} DLManagedTensorVersioned;)\n#endif[^\n]*\n",
+                       text, flags=re.S)
     text = text.replace(dlpack.group(0), "")
     managed = re.findall(r"\} (DLManagedTensor\w*);", dlpack.group(1))
     constants = []

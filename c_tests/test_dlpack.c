@@ -468,6 +468,20 @@ static void test_import_refusals(void) {
     m->dl_tensor.byte_offset = UINT64_MAX - 8;
     CHECK_ERR(ndm_from_dlpack_versioned(m, &a), NDM_ERR_BOUNDS, "wraps around");
     m->dl_tensor.byte_offset = 5 * sizeof(double);
+    /* Extents that overflow, and elements that would start at address 0, are refused. */
+    int64_t hostile_shape[2] = {2, 2}, hostile_strides[2] = {INT64_MIN + 1, INT64_MAX - 1};
+    DLManagedTensorVersioned h = *m;
+    h.dl_tensor.dtype = (DLDataType){kDLInt, 8, 1};
+    h.dl_tensor.shape = hostile_shape;
+    h.dl_tensor.strides = hostile_strides;
+    h.dl_tensor.byte_offset = 0;
+    CHECK_ERR(ndm_from_dlpack_versioned(&h, &a), NDM_ERR_OVERFLOW, "more bytes than memory has");
+    int64_t two = 2, back16 = -16;
+    h.dl_tensor.ndim = 1;
+    h.dl_tensor.shape = &two;
+    h.dl_tensor.strides = &back16;
+    h.dl_tensor.data = (void *)(uintptr_t)0x10;
+    CHECK_ERR(ndm_from_dlpack_versioned(&h, &a), NDM_ERR_BOUNDS, "wraps around");
     CHECK_ERR(ndm_from_dlpack_versioned(NULL, &a), NDM_ERR_NULL_ARG, "'tensor'");
     CHECK_ERR(ndm_from_dlpack_versioned(m, NULL), NDM_ERR_NULL_ARG, "'out'");
     CHECK_ERR(ndm_from_dlpack(NULL, &a), NDM_ERR_NULL_ARG, "'tensor'");

@@ -30,7 +30,13 @@
 /** The producer made a copy for this exchange: nobody else sees the memory. */
 #define DLPACK_FLAG_BITMASK_IS_COPIED (1UL << 1UL)
 /** Devices whose memory the CPU addresses (dlpack.h has the full list). */
-typedef enum { kDLCPU = 1, kDLCUDAHost = 3, kDLROCMHost = 11, kDLCUDAManaged = 13 } DLDeviceType;
+#ifdef __cplusplus
+typedef enum : int32_t {
+#else
+typedef enum {
+#endif
+    kDLCPU = 1, kDLCUDAHost = 3, kDLROCMHost = 11, kDLCUDAManaged = 13
+} DLDeviceType;
 /** Element type codes. */
 typedef enum {
     kDLInt = 0U, kDLUInt = 1U, kDLFloat = 2U, kDLOpaqueHandle = 3U, kDLBfloat = 4U,
@@ -64,7 +70,7 @@ typedef struct DLManagedTensorVersioned {
     uint64_t flags;
     DLTensor dl_tensor;
 } DLManagedTensorVersioned;
-#endif
+#endif /* DLPACK_DLPACK_H_ */
 
 
 /**
@@ -1314,10 +1320,12 @@ ndm_status ndm_to_dlpack_unversioned(const ndm_array *a, uint32_t flags, DLManag
 
 /**
  * Takes another library's DLPack 1.x tensor as an array, without a copy. On success the
- * tensor is ndmem's: its `deleter` (if not NULL) is called exactly once, on whichever thread
- * frees the last ndmem array over the memory (views included). On failure it is **not**
- * called and the tensor stays the caller's (including a tensor of another major version, which
- * DLPack says to free with its deleter without reading anything else).
+ * tensor is ndmem's (do not touch it again): its `deleter` (if not NULL) is called exactly
+ * once, at the latest on whichever thread frees the last ndmem array over the memory (views
+ * included); a tensor ndmem itself exported comes back as a view of its array, and is freed at
+ * once. On failure the deleter is **not** called and the tensor stays the caller's (including
+ * a tensor of another major version, which DLPack says to free with its deleter without
+ * reading anything else).
  *
  * The array is read-only when the tensor has `DLPACK_FLAG_BITMASK_READ_ONLY`. The memory
  * must be addressable by the CPU (`kDLCPU`, `kDLCUDAHost`, `kDLROCMHost`, `kDLCUDAManaged`),
@@ -1332,22 +1340,6 @@ ndm_status ndm_from_dlpack_versioned(DLManagedTensorVersioned *tensor, ndm_array
  * as NumPy makes it (wrap the memory with `ndm_from_ptr` if you know it may be written).
  */
 ndm_status ndm_from_dlpack(DLManagedTensor *tensor, ndm_array **out);
-
-/**
- * The name a Python DLPack capsule carries: `"dltensor"` / `"dltensor_versioned"` (`used`:
- * `"used_..."`, the name a consumer gives a capsule it took). Static strings, so a capsule
- * named with them never outlives its name, even during interpreter shutdown.
- */
-const char *ndm_dlpack_capsule_name(bool versioned, bool used);
-
-/**
- * A `PyCapsule_Destructor` for capsules named by `ndm_dlpack_capsule_name` that hold a
- * tensor from `ndm_to_dlpack(_unversioned)`, for Python bindings without a compiler (ctypes):
- * it calls the tensor's deleter only if no consumer took the capsule (renamed it `used_...`),
- * and runs no Python code, so it is safe at any time, interpreter shutdown included. It finds
- * CPython's capsule functions in the process (`dlsym`); where there are none it does nothing.
- */
-void ndm_dlpack_capsule_destructor(void *capsule);
 
 /**
  * Builds a dtype from a kind code, a byte order code and, for `NDM_KIND_BYTES`/`NDM_KIND_VOID`,
@@ -1899,6 +1891,29 @@ ndm_status ndm_shares_memory(const ndm_array *a,
  * most `max_work` failed branches (`< 0`: unlimited).
  */
 ndm_status ndm_is_self_overlapping(const ndm_array *a, int64_t max_work, int32_t *answer);
+
+/**
+ * An `ndm_release_fn` for memory a Python object owns: `ndm_from_ptr(..., ndm_python_release,
+ * object)` after taking a reference to `object` (`Py_IncRef`); when the last ndmem array over
+ * the memory goes, this drops that reference, on any thread, taking the GIL. Once the
+ * interpreter is shutting down it does nothing (the object is left to the process's exit, as
+ * NumPy's own DLPack deleter does), so a late release never runs into a torn-down Python.
+ */
+void ndm_python_release(void *data, void *object);
+
+/**
+ * The name a Python DLPack capsule carries: `"dltensor"` / `"dltensor_versioned"` (`used`:
+ * `"used_..."`, the name a consumer gives a capsule it took). Static strings, so a capsule
+ * named with them never outlives its name, even during interpreter shutdown.
+ */
+const char *ndm_dlpack_capsule_name(bool versioned, bool used);
+
+/**
+ * A `PyCapsule_Destructor` for capsules named by `ndm_dlpack_capsule_name` that hold a
+ * tensor from `ndm_to_dlpack(_unversioned)`: it calls the tensor's deleter only if no consumer
+ * took the capsule (renamed it `used_...`), and runs no Python code.
+ */
+void ndm_dlpack_capsule_destructor(void *capsule);
 
 /**
  * Starts an empty record dtype. Add fields with `ndm_dtype_record_add_field[_ex]`, make dtypes

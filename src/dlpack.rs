@@ -151,10 +151,14 @@ pub struct Layout {
 }
 
 /// The byte layout of a tensor of `shape` with `strides` in elements (C-contiguous when
-/// `None`, as DLPack allows), or why it is not one: an unknown type, a negative length, a
-/// stride count that differs from the shape's, or an extent that overflows.
+/// `None`, as DLPack allows; one per axis), or why it is not one: an unknown type, a negative
+/// length, or an extent that overflows.
 pub fn layout_of(t: DataType, shape: &[i64], strides: Option<&[i64]>) -> Result<Layout> {
     let dtype = dtype_of(t)?;
+    assert!(
+        strides.is_none_or(|s| s.len() == shape.len()),
+        "one stride per axis"
+    );
     let itemsize = dtype.itemsize();
     layout::check_shape(shape, itemsize)?;
     let strides = match strides {
@@ -172,7 +176,10 @@ pub fn layout_of(t: DataType, shape: &[i64], strides: Option<&[i64]>) -> Result<
     };
     let (low, len) = match layout::extent(shape, &strides, itemsize)? {
         None => (0, 0),
-        Some((lo, hi)) => (lo, usize::try_from(hi - lo).expect("hi > lo")),
+        Some((lo, hi)) => match isize::try_from(i128::from(hi) - i128::from(lo)) {
+            Ok(len) => (lo, len as usize),
+            Err(_) => bail!(Overflow, "the tensor's elements span more bytes than memory has (shape {shape:?}, strides {strides:?} bytes)"),
+        },
     };
     Ok(Layout {
         dtype,
@@ -251,5 +258,8 @@ mod tests {
         assert_eq!(layout_of(f8, &[0, 5], Some(&[5, 1])).unwrap().len, 0);
         assert!(layout_of(f8, &[2], Some(&[i64::MAX])).is_err());
         assert!(layout_of(f8, &[-1], None).is_err());
+        let i1 = data_type(&Dtype::scalar(ScalarKind::Int8)).unwrap();
+        let e = layout_of(i1, &[2, 2], Some(&[i64::MIN + 1, i64::MAX - 1])).unwrap_err();
+        assert_eq!(e.kind, ErrorKind::Overflow);
     }
 }

@@ -551,7 +551,7 @@ public:
         return DLPackUnversioned(t);
     }
     /// Another library's tensor as an array, without a copy. On success the array owns the
-    /// tensor (its deleter runs once, when the last view goes); on failure this throws and the
+    /// tensor (its deleter runs once, at the latest when the last view goes); on failure this throws and the
     /// tensor stays in `t`. An unversioned tensor gives a read-only array (as in NumPy).
     template <class M> static Array from_dlpack(DLPackTensor<M> &&t) {
         ndm_array *out = nullptr;

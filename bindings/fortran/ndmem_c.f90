@@ -353,17 +353,6 @@ module ndmem_c
       type(c_ptr), value :: tensor
       type(c_ptr), intent(out) :: out
     end function
-    function ndm_dlpack_capsule_name(versioned, used) bind(C, &
-        name='ndm_dlpack_capsule_name') result(r)
-      import
-      type(c_ptr) :: r
-      logical(c_bool), value :: versioned
-      logical(c_bool), value :: used
-    end function
-    subroutine ndm_dlpack_capsule_destructor(capsule) bind(C, name='ndm_dlpack_capsule_destructor')
-      import
-      type(c_ptr), value :: capsule
-    end subroutine
     function ndm_dtype_new(kind, byteorder, itemsize, out) bind(C, name='ndm_dtype_new') result(r)
       import
       integer(c_int32_t) :: r
@@ -822,6 +811,22 @@ module ndmem_c
       integer(c_int64_t), value :: max_work
       type(c_ptr), value :: answer
     end function
+    subroutine ndm_python_release(data, object) bind(C, name='ndm_python_release')
+      import
+      type(c_ptr), value :: data
+      type(c_ptr), value :: object
+    end subroutine
+    function ndm_dlpack_capsule_name(versioned, used) bind(C, &
+        name='ndm_dlpack_capsule_name') result(r)
+      import
+      type(c_ptr) :: r
+      logical(c_bool), value :: versioned
+      logical(c_bool), value :: used
+    end function
+    subroutine ndm_dlpack_capsule_destructor(capsule) bind(C, name='ndm_dlpack_capsule_destructor')
+      import
+      type(c_ptr), value :: capsule
+    end subroutine
     function ndm_dtype_record_new(out) bind(C, name='ndm_dtype_record_new') result(r)
       import
       integer(c_int32_t) :: r

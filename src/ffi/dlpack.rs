@@ -1,6 +1,6 @@
 //! DLPack 1.x from C: `ndm_to_dlpack` / `ndm_to_dlpack_unversioned` hand an array to another
-//! library, `ndm_from_dlpack_versioned` / `ndm_from_dlpack` take one, both without a copy; and
-//! the capsule helpers a Python binding over ctypes needs (`ndm_dlpack_capsule_*`).
+//! library, `ndm_from_dlpack_versioned` / `ndm_from_dlpack` take one, both without a copy (the
+//! capsules of DLPack's Python protocol are in `ffi::python`).
 //!
 //! The structs mirror dlpack.h field for field. The header declares them by hand (cbindgen.toml,
 //! under dlpack.h's own include guard, so that a file including dlpack.h first still compiles),
@@ -17,9 +17,9 @@ use crate::dlpack::{self, DataType};
 use crate::dtype::{ByteOrder, Casting};
 use crate::error::Result;
 use crate::layout::{CopyMode, Order};
-use std::ffi::{c_char, c_int, c_void, CStr};
+use std::ffi::c_void;
 use std::ptr::NonNull;
-use std::sync::{Arc, OnceLock};
+use std::sync::Arc;
 
 /// dlpack.h's `DLPackVersion`.
 #[repr(C)]
@@ -132,7 +132,7 @@ fn ndmem_ctx() -> *mut c_void {
 ///
 /// # Safety
 /// `m` is NULL or a live managed tensor whose deleter has not been called.
-unsafe fn delete<M: Managed>(m: *mut M) {
+pub(crate) unsafe fn delete<M: Managed>(m: *mut M) {
     // SAFETY: the caller's contract.
     if let Some(deleter) = unsafe { m.as_ref() }.and_then(|t| t.deleter()) {
         // SAFETY: the producer's deleter, called once with its own tensor.
@@ -173,7 +173,7 @@ fn source(a: &Arc<Array>, flags: u32) -> Result<(Arc<Array>, bool)> {
 }
 
 /// The two managed structs: their tensor, context and deleter.
-trait Managed: Sized {
+pub(crate) trait Managed: Sized {
     fn tensor(&self) -> &DLTensor;
     fn ctx(&self) -> *mut c_void;
     fn deleter(&self) -> Option<unsafe extern "C" fn(*mut Self)>;
@@ -235,7 +235,12 @@ fn export<M: Managed>(
 /// The array of a tensor ndmem exported and nobody changed (every field as exported), if `m`
 /// is one: importing it is a view of that array, with no new buffer, and the tensor is freed
 /// at once.
-fn own_export<M: Managed>(m: &M) -> Option<&Arc<Array>> {
+///
+/// # Safety
+/// `tensor` points to a valid tensor whose deleter has not been called.
+unsafe fn own_export<'a, M: Managed>(tensor: *mut M) -> Option<&'a Arc<Array>> {
+    // SAFETY: the caller's contract.
+    let m = unsafe { &*tensor };
     // A tensor whose deleter was replaced (a consumer interposing its own) takes the general
     // road. Function addresses may differ between copies of one function, never match another
     // library's: at worst an own tensor is wrapped like a foreign one, which is also right.
@@ -245,8 +250,9 @@ fn own_export<M: Managed>(m: &M) -> Option<&Arc<Array>> {
         return None;
     }
     // SAFETY: only ndmem's exports have this context, and each is the first field of an
-    // `Exported<M>` that lives until its deleter runs (the caller owns the tensor until then).
-    let e = unsafe { &*std::ptr::from_ref(m).cast::<Exported<M>>() };
+    // `Exported<M>` (read through the pointer to the whole allocation, not through `m`) that
+    // lives until its deleter runs (the caller owns the tensor until then).
+    let e = unsafe { &*tensor.cast::<Exported<M>>() };
     let (t, a, n) = (m.tensor(), &e.array, e.array.ndim());
     let itemsize = a.itemsize() as i64;
     let same = t.data == a.data_ptr().cast()
@@ -362,7 +368,11 @@ fn import(t: &DLTensor, read_only: bool, release: Option<Release>) -> Result<Arr
     // `low` back), checked as numbers before any pointer moves.
     let delta = i128::from(t.byte_offset) + i128::from(l.low);
     let lowest = t.data as usize as i128 + delta;
-    let fits = lowest >= 0 && lowest + l.len as i128 <= usize::MAX as i128;
+    // A tensor with elements starts above address 0 and ends inside the address space.
+    let fits = match l.len {
+        0 => lowest >= 0,
+        len => lowest > 0 && lowest + len as i128 <= usize::MAX as i128,
+    };
     let Some(delta) = isize::try_from(delta).ok().filter(|_| fits) else {
         bail!(
             Bounds,
@@ -375,7 +385,10 @@ fn import(t: &DLTensor, read_only: bool, release: Option<Release>) -> Result<Arr
     // The producer's pointer (its provenance), moved by whole bytes; an empty tensor keeps its
     // address too (NumPy shows it), and may have none.
     let ptr = match NonNull::new(t.data.cast::<u8>()) {
-        Some(data) => NonNull::new(data.as_ptr().wrapping_offset(delta)).unwrap_or(data),
+        Some(data) => match NonNull::new(data.as_ptr().wrapping_offset(delta)) {
+            Some(lowest) => lowest,
+            None => data, // an empty tensor whose lowest address would be 0: nothing is read
+        },
         None if l.len == 0 => NonNull::dangling(),
         None => bail!(NullArg, "the tensor's data is NULL and it has elements"),
     };
@@ -411,7 +424,8 @@ unsafe fn take<M: Managed + 'static>(tensor: *mut M, read_only: bool) -> Result<
     let Some(m) = (unsafe { tensor.as_ref() }) else {
         bail!(NullArg, "argument 'tensor' is NULL");
     };
-    if let Some(a) = own_export(m) {
+    // SAFETY: as above.
+    if let Some(a) = unsafe { own_export(tensor) } {
         let view = a.view(a.strided(), a.is_writeable() && !read_only);
         // SAFETY: the tensor is ndmem's now (nothing can fail past here), the view holds the
         // memory, and neither `m` nor `a` is used again.
@@ -422,10 +436,12 @@ unsafe fn take<M: Managed + 'static>(tensor: *mut M, read_only: bool) -> Result<
 }
 
 /// Takes another library's DLPack 1.x tensor as an array, without a copy. On success the
-/// tensor is ndmem's: its `deleter` (if not NULL) is called exactly once, on whichever thread
-/// frees the last ndmem array over the memory (views included). On failure it is **not**
-/// called and the tensor stays the caller's (including a tensor of another major version, which
-/// DLPack says to free with its deleter without reading anything else).
+/// tensor is ndmem's (do not touch it again): its `deleter` (if not NULL) is called exactly
+/// once, at the latest on whichever thread frees the last ndmem array over the memory (views
+/// included); a tensor ndmem itself exported comes back as a view of its array, and is freed at
+/// once. On failure the deleter is **not** called and the tensor stays the caller's (including
+/// a tensor of another major version, which DLPack says to free with its deleter without
+/// reading anything else).
 ///
 /// The array is read-only when the tensor has `DLPACK_FLAG_BITMASK_READ_ONLY`. The memory
 /// must be addressable by the CPU (`kDLCPU`, `kDLCUDAHost`, `kDLROCMHost`, `kDLCUDAManaged`),
@@ -470,69 +486,5 @@ pub unsafe extern "C" fn ndm_from_dlpack(
             // SAFETY: the header's contract: `tensor` is NULL or points to a valid tensor.
             Ok(Arc::new(unsafe { take(tensor, true) }?))
         })
-    }
-}
-
-/// CPython's `PyCapsule_IsValid(capsule, name)`.
-type IsValid = unsafe extern "C" fn(*mut c_void, *const c_char) -> c_int;
-/// CPython's `PyCapsule_GetPointer(capsule, name)`.
-type GetPointer = unsafe extern "C" fn(*mut c_void, *const c_char) -> *mut c_void;
-/// Both, found in the running process.
-type CapsuleApi = (IsValid, GetPointer);
-
-/// The capsule functions of the Python interpreter this library is loaded into, if any.
-fn capsule_api() -> Option<CapsuleApi> {
-    static API: OnceLock<Option<CapsuleApi>> = OnceLock::new();
-    *API.get_or_init(|| {
-        // SAFETY: dlsym with RTLD_DEFAULT and a NUL-terminated name only looks a symbol up.
-        let find = |name: &CStr| unsafe { libc::dlsym(libc::RTLD_DEFAULT, name.as_ptr()) };
-        let (valid, get) = (find(c"PyCapsule_IsValid"), find(c"PyCapsule_GetPointer"));
-        if valid.is_null() || get.is_null() {
-            return None;
-        }
-        // SAFETY: these are CPython's functions of exactly these C signatures (stable ABI).
-        unsafe {
-            let valid = std::mem::transmute::<*mut c_void, IsValid>(valid);
-            let get = std::mem::transmute::<*mut c_void, GetPointer>(get);
-            Some((valid, get))
-        }
-    })
-}
-
-const CAPSULE_NAMES: [[&CStr; 2]; 2] = [
-    [c"dltensor", c"used_dltensor"],
-    [c"dltensor_versioned", c"used_dltensor_versioned"],
-];
-
-/// The name a Python DLPack capsule carries: `"dltensor"` / `"dltensor_versioned"` (`used`:
-/// `"used_..."`, the name a consumer gives a capsule it took). Static strings, so a capsule
-/// named with them never outlives its name, even during interpreter shutdown.
-#[no_mangle]
-pub extern "C" fn ndm_dlpack_capsule_name(versioned: bool, used: bool) -> *const c_char {
-    CAPSULE_NAMES[usize::from(versioned)][usize::from(used)].as_ptr()
-}
-
-/// A `PyCapsule_Destructor` for capsules named by `ndm_dlpack_capsule_name` that hold a
-/// tensor from `ndm_to_dlpack(_unversioned)`, for Python bindings without a compiler (ctypes):
-/// it calls the tensor's deleter only if no consumer took the capsule (renamed it `used_...`),
-/// and runs no Python code, so it is safe at any time, interpreter shutdown included. It finds
-/// CPython's capsule functions in the process (`dlsym`); where there are none it does nothing.
-#[no_mangle]
-pub unsafe extern "C" fn ndm_dlpack_capsule_destructor(capsule: *mut c_void) {
-    let Some((is_valid, get_pointer)) = capsule_api() else {
-        return;
-    };
-    // SAFETY: CPython calls a capsule destructor with the capsule, holding the GIL; a name is
-    // checked before GetPointer, which then cannot fail (so no Python error is left set); the
-    // capsule's pointer is the tensor named, from ndm_to_dlpack(_unversioned).
-    unsafe {
-        if is_valid(capsule, CAPSULE_NAMES[1][0].as_ptr()) == 1 {
-            delete(
-                get_pointer(capsule, CAPSULE_NAMES[1][0].as_ptr())
-                    .cast::<DLManagedTensorVersioned>(),
-            );
-        } else if is_valid(capsule, CAPSULE_NAMES[0][0].as_ptr()) == 1 {
-            delete(get_pointer(capsule, CAPSULE_NAMES[0][0].as_ptr()).cast::<DLManagedTensor>());
-        }
     }
 }

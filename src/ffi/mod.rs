@@ -38,6 +38,7 @@ pub mod item;
 pub mod memory;
 pub mod overlap;
 pub mod pools;
+pub mod python;
 pub mod record;
 pub mod select;
 pub mod status;

@@ -1,8 +1,6 @@
 """Making arrays: creation (`empty`, `zeros`, `full`, `arange`, the `_like`s), conversion from
 anything NumPy's `asarray` takes (wrapping NumPy and buffer memory without a copy), `copyto`."""
 import ctypes
-import itertools
-import threading
 
 from . import _dtype, _ffi
 from ._base import ArrayBase, new_array, _shape_tuple
@@ -120,16 +118,15 @@ def arange(start, stop=None, step=None, dtype=None):
 
 
 # --- sharing memory with NumPy and buffers -------------------------------------------------------
-_keep_lock = threading.Lock()
-_keep = {}
-_keys = itertools.count(1)
-
-
-@_ffi.ndm_release_fn
-def _release(data, ctx):
-    # Runs exactly once, when the last ndmem array over a wrapped NumPy buffer is freed.
-    with _keep_lock:
-        _keep.pop(ctx, None)
+# The release of wrapped memory is the library's `ndm_python_release`, a C function: it drops
+# the reference taken below, with the GIL, whenever and on whichever thread the last ndmem array
+# over the memory goes (a DLPack consumer may free it after this module is gone), and does
+# nothing once the interpreter is shutting down.
+_RELEASE = _ffi.ndm_release_fn(ctypes.cast(lib.ndm_python_release, ctypes.c_void_p).value)
+_incref = ctypes.pythonapi.Py_IncRef
+_incref.argtypes = [ctypes.py_object]
+_decref = ctypes.pythonapi.Py_DecRef
+_decref.argtypes = [ctypes.py_object]
 
 
 def _wrap(a, base):
@@ -144,16 +141,14 @@ def _wrap(a, base):
     if ptr == 0:  # NumPy gives 0-size arrays a real address; be safe anyway
         a = a.copy()
         ptr, lo, hi = a.__array_interface__["data"][0], 0, 0
-    key = next(_keys)
-    with _keep_lock:
-        _keep[key] = a
     flags = _ffi.NDM_FLAG_WRITEABLE if a.flags.writeable else 0
+    _incref(a)  # the reference ndm_python_release drops
     try:
         h = new_handle(lib.ndm_from_ptr, ptr + lo, hi - lo, -lo, d._h, a.ndim, int64s(a.shape),
-                       int64s(a.strides), flags, _release, key)
+                       int64s(a.strides), flags, _RELEASE, id(a))
     except BaseException:
-        with _keep_lock:
-            _keep.pop(key, None)
+        if lib.ndm_last_status() != _ffi.NDM_OK:  # not wrapped: the reference is still ours
+            _decref(a)
         raise
     x = new_array(h)
     x._base = base

@@ -51,10 +51,15 @@ def device(a):
     return (KDLCPU, 0)
 
 
-def _check_device(dl_device, error):
-    if dl_device is not None and tuple(dl_device) != (KDLCPU, 0) and dl_device != "cpu":
-        raise error(f"unsupported device requested: {dl_device!r}; ndmem's memory is the "
-                    f"CPU's, device (kDLCPU={KDLCPU}, 0)")
+def _check_dl_device(dl_device):
+    """`__dlpack__`'s `dl_device`: None or a (type, id) tuple naming the CPU (NumPy's rules)."""
+    if dl_device is None:
+        return
+    if not isinstance(dl_device, tuple):
+        raise TypeError("dl_device must be a tuple")
+    if dl_device != (KDLCPU, 0):
+        raise BufferError(f"unsupported device requested: {dl_device!r}; ndmem's memory is the "
+                          f"CPU's, device (kDLCPU={KDLCPU}, 0)")
 
 
 def to_capsule(a, stream=None, max_version=None, dl_device=None, copy=None):
@@ -68,7 +73,7 @@ def to_capsule(a, stream=None, max_version=None, dl_device=None, copy=None):
     C-contiguous copy, which cures the last two."""
     if stream is not None:
         raise RuntimeError("ndmem only supports stream=None: its memory is the CPU's")
-    _check_device(dl_device, BufferError)
+    _check_dl_device(dl_device)
     versioned = max_version is not None and max_version[0] >= VERSION[0]
     export = lib.ndm_to_dlpack if versioned else lib.ndm_to_dlpack_unversioned
     tensor = ctypes.c_void_p()
@@ -82,18 +87,26 @@ def from_dlpack(obj, *, copy=None, device=None):
     (False: never copy). The producer's memory stays alive until the last ndmem view of it is
     freed. Read-only travels: a read-only tensor, or one from a producer that speaks only
     DLPack 0.x (which cannot say), is a read-only array, as in NumPy."""
-    _check_device(device, ValueError)
+    if device not in (None, "cpu"):
+        raise ValueError(f'Only "cpu" is allowed as device, got {device!r}: ndmem\'s memory is '
+                         "the CPU's")
     if not hasattr(obj, "__dlpack__"):
         raise TypeError(f"{type(obj).__name__!r} object does not implement the DLPack protocol "
                         "(__dlpack__)")
-    copy_here = False
+    kwargs = {"max_version": VERSION}
+    if copy is not None:
+        kwargs["copy"] = copy
+    if device is not None:
+        kwargs["dl_device"] = (KDLCPU, 0)  # a producer on another device copies to the host
     try:
-        kwargs = {"max_version": VERSION} if copy is None else {"max_version": VERSION, "copy": copy}
         capsule = obj.__dlpack__(**kwargs)
-    except TypeError:  # a producer older than DLPack 1.0's Python protocol
-        capsule, copy_here = obj.__dlpack__(), bool(copy)
-    x = take(capsule)
-    return x.copy() if copy_here else x
+    except TypeError:
+        # A producer older than DLPack 1.0's Python protocol: it cannot honour `copy` or
+        # `dl_device`, so only a call that asks for neither falls back (NumPy's rule).
+        if copy is not None or device is not None:
+            raise
+        capsule = obj.__dlpack__()
+    return take(capsule)
 
 
 def take(capsule):
@@ -108,7 +121,15 @@ def take(capsule):
                              "and may be taken only once")
         tensor = _capsule_pointer(capsule, _NAME[versioned, False])
         take_ = lib.ndm_from_dlpack_versioned if versioned else lib.ndm_from_dlpack
-        x = new_array(new_handle(take_, tensor))  # on failure the capsule keeps its tensor
-        _capsule_rename(capsule, _NAME[versioned, True])  # the tensor is ndmem's now
+        # Marked consumed before the tensor is taken: from the moment ndmem owns it, however
+        # this call ends (an exception between the C call and the return included), the
+        # producer's capsule destructor must not free it too.
+        _capsule_rename(capsule, _NAME[versioned, True])
+        try:
+            x = new_array(new_handle(take_, tensor))
+        except BaseException:
+            if lib.ndm_last_status() != _ffi.NDM_OK:  # refused: the tensor is still the capsule's
+                _capsule_rename(capsule, _NAME[versioned, False])
+            raise
     x._base = capsule  # as NumPy's from_dlpack: the base of the memory is the capsule
     return x

@@ -193,6 +193,27 @@ def test_refusals_say_why_with_numpys_classes():
         ndmem.from_dlpack([1, 2, 3])
     with pytest.raises(ValueError, match="device"):
         ndmem.from_dlpack(np.zeros(2), device="cuda")
+    for call in [lambda a: a.__dlpack__(dl_device="cpu"), lambda a: a.__dlpack__(dl_device=(2, 0))]:
+        with pytest.raises(Exception) as theirs:  # NumPy's classes for bad devices
+            call(np.zeros(2))
+        with pytest.raises(type(theirs.value)):
+            call(ndmem.zeros(2))
+    with pytest.raises(ValueError, match="cpu"):
+        ndmem.from_dlpack(np.zeros(2), device=(1, 0))
+
+    class Old:  # a producer before DLPack 1.0's Python protocol: no keywords
+        def __init__(self, a):
+            self.a = a
+
+        def __dlpack__(self):
+            return self.a.__dlpack__()
+
+    assert ndmem.from_dlpack(Old(np.arange(3.0))).tolist() == [0.0, 1.0, 2.0]
+    for kwargs in [{"copy": True}, {"copy": False}, {"device": "cpu"}]:
+        with pytest.raises(TypeError):  # it could not honour them: NumPy refuses too
+            np.from_dlpack(Old(np.arange(3.0)), **kwargs)
+        with pytest.raises(TypeError):
+            ndmem.from_dlpack(Old(np.arange(3.0)), **kwargs)
     assert ndmem.from_dlpack(np.zeros(2), device="cpu").shape == (2,)
 
 
@@ -208,6 +229,7 @@ def test_growable_rows_export_and_outlive_growth():
 
 def test_interpreter_exit_with_exported_tensors_alive_is_clean():
     script = """
+import sys
 import numpy as np, ndmem
 heap = ndmem.arange(100.0)
 wrapped = ndmem.asarray(np.arange(100.0))
@@ -216,6 +238,11 @@ capsules = [heap.__dlpack__(), heap.__dlpack__(max_version=(1, 0)), wrapped.__dl
 imported = [ndmem.from_dlpack(np.arange(10.0)), ndmem.from_dlpack(kept[1])]
 cycle = [capsules]
 cycle.append(cycle)
+# Held by modules torn down after ndmem's: their tensors are freed when ndmem's Python code is
+# gone (the releases and deleters are C functions; Python-owned memory is then left to exit).
+np._late = np.from_dlpack(ndmem.asarray(np.arange(10.0)))
+sys._late = ndmem.asarray(np.arange(10.0)).__dlpack__()
+sys._late_versioned = ndmem.frombuffer(bytearray(80), dtype="f8").__dlpack__(max_version=(1, 0))
 del heap, wrapped
 print("ok")
 """
