@@ -21,7 +21,7 @@ PY     := $(VENV)/bin/python
 RELEASE_LIB := $(CURDIR)/target/release/libndmem.so
 PYENV  := NDMEM_LIBRARY=$(RELEASE_LIB) PYTHONPATH=$(CURDIR)/bindings/python
 
-.PHONY: demo test test-explore bench build tools fmt-check clippy cargo-test header ffi-check valgrind helgrind fortran fortran-objs fortran-test pytest fuzz sanitize clean
+.PHONY: demo test test-explore bench build tools install uninstall install-test fmt-check clippy cargo-test header ffi-check valgrind helgrind fortran fortran-objs fortran-test pytest fuzz sanitize clean
 
 build: tools
 	$(CARGO) build --release
@@ -68,7 +68,7 @@ demo: build $(VENV)/.ready fortran-objs
 	@echo "--- C: a 64 MiB .npy written and summed block by block through a memory map ---"
 	./build/large_file_sum build/demo_64mib.npy 64 && rm -f build/demo_64mib.npy
 
-test: tools fmt-check clippy cargo-test ffi-check valgrind helgrind fortran-test pytest demo
+test: tools fmt-check clippy cargo-test ffi-check valgrind helgrind fortran-test pytest install-test demo
 	@echo "make test: all checks passed"
 
 # Benchmarks (not part of `make test`): criterion benches, then ndmem vs NumPy in one run.
@@ -193,6 +193,55 @@ pytest: build $(VENV)/.ready
 # Run it before resolving an issue; turn whatever it finds into a regression test.
 test-explore: build $(VENV)/.ready
 	$(PYENV) NDMEM_HYPOTHESIS_PROFILE=explore $(PY) -m pytest -q -x bindings/python/tests
+
+# --- installing ---------------------------------------------------------------------------------
+# make install [PREFIX=/usr/local] [DESTDIR=staging root] [LIBDIR=$(PREFIX)/lib]: the shared
+# library as libndmem.so.X.Y.Z with its SONAME and development symlinks, libndmem.a, the C and
+# C++ headers, the Fortran module sources and their C shim (share/ndmem/fortran), ndmem.pc and
+# the CMake package (lib/cmake/ndmem). packaging/install_files.py states the names and writes
+# the build files. `make uninstall` (same PREFIX/DESTDIR) removes exactly those files.
+PREFIX  ?= /usr/local
+LIBDIR  ?= $(PREFIX)/lib
+INCDIR  ?= $(PREFIX)/include
+FORTDIR ?= $(PREFIX)/share/ndmem/fortran
+INSTALL_INFO = $(PYTHON) packaging/install_files.py --print
+# The release profile keeps line tables for profiling (Cargo.toml); installed copies drop them.
+STRIP   ?= strip
+D := $(DESTDIR)
+
+install: build
+	@set -e; real=$$($(INSTALL_INFO) realname); so=$$($(INSTALL_INFO) soname); \
+	install -d $(D)$(LIBDIR) $(D)$(INCDIR) $(D)$(FORTDIR); \
+	install -m 755 target/release/libndmem.so $(D)$(LIBDIR)/$$real; \
+	ln -sf $$real $(D)$(LIBDIR)/$$so; ln -sf $$real $(D)$(LIBDIR)/libndmem.so; \
+	install -m 644 target/release/libndmem.a $(D)$(LIBDIR)/libndmem.a; \
+	$(STRIP) --strip-unneeded $(D)$(LIBDIR)/$$real; $(STRIP) --strip-debug $(D)$(LIBDIR)/libndmem.a; \
+	install -m 644 $$($(INSTALL_INFO) headers) $(D)$(INCDIR)/; \
+	install -m 644 $$($(INSTALL_INFO) fortran) $(D)$(FORTDIR)/; \
+	$(PYTHON) packaging/install_files.py $(D)$(PREFIX) --prefix $(PREFIX); \
+	echo "installed ndmem $$($(INSTALL_INFO) version) into $(D)$(PREFIX)"
+
+uninstall:
+	@set -e; for f in $$($(INSTALL_INFO) realname) $$($(INSTALL_INFO) soname) libndmem.so libndmem.a \
+	        pkgconfig/ndmem.pc cmake/ndmem/ndmemConfig.cmake cmake/ndmem/ndmemConfigVersion.cmake; do \
+	    rm -f $(D)$(LIBDIR)/$$f; done; \
+	for f in $$($(INSTALL_INFO) headers); do rm -f $(D)$(INCDIR)/$$(basename $$f); done; \
+	for f in $$($(INSTALL_INFO) fortran); do rm -f $(D)$(FORTDIR)/$$(basename $$f); done; \
+	for d in $(D)$(FORTDIR) $(D)$(PREFIX)/share/ndmem $(D)$(LIBDIR)/cmake/ndmem $(D)$(LIBDIR)/cmake \
+	        $(D)$(LIBDIR)/pkgconfig; do rmdir $$d 2>/dev/null || true; done; \
+	echo "uninstalled ndmem from $(D)$(PREFIX)"
+
+# Installs into a temporary prefix and builds against it as users do: C with pkg-config, CMake
+# with find_package, C++ and Fortran; checks the SONAME and exported symbols; pip installs the
+# project into a fresh venv and builds C with `python -m ndmem --cflags --libs`; uninstalls.
+# cmake and pkg-config come from apt when missing and we are root.
+install-test: build fortran
+	@for tool in cmake:cmake pkg-config:pkgconf readelf:binutils; do \
+	    command -v $${tool%%:*} >/dev/null || { \
+	    if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	        apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq $${tool##*:} >/dev/null; \
+	    else echo "error: $${tool%%:*} not found: install it (apt-get install $${tool##*:})"; exit 1; fi; }; done
+	CC=$(CC) CXX=$(CXX) FC=$(FC) PYTHON=$(PYTHON) MAKE="$(MAKE)" sh tests/install/check.sh
 
 clean:
 	$(CARGO) clean

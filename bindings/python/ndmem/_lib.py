@@ -28,21 +28,25 @@ except ImportError:  # numpy is optional; see _NoNumPy
     numpy = _NoNumPy()
 
 _NAMES = ("libndmem.so", "libndmem.dylib", "ndmem.dll")
+# The library's SONAME (cargo-c's convention: MAJOR.MINOR while MAJOR is 0), the name it has
+# inside an installed package (`pip install`), under the package's own prefix `ndmem/lib`.
+SONAME = "libndmem.so." + (f"0.{_ffi.NDM_VERSION_MINOR}" if _ffi.NDM_VERSION_MAJOR == 0
+                           else str(_ffi.NDM_VERSION_MAJOR))
+PACKAGE = Path(__file__).resolve().parent
 
 
 def _candidates():
+    """NDMEM_LIBRARY if set; else the library installed inside the package; else, in a source
+    checkout, cargo's release then debug build."""
     env = os.environ.get("NDMEM_LIBRARY")
     if env:
         yield Path(env)
         return
-    here = Path(__file__).resolve().parent
-    for name in _NAMES:
-        yield here / name
-    repo = here.parents[2]
+    yield PACKAGE / "lib" / SONAME
+    repo = PACKAGE.parents[2]
     for profile in ("release", "debug"):
         for name in _NAMES:
             yield repo / "target" / profile / name
-
 
 
 class Error(Exception):

@@ -196,3 +196,28 @@ def test_a_library_of_another_version_is_refused():
                        r"for " + re.escape(_ffi.NDM_VERSION_STRING)):
         _lib.check_version(ndm_version, "/elsewhere/libndmem.so")
     assert ndmem.__version__ == _ffi.NDM_VERSION_STRING
+
+
+def test_python_m_ndmem_prints_what_a_c_build_needs(tmp_path):
+    """`python -m ndmem --cflags --libs` (a source checkout here; the installed package is
+    checked by make install-test): a C program builds with exactly those flags and runs."""
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    run = lambda *args: subprocess.run([sys.executable, "-m", "ndmem", *args], capture_output=True,
+                                       text=True)
+    flags = run("--cflags", "--libs")
+    assert flags.returncode == 0, flags.stderr
+    include = Path(run("--includedir").stdout.strip())
+    assert (include / "ndmem.h").exists()
+    assert run("--version").stdout.strip() == ndmem.lib.ndm_version().decode()
+    assert "needs an installed package" in run("--cmakedir").stderr
+    assert "unknown option" in run("--bogus").stderr
+    src = tmp_path / "v.c"
+    src.write_text('#include <stdio.h>\n#include "ndmem.h"\n'
+                   'int main(void) { puts(ndm_version()); return 0; }\n')
+    exe = tmp_path / "v"
+    subprocess.run(["cc", str(src), *flags.stdout.split(), "-o", str(exe)], check=True)
+    out = subprocess.run([str(exe)], capture_output=True, text=True, env={}).stdout
+    assert out.strip() == ndmem.lib.ndm_version().decode()

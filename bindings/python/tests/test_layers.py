@@ -15,7 +15,7 @@ PACKAGE = Path(ndmem.__file__).parent
 # Bottom to top: loading and errors -> codes -> dtype -> what a handle knows -> making arrays ->
 # views / ufuncs / reductions / files / pickles -> the Array class -> the package.
 LAYERS = ["_ffi", "_lib", "_codes", "_dtype", "_base", "_create", "_dlpack", "_views", "_ufunc", "_reduce",
-          "_file", "_pickle", "_memory", "_array", "_growable", "__init__"]
+          "_file", "_pickle", "_memory", "_array", "_growable", "__init__", "__main__"]
 
 
 def _tree(name):
