@@ -199,7 +199,8 @@ test-explore: build $(VENV)/.ready
 # library as libndmem.so.X.Y.Z with its SONAME and development symlinks, libndmem.a, the C and
 # C++ headers, the Fortran module sources and their C shim (share/ndmem/fortran), ndmem.pc and
 # the CMake package (lib/cmake/ndmem). packaging/install_files.py states the names and writes
-# the build files. `make uninstall` (same PREFIX/DESTDIR) removes exactly those files.
+# the build files. `make uninstall` (same PREFIX/DESTDIR) removes exactly those files, then the
+# directories they were in that are left empty.
 PREFIX  ?= /usr/local
 LIBDIR  ?= $(PREFIX)/lib
 INCDIR  ?= $(PREFIX)/include
@@ -228,7 +229,8 @@ uninstall:
 	for f in $$($(INSTALL_INFO) headers); do rm -f $(D)$(INCDIR)/$$(basename $$f); done; \
 	for f in $$($(INSTALL_INFO) fortran); do rm -f $(D)$(FORTDIR)/$$(basename $$f); done; \
 	for d in $(D)$(FORTDIR) $(D)$(PREFIX)/share/ndmem $(D)$(LIBDIR)/cmake/ndmem $(D)$(LIBDIR)/cmake \
-	        $(D)$(LIBDIR)/pkgconfig; do rmdir $$d 2>/dev/null || true; done; \
+	        $(D)$(LIBDIR)/pkgconfig $(D)$(LIBDIR) $(D)$(INCDIR) $(D)$(PREFIX)/share; do \
+	    rmdir $$d 2>/dev/null || true; done; \
 	echo "uninstalled ndmem from $(D)$(PREFIX)"
 
 # Installs into a temporary prefix and builds against it as users do: C with pkg-config, CMake
