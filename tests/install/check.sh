@@ -75,14 +75,21 @@ if [ "$SOVERSION" != "${SOVERSION#0.}" ]; then
 fi
 say "CMake: find_package(ndmem $SOVERSION), ndmem::ndmem and ndmem::ndmem_static built and run"
 
-# 5. Fortran from the installed module sources and shim.
-F="$P/share/ndmem/fortran"
+# 5. Fortran from the installed module sources and shim: the README's commands, run as written
+#    (with this prefix, the example program and the compilers given).
 mkdir "$T/fortran"
-(cd "$T/fortran" && for m in ndmem_c ndmem_pointers ndmem; do $FC -std=f2018 -c "$F/$m.f90"; done \
-    && $CC -std=c11 -I"$P/include" -I"$($FC -print-file-name=include)" -c "$F/ndmem_cfi.c" \
-    && $FC -std=f2018 "$ROOT/examples/fortran/section.f90" ./*.o -L"$P/lib" -Wl,-rpath,"$P/lib" \
-        -lndmem -o section) || fail "Fortran build"
-test "$("$T/fortran/section" | tr -s ' ' | head -1)" = " 100. 2. 300. 4." || fail "Fortran run"
+cp "$ROOT/examples/fortran/section.f90" "$T/fortran/app.f90"
+"$PYTHON" - "$P" "$T/fortran/build.sh" <<'PY'
+import re, sys
+readme = open("README.md").read()
+start = readme.index("Fortran: compile the installed module sources")
+block = re.search(r"```sh\n(.*?)```", readme[start:], re.S).group(1)
+block = block.replace("<prefix>", sys.argv[1]).replace("gfortran", "$FC").replace("cc ", "$CC ", 1)
+open(sys.argv[2], "w").write("set -e\n" + block)
+PY
+(cd "$T/fortran" && FC="$FC -std=f2018" CC="$CC" sh build.sh) || fail "Fortran build (README's commands)"
+test "$(LD_LIBRARY_PATH="$P/lib" "$T/fortran/app" | tr -s ' ' | head -1)" = " 100. 2. 300. 4." \
+    || fail "Fortran run"
 say "Fortran built from the installed module sources and run"
 
 $MAKE -s uninstall PREFIX="$P" >/dev/null
