@@ -144,8 +144,8 @@ pub(crate) unsafe fn delete<M: Managed>(m: *mut M) {
 /// lock; NULL is a no-op.
 unsafe extern "C" fn delete_exported<M>(managed: *mut M) {
     if !managed.is_null() {
-        // SAFETY: `managed` is the first field of a leaked `Box<Exported<M>>` (export below) and
-        // DLPack's contract is that the deleter runs once; repr(C) puts `managed` at offset 0.
+        // `managed` is the first field (repr(C): offset 0) of a leaked `Box<Exported<M>>`.
+        // SAFETY: that box, freed once: DLPack's contract is that the deleter runs once.
         let exported = unsafe { Box::from_raw(managed.cast::<Exported<M>>()) };
         // Dropping the array may run a foreign release; a panic must not cross into C.
         let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| drop(exported)));
@@ -249,9 +249,9 @@ unsafe fn own_export<'a, M: Managed>(tensor: *mut M) -> Option<&'a Arc<Array>> {
     if m.ctx() != ndmem_ctx() || !ours {
         return None;
     }
-    // SAFETY: only ndmem's exports have this context, and each is the first field of an
-    // `Exported<M>` (read through the pointer to the whole allocation, not through `m`) that
-    // lives until its deleter runs (the caller owns the tensor until then).
+    // Only ndmem's exports have this context, each the first field of an `Exported<M>` that
+    // lives until its deleter runs; it is read through the pointer to the whole allocation.
+    // SAFETY: so `tensor` points to a live `Exported<M>` (the caller owns it until then).
     let e = unsafe { &*tensor.cast::<Exported<M>>() };
     let (t, a, n) = (m.tensor(), &e.array, e.array.ndim());
     let itemsize = a.itemsize() as i64;
@@ -394,8 +394,8 @@ fn import(t: &DLTensor, read_only: bool, release: Option<Release>) -> Result<Arr
     };
     let writeable = !read_only;
     Array::checked_strides(l.len, -l.low, &l.dtype, shape, Some(&l.strides))?;
-    // SAFETY: DLPack's contract: the producer keeps `[lowest, lowest + len)` valid (and
-    // writable unless marked read-only) until its deleter runs, which `release` does.
+    // DLPack's contract: the producer keeps the memory valid until its deleter runs.
+    // SAFETY: so `[ptr, ptr + len)` stays valid (writable unless read-only) until `release`.
     let buffer = Arc::new(unsafe { Buffer::foreign(ptr, l.len, release) });
     Array::from_buffer(buffer, -l.low, l.dtype, shape, Some(&l.strides), writeable)
 }
@@ -427,8 +427,8 @@ unsafe fn take<M: Managed + 'static>(tensor: *mut M, read_only: bool) -> Result<
     // SAFETY: as above.
     if let Some(a) = unsafe { own_export(tensor) } {
         let view = a.view(a.strided(), a.is_writeable() && !read_only);
-        // SAFETY: the tensor is ndmem's now (nothing can fail past here), the view holds the
-        // memory, and neither `m` nor `a` is used again.
+        // The tensor is ndmem's now (nothing can fail past here) and the view holds the memory.
+        // SAFETY: `tensor` is valid and not yet deleted; neither `m` nor `a` is used again.
         unsafe { delete(tensor) };
         return Ok(view);
     }

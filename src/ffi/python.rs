@@ -51,8 +51,8 @@ fn api() -> Option<&'static Api> {
         if found.iter().any(|f| f.is_null()) {
             return None;
         }
-        // SAFETY: these are CPython's functions of exactly these C signatures (its stable ABI;
-        // PyGILState_STATE is a C enum, an int).
+        // CPython's stable ABI; PyGILState_STATE is a C enum, an int.
+        // SAFETY: these symbols are CPython's functions of exactly these C signatures.
         unsafe {
             Some(Api {
                 capsule_is_valid: std::mem::transmute::<*mut c_void, IsValid>(found[0]),
@@ -76,8 +76,8 @@ fn api() -> Option<&'static Api> {
 pub unsafe extern "C" fn ndm_python_release(data: *mut c_void, object: *mut c_void) {
     let _ = data; // the memory is the object's; only the object is released
     let Some(api) = api() else { return };
-    // SAFETY: CPython's functions; `object` holds the reference the binding took for this
-    // release, dropped once, with the GIL, while the interpreter is running.
+    // `object` holds the reference the binding took for this release.
+    // SAFETY: it is dropped once, with the GIL, while the interpreter is running.
     unsafe {
         if (api.is_initialized)() == 0 {
             return;
@@ -108,9 +108,9 @@ pub extern "C" fn ndm_dlpack_capsule_name(versioned: bool, used: bool) -> *const
 pub unsafe extern "C" fn ndm_dlpack_capsule_destructor(capsule: *mut c_void) {
     let Some(api) = api() else { return };
     let [unversioned, versioned] = CAPSULE_NAMES.map(|[fresh, _]| fresh.as_ptr());
-    // SAFETY: CPython calls a capsule destructor with the capsule, holding the GIL; a name is
-    // checked before GetPointer, which then cannot fail (so no Python error is left set); the
-    // capsule's pointer is the tensor named, from ndm_to_dlpack(_unversioned), not yet deleted.
+    // CPython calls a capsule destructor with the capsule, holding the GIL; a name is checked
+    // before GetPointer, which then cannot fail (so no Python error is left set).
+    // SAFETY: the capsule's pointer is the tensor named, from ndm_to_dlpack, not yet deleted.
     unsafe {
         if (api.capsule_is_valid)(capsule, versioned) == 1 {
             let t = (api.capsule_pointer)(capsule, versioned);
