@@ -6,7 +6,7 @@ from . import _dtype, _ffi
 from ._base import ArrayBase, new_array, _shape_tuple
 from ._codes import casting_code, order_code
 from ._dtype import dtype
-from ._lib import int64, int64s, lib, new_handle, numpy
+from ._lib import address, int64, int64s, lib, new_handle, numpy
 
 
 def repack_fields(a):
@@ -122,7 +122,7 @@ def arange(start, stop=None, step=None, dtype=None):
 # the reference taken below, with the GIL, whenever and on whichever thread the last ndmem array
 # over the memory goes (a DLPack consumer may free it after this module is gone), and does
 # nothing once the interpreter is shutting down.
-_RELEASE = _ffi.ndm_release_fn(ctypes.cast(lib.ndm_python_release, ctypes.c_void_p).value)
+_RELEASE = _ffi.ndm_release_fn(address(lib.ndm_python_release))
 _incref = ctypes.pythonapi.Py_IncRef
 _incref.argtypes = [ctypes.py_object]
 _decref = ctypes.pythonapi.Py_DecRef

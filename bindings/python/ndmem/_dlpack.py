@@ -13,7 +13,7 @@ import threading
 
 from . import _ffi
 from ._base import new_array
-from ._lib import lib, new_handle
+from ._lib import address, lib, new_handle
 
 KDLCPU = 1  # DLPack's device type of CPU memory: every ndmem array is there, device 0
 VERSION = (1, 1)  # the DLPack version ndmem produces (and the newest it asks producers for)
@@ -32,16 +32,12 @@ _capsule_rename.restype = ctypes.c_int
 _capsule_rename.argtypes = [ctypes.py_object, ctypes.c_void_p]
 
 
-def _address(function):
-    return ctypes.cast(function, ctypes.c_void_p).value
-
-
 # The names as addresses (ctypes would turn a returned `char *` into a bytes copy).
 _name_of = ctypes.CFUNCTYPE(ctypes.c_void_p, ctypes.c_bool, ctypes.c_bool)(
-    _address(lib.ndm_dlpack_capsule_name))
+    address(lib.ndm_dlpack_capsule_name))
 _NAME = {(versioned, used): _name_of(versioned, used)
          for versioned in (False, True) for used in (False, True)}
-_DESTRUCTOR = _address(lib.ndm_dlpack_capsule_destructor)
+_DESTRUCTOR = address(lib.ndm_dlpack_capsule_destructor)
 _taking = threading.Lock()
 
 

@@ -195,6 +195,11 @@ def int64(value, error=OverflowError, message="Python int too large to convert t
     return value
 
 
+def address(function):
+    """The address of a C function loaded by ctypes (to pass it on as a function pointer)."""
+    return ctypes.cast(function, ctypes.c_void_p).value
+
+
 def new_handle(function, *args):
     """Call a constructor `function(..., &out)` (e.g. `lib.ndm_copy`) and return the new handle
     (an int); a failing status has already raised."""

@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from . import _ffi
 from ._base import ArrayBase
-from ._lib import CopyWarning, defer_warning, lib
+from ._lib import CopyWarning, address, defer_warning, lib
 
 ORIGINS = {_ffi.NDM_ORIGIN_HEAP: "heap", _ffi.NDM_ORIGIN_HUGE_PAGE: "huge-page",
            _ffi.NDM_ORIGIN_FOREIGN: "foreign", _ffi.NDM_ORIGIN_MAPPED: "mapped"}
@@ -273,8 +273,8 @@ def _install_tracemalloc_hook():
         return
     if sys.version_info >= (3, 13) and not tracemalloc.is_tracing():
         return
-    track = ctypes.cast(api.PyTraceMalloc_Track, ctypes.c_void_p).value
-    untrack = ctypes.cast(api.PyTraceMalloc_Untrack, ctypes.c_void_p).value
+    track = address(api.PyTraceMalloc_Track)
+    untrack = address(api.PyTraceMalloc_Untrack)
     lib.ndm_set_alloc_hook(_ffi.ndm_track_fn(track), _ffi.ndm_untrack_fn(untrack), TRACEMALLOC_DOMAIN)
     # Removed at interpreter exit: ndmem never calls into a finalised interpreter.
     atexit.register(lib.ndm_set_alloc_hook, _ffi.ndm_track_fn(), _ffi.ndm_untrack_fn(), 0)
